@@ -1,0 +1,70 @@
+"""The ``openness`` Typer application and the options every subcommand shares.
+
+Subcommands live in ``openness/cmd_*.py``, one module per capability, and
+register themselves on :data:`app`. Exit status: 0 success, 1 the work ran
+but found problems, 2 bad usage or unusable input (``cli.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    name="openness",
+    help="Police affairs openness (警务公开) metrics: import records, compute indicators, "
+    "serve the dashboard, write briefings and the public summary.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# messages go to stderr; stdout is kept for data (indicator tables)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="OPENNESS_DB",
+        help="SQLAlchemy URL of the database (default: $OPENNESS_DB, else data/openness.db).",
+        show_default=False,
+    ),
+]
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a one-line error to stderr and exit with ``code``."""
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def open_database(db: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
+    """An engine on an initialised database (created when ``create``), else exit 2."""
+    import sqlalchemy as sa
+
+    from queries.db import init_db, is_initialised, make_engine, resolve_url
+
+    url = resolve_url(db)
+    try:
+        engine = make_engine(url)
+        if create:
+            init_db(engine)
+        elif not is_initialised(engine):
+            fail(f"database {engine.url!r} has no current schema: run `openness init` first")
+    except sa.exc.OperationalError as exc:
+        fail(f"cannot open database {url}: {exc.orig}")
+    except sa.exc.ArgumentError as exc:
+        fail(f"bad database URL {url!r}: {exc}")
+    return engine
+
+
+@app.callback()
+def _main() -> None:
+    """Police affairs openness (警务公开) metrics."""

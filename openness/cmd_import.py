@@ -1,0 +1,1 @@
+"""``openness import``: record files into the database (owned by the importer work)."""

@@ -1,0 +1,1 @@
+"""``openness seed``: generated demo records (owned by the seed work)."""

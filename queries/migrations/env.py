@@ -1,0 +1,15 @@
+"""Alembic environment: the engine comes from ``queries.db.init_db``."""
+
+from alembic import context
+
+from queries.schema import metadata
+
+engine = context.config.attributes["engine"]
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    context.run_migrations()
