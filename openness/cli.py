@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from openness import cmd_import, cmd_init, cmd_seed  # noqa: F401  (they register commands)
+# each cmd_* module registers its subcommands on the shared app
+from openness import (  # noqa: F401
+    cmd_import,
+    cmd_indicators,
+    cmd_init,
+    cmd_reports,
+    cmd_seed,
+    cmd_serve,
+)
 from openness.app import app
 
 __all__ = ["app"]
