@@ -11,12 +11,18 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from queries.db import init_db, make_engine
 from queries.schema import metadata
+
+# shared/ (spec, real records) sits beside the clone, in CI as here
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+REAL_RECORDS = SHARED / "real" / "detroit-dpd-complaints" / "records"
 
 PG_ADMIN_URL = os.environ.get(
     "OPENNESS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
