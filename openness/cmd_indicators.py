@@ -1,1 +1,112 @@
-"""Placeholder module: filled by its own work item."""
+"""``openness indicators``: the indicator table of cli.md as CSV or JSON."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from openness.app import DbOption, app, err, fail, open_database
+
+FORMATS = ("csv", "json")
+
+
+def now_local():  # type: ignore[no-untyped-def]
+    """Now, as naive local time in Asia/Shanghai (how records are stamped)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+
+
+def table_bytes(table, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
+    """The table as cli.md writes it: CSV UTF-8 with BOM, or a JSON list of objects."""
+    buf = io.BytesIO()
+    if fmt == "csv":
+        table.write_csv(buf, include_bom=True, null_value="")
+    else:
+        table.write_json(buf)
+    return buf.getvalue()
+
+
+@app.command("indicators")
+def indicators(
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period", help="2026, 2026-Q1, 2026-03 or 2026-03-01..2026-03-20", show_default=False
+        ),
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Count what had happened by this date or date-time (default: now).",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Settings file (TOML).", show_default=False),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write here instead of stdout.", show_default=False),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """The indicator table (one row per unit, cli.md columns)."""
+    from queries.frames import load_frames
+    from queries.indicators import UnknownUnitError, compute_table, subtree_of
+    from queries.periods import Period, parse_as_of
+    from queries.settings import SettingsError, load_settings
+
+    if fmt not in FORMATS:
+        fail(f"--format must be csv or json, not {fmt!r}")
+    try:
+        p = Period.parse(period)
+    except ValueError as exc:
+        fail(f"--period: {exc}")
+    try:
+        at = parse_as_of(as_of) if as_of is not None else now_local()
+    except ValueError as exc:
+        fail(f"--as-of: {exc}")
+    try:
+        settings = load_settings(config)
+    except SettingsError as exc:
+        fail(f"--config {config}: {exc}")
+    engine = open_database(db)
+    frames = load_frames(engine)
+    engine.dispose()
+    if unit is not None:
+        try:
+            subtree_of(frames.units, unit)
+        except UnknownUnitError as exc:
+            fail(f"--unit: {exc}")
+    result = compute_table(frames, p, at, settings)
+    table = result.for_unit(unit)
+    if not result.calendar_complete:
+        err.print(
+            "warning: the official working-day calendar does not cover every day counted "
+            "for O_TIMELY; Monday to Friday were taken as working days there "
+            "(settings `holidays` / `workdays` can fill the gap)"
+        )
+    data = table_bytes(table, fmt)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
+        except OSError as exc:
+            fail(f"--out {out}: {exc.strerror}")
+        err.print(f"{table.height} units written to {out}")

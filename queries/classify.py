@@ -1,0 +1,502 @@
+"""Per-record classification: the one place that decides how each record counts.
+
+For every indicator, each record of its population gets a ``status`` (e.g.
+``on_time`` / ``late`` / ``pending``); :data:`STATUS_RULES` says what a
+status adds to the numerator and the denominator. The indicator table sums
+these; the drill-down lists them. Both call the functions of this module, so
+they cannot disagree.
+
+As-of (methodology): a record anchored after as-of does not exist; a later
+``first_response_at``, ``closed_at``, ``return_visit_at``, ``withdrawn_on``,
+``rectified_on`` or ``result_published_on`` is treated as empty, and a
+return visit treated as empty takes ``resolved`` and ``satisfaction`` with it.
+Dates are instants at 00:00, so a date d is after as-of when d > as_of.date().
+
+Records are assigned to *buckets*: the index of the (non-overlapping)
+period their anchor falls in, so that one pass serves a table and its
+previous period, or a monthly series.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import polars as pl
+
+from queries.frames import Frames
+from queries.periods import Period
+from queries.settings import Settings
+from queries.workdays import WorkdayCalendar, calendar_years
+
+# num "w" = the settings' basically_satisfied_weight
+NumDen = tuple[float | str, int]
+
+STATUS_RULES: dict[str, dict[str, NumDen]] = {
+    "O_COVERAGE": {"covered": (1, 1), "not_covered": (0, 1)},
+    "O_TIMELY": {"on_time": (1, 1), "late": (0, 1), "no_formed_on": (0, 0)},
+    "O_SUPERVISION_PUBLIC": {"published": (1, 1), "not_published": (0, 1)},
+    "R_RESPONSE": {"on_time": (1, 1), "late": (0, 1), "pending": (0, 0)},
+    "R_ONTIME": {"on_time": (1, 1), "late": (0, 1), "pending": (0, 0)},
+    "R_REPLY": {"reasoned": (1, 1), "not_reasoned": (0, 1), "open": (0, 0)},
+    "R_RECTIFY": {"on_time": (1, 1), "late": (0, 1), "pending": (0, 0), "no_due_date": (0, 0)},
+    "R_ADOPTION": {
+        "adopted": (1, 1),
+        "partly_adopted": (1, 1),
+        "not_adopted": (0, 1),
+        "no_adoption_outcome": (0, 0),
+        "open": (0, 0),
+        "not_suggestion": (0, 0),
+    },
+    "S_SATISFACTION": {
+        "satisfied": (1, 1),
+        "basically_satisfied": ("w", 1),
+        "dissatisfied": (0, 1),
+        "not_rated": (0, 0),
+        "no_return_visit": (0, 0),
+    },
+    "S_RESOLVED": {
+        "resolved": (1, 1),
+        "not_resolved": (0, 1),
+        "not_answered": (0, 0),
+        "no_return_visit": (0, 0),
+    },
+    "S_RETURN_VISIT": {"visited": (1, 1), "not_visited": (0, 1), "open": (0, 0)},
+    "S_REPEAT": {"repeat": (1, 1), "not_repeat": (0, 1)},
+    # not num/den rates: n counts the records whose status is not excluded
+    "R_CLOSE_DAYS": {"closed": (0, 1), "open": (0, 0)},
+    "O_DEPTH": {
+        "result": (0, 1),
+        "procedure": (0, 1),
+        "rights": (0, 1),
+        "obligation": (0, 1),
+        "other": (0, 1),
+    },
+    "O_CHANNELS": {"published": (0, 1)},
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "covered": ("已覆盖", "covered"),
+    "not_covered": ("未覆盖", "not covered"),
+    "on_time": ("按时", "on time"),
+    "late": ("逾期", "late"),
+    "pending": ("未到期", "pending"),
+    "no_formed_on": ("无形成日期（不计）", "no formed date (excluded)"),
+    "no_due_date": ("无整改期限（不计）", "no deadline (excluded)"),
+    "published": ("已公开", "published"),
+    "not_published": ("未公开", "not published"),
+    "reasoned": ("说理答复", "reasoned reply"),
+    "not_reasoned": ("未说理答复", "no reasoned reply"),
+    "open": ("未办结（不计）", "not closed (excluded)"),
+    "adopted": ("采纳", "adopted"),
+    "partly_adopted": ("部分采纳", "partly adopted"),
+    "not_adopted": ("未采纳", "not adopted"),
+    "no_adoption_outcome": ("无采纳结论（不计）", "no adoption outcome (excluded)"),
+    "not_suggestion": ("非建议意见（不计）", "not a suggestion or opinion (excluded)"),
+    "satisfied": ("满意", "satisfied"),
+    "basically_satisfied": ("基本满意", "basically satisfied"),
+    "dissatisfied": ("不满意", "dissatisfied"),
+    "not_rated": ("未评价（不计）", "not rated (excluded)"),
+    "no_return_visit": ("未回访（不计）", "no return visit (excluded)"),
+    "resolved": ("已解决", "resolved"),
+    "not_resolved": ("未解决", "not resolved"),
+    "not_answered": ("解决情况未知（不计）", "resolved unknown (excluded)"),
+    "visited": ("已回访", "visited"),
+    "not_visited": ("未回访", "not visited"),
+    "repeat": ("重复反映", "repeat"),
+    "not_repeat": ("首次反映", "first time"),
+    "closed": ("已办结", "closed"),
+    "result": ("结果类（执法过程/结果）", "results (case progress / enforcement results)"),
+    "procedure": ("程序类", "procedures"),
+    "rights": ("权利类", "rights and remedies"),
+    "obligation": ("义务类", "obligations"),
+    "other": ("其他类别", "other categories"),
+}
+
+FEEDBACK_CODES = (
+    "R_RESPONSE",
+    "R_ONTIME",
+    "R_REPLY",
+    "R_ADOPTION",
+    "R_CLOSE_DAYS",
+    "S_SATISFACTION",
+    "S_RESOLVED",
+    "S_RETURN_VISIT",
+    "S_REPEAT",
+)
+DISCLOSURE_CODES = ("O_TIMELY", "O_DEPTH", "O_CHANNELS")
+
+DEPTH_GROUPS = {
+    "case_progress": "result",
+    "enforcement_results": "result",
+    "procedures": "procedure",
+    "rights_remedies": "rights",
+    "obligations": "obligation",
+}
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    zh, en = STATUS_LABELS.get(status, (status, status))
+    return zh if lang == "zh" else en
+
+
+def num_den_exprs(code: str, settings: Settings) -> tuple[pl.Expr, pl.Expr]:
+    """Expressions giving a record's numerator and denominator share from its status."""
+    rules = STATUS_RULES[code]
+    w = settings.basically_satisfied_weight
+    nums = {s: float(w if n == "w" else n) for s, (n, _d) in rules.items()}
+    dens = {s: d for s, (_n, d) in rules.items()}
+    col = pl.col(code)
+    num = col.replace_strict(nums, default=0.0, return_dtype=pl.Float64)
+    den = col.replace_strict(dens, default=0, return_dtype=pl.Int64)
+    return num, den
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a classification covers: non-overlapping periods, as-of, settings."""
+
+    periods: tuple[Period, ...]
+    as_of: datetime
+    settings: Settings
+
+    def __post_init__(self) -> None:
+        ps = sorted(self.periods, key=lambda p: p.start)
+        for a, b in itertools.pairwise(ps):
+            if b.start <= a.end:
+                raise ValueError(f"periods overlap: {a} and {b}")
+
+    @property
+    def as_of_date(self) -> date:
+        return self.as_of.date()
+
+    def _bucket(self, conds: list[pl.Expr]) -> pl.Expr:
+        expr: pl.Expr = pl.lit(None, pl.Int32)
+        # reversed, so that the first matching period wins (they do not overlap anyway)
+        for i, cond in reversed(list(enumerate(conds))):
+            expr = pl.when(cond).then(pl.lit(i, pl.Int32)).otherwise(expr)
+        return expr.alias("bucket")
+
+    def bucket_of_date(self, col: str) -> pl.Expr:
+        """Index of the period a Date column falls in, null if none."""
+        c = pl.col(col)
+        return self._bucket([c.is_between(p.start, p.end, closed="both") for p in self.periods])
+
+    def bucket_of_datetime(self, col: str) -> pl.Expr:
+        """Index of the period a Datetime column falls in: start 00:00 <= t < end 00:00."""
+        c = pl.col(col)
+        return self._bucket([(c >= p.start_at) & (c < p.end_at) for p in self.periods])
+
+    @property
+    def span(self) -> tuple[date, date]:
+        return min(p.start for p in self.periods), max(p.end for p in self.periods)
+
+
+def _mask_date(col: str, as_of: date) -> pl.Expr:
+    return pl.when(pl.col(col) <= as_of).then(pl.col(col)).otherwise(None).alias(col)
+
+
+def _mask_datetime(col: str, as_of: datetime) -> pl.Expr:
+    return pl.when(pl.col(col) <= as_of).then(pl.col(col)).otherwise(None).alias(col)
+
+
+def _timing_status(done: pl.Expr, limit: pl.Expr, as_of: pl.Expr) -> pl.Expr:
+    """on_time / late / pending (methodology: limit == as-of is still pending)."""
+    return (
+        pl.when(done.is_not_null() & (done <= limit))
+        .then(pl.lit("on_time"))
+        .when(done.is_not_null())
+        .then(pl.lit("late"))
+        .when(limit < as_of)
+        .then(pl.lit("late"))
+        .otherwise(pl.lit("pending"))
+    )
+
+
+def classify_feedback(frames: Frames, scope: Scope) -> pl.DataFrame:
+    """Feedback received in the scope's periods (and by as-of), one status column per code."""
+    s = scope.settings
+    as_of = scope.as_of
+    start, end = scope.span
+    fb = frames.feedback.lazy().filter(
+        (pl.col("received_at") >= datetime(start.year, start.month, start.day))
+        & (pl.col("received_at") < datetime.combine(end + timedelta(days=1), datetime.min.time()))
+        & (pl.col("received_at") <= as_of)
+    )
+    due_default = pl.col("kind").replace_strict(
+        {k: float(v) for k, v in s.due_days.items()}, default=None, return_dtype=pl.Float64
+    )
+    due_micro = (due_default * 86_400_000_000).round(0).cast(pl.Int64)
+    visit_gone = pl.col("return_visit_at").is_null()
+    fb = (
+        fb.with_columns(
+            scope.bucket_of_datetime("received_at"),
+            _mask_datetime("first_response_at", as_of),
+            _mask_datetime("closed_at", as_of),
+            _mask_datetime("return_visit_at", as_of),
+        )
+        .filter(pl.col("bucket").is_not_null())
+        .with_columns(
+            pl.when(visit_gone).then(None).otherwise(pl.col("resolved")).alias("resolved"),
+            pl.when(visit_gone).then(None).otherwise(pl.col("satisfaction")).alias("satisfaction"),
+            (
+                pl.col("received_at")
+                + pl.duration(microseconds=int(s.response_hours * 3_600_000_000))
+            ).alias("response_limit"),
+            pl.coalesce(
+                pl.col("due_at"),
+                pl.col("received_at") + pl.duration(microseconds=due_micro),
+            ).alias("due"),
+        )
+    )
+    closed = pl.col("closed_at").is_not_null()
+    visited = pl.col("return_visit_at").is_not_null()
+    as_of_lit = pl.lit(as_of, dtype=pl.Datetime("us"))
+    fb = fb.with_columns(
+        _timing_status(pl.col("first_response_at"), pl.col("response_limit"), as_of_lit).alias(
+            "R_RESPONSE"
+        ),
+        _timing_status(pl.col("closed_at"), pl.col("due"), as_of_lit).alias("R_ONTIME"),
+        pl.when(~closed)
+        .then(pl.lit("open"))
+        .when(pl.col("reasoned_reply").fill_null(False))
+        .then(pl.lit("reasoned"))
+        .otherwise(pl.lit("not_reasoned"))
+        .alias("R_REPLY"),
+        pl.when(~pl.col("kind").is_in(["suggestion", "opinion"]))
+        .then(pl.lit("not_suggestion"))
+        .when(~closed)
+        .then(pl.lit("open"))
+        .when(pl.col("outcome").is_in(["adopted", "partly_adopted", "not_adopted"]))
+        .then(pl.col("outcome"))
+        .otherwise(pl.lit("no_adoption_outcome"))
+        .alias("R_ADOPTION"),
+        pl.when(closed).then(pl.lit("closed")).otherwise(pl.lit("open")).alias("R_CLOSE_DAYS"),
+        (
+            (pl.col("closed_at") - pl.col("received_at")).dt.total_microseconds() / 86_400_000_000
+        ).alias("close_days"),
+        pl.when(~visited)
+        .then(pl.lit("no_return_visit"))
+        .when(pl.col("satisfaction").is_null())
+        .then(pl.lit("not_rated"))
+        .otherwise(pl.col("satisfaction"))
+        .alias("S_SATISFACTION"),
+        pl.when(~visited)
+        .then(pl.lit("no_return_visit"))
+        .when(pl.col("resolved").is_null())
+        .then(pl.lit("not_answered"))
+        .when(pl.col("resolved"))
+        .then(pl.lit("resolved"))
+        .otherwise(pl.lit("not_resolved"))
+        .alias("S_RESOLVED"),
+        pl.when(~closed)
+        .then(pl.lit("open"))
+        .when(visited)
+        .then(pl.lit("visited"))
+        .otherwise(pl.lit("not_visited"))
+        .alias("S_RETURN_VISIT"),
+        pl.when(pl.col("repeat_of").is_not_null())
+        .then(pl.lit("repeat"))
+        .otherwise(pl.lit("not_repeat"))
+        .alias("S_REPEAT"),
+    )
+    return fb.collect()
+
+
+def classify_disclosures(frames: Frames, scope: Scope) -> tuple[pl.DataFrame, bool]:
+    """Disclosures published in the periods: O_TIMELY, O_DEPTH and O_CHANNELS statuses.
+
+    Also returns whether the official working-day calendar covered every day counted.
+    """
+    s = scope.settings
+    start, end = scope.span
+    ds = (
+        frames.disclosures.lazy()
+        .filter(
+            pl.col("published_on").is_between(start, end, closed="both")
+            & (pl.col("published_on") <= scope.as_of_date)
+        )
+        .with_columns(
+            scope.bucket_of_date("published_on"), _mask_date("withdrawn_on", scope.as_of_date)
+        )
+        .filter(pl.col("bucket").is_not_null())
+        .collect()
+    )
+    cal = WorkdayCalendar.from_settings(s)
+    wd, complete = cal.count_many(ds["formed_on"], ds["published_on"])
+    c_lo, c_hi = calendar_years()
+    formed, published = pl.col("formed_on"), pl.col("published_on")
+    # every day counted (formed_on < d <= published_on) lies in a year the calendar covers
+    covered = (
+        formed.is_null()
+        | (published <= formed)
+        | (((formed + timedelta(days=1)).dt.year() >= c_lo) & (published.dt.year() <= c_hi))
+    )
+    ds = ds.with_columns(wd.alias("workdays"), covered.alias("calendar_covered")).with_columns(
+        pl.when(pl.col("formed_on").is_null())
+        .then(pl.lit("no_formed_on"))
+        .when(pl.col("workdays") <= s.disclosure_deadline_workdays)
+        .then(pl.lit("on_time"))
+        .otherwise(pl.lit("late"))
+        .alias("O_TIMELY"),
+        pl.col("category")
+        .replace_strict(DEPTH_GROUPS, default="other", return_dtype=pl.String)
+        .alias("O_DEPTH"),
+        pl.lit("published").alias("O_CHANNELS"),
+    )
+    return ds, complete
+
+
+def classify_rectify(frames: Frames, scope: Scope) -> pl.DataFrame:
+    """Supervision items opened in the periods: R_RECTIFY status."""
+    start, end = scope.span
+    a = scope.as_of_date
+    sv = (
+        frames.supervision.lazy()
+        .filter(
+            pl.col("opened_on").is_between(start, end, closed="both") & (pl.col("opened_on") <= a)
+        )
+        .with_columns(
+            scope.bucket_of_date("opened_on"),
+            _mask_date("rectified_on", a),
+            _mask_date("result_published_on", a),
+        )
+        .filter(pl.col("bucket").is_not_null())
+    )
+    due = pl.col("rectify_due_on")
+    done = pl.col("rectified_on")
+    # dates are instants at 00:00: a deadline is passed once due 00:00 < as-of
+    status = (
+        pl.when(due.is_null())
+        .then(pl.lit("no_due_date"))
+        .when(done.is_not_null() & (done <= due))
+        .then(pl.lit("on_time"))
+        .when(done.is_not_null())
+        .then(pl.lit("late"))
+        .when(due.cast(pl.Datetime("us")) < pl.lit(scope.as_of, dtype=pl.Datetime("us")))
+        .then(pl.lit("late"))
+        .otherwise(pl.lit("pending"))
+    )
+    return sv.with_columns(status.alias("R_RECTIFY")).collect()
+
+
+def classify_supervision_public(frames: Frames, scope: Scope) -> pl.DataFrame:
+    """Supervision items rectified in the periods (by as-of): O_SUPERVISION_PUBLIC status."""
+    start, end = scope.span
+    a = scope.as_of_date
+    sv = (
+        frames.supervision.lazy()
+        .filter(pl.col("opened_on") <= a)
+        .with_columns(_mask_date("rectified_on", a), _mask_date("result_published_on", a))
+        .filter(pl.col("rectified_on").is_between(start, end, closed="both"))
+        .with_columns(scope.bucket_of_date("rectified_on"))
+        .filter(pl.col("bucket").is_not_null())
+        .with_columns(
+            pl.when(pl.col("result_published_on").is_not_null())
+            .then(pl.lit("published"))
+            .otherwise(pl.lit("not_published"))
+            .alias("O_SUPERVISION_PUBLIC")
+        )
+    )
+    return sv.collect()
+
+
+def catalogue_frame(settings: Settings) -> pl.DataFrame:
+    """(kind, category) of the mandatory catalogue."""
+    rows = [(k, c) for k, cats in settings.catalogue.items() for c in cats]
+    return pl.DataFrame(rows, schema={"kind": pl.String, "category": pl.String}, orient="row")
+
+
+def classify_coverage(frames: Frames, scope: Scope) -> pl.DataFrame:
+    """Each unit's own mandatory categories per period, covered or not (O_COVERAGE).
+
+    A disclosure is live during a period when published before its end and
+    not withdrawn before its start (a withdrawal after as-of is ignored).
+    Columns: unit_id, bucket, category, covered_by (smallest live disclosure id), O_COVERAGE.
+    """
+    a = scope.as_of_date
+    start, end = scope.span
+    units = frames.units.select("unit_id", "kind")
+    mandatory = units.join(catalogue_frame(scope.settings), on="kind", how="inner")
+    buckets = pl.DataFrame(
+        {
+            "bucket": pl.Series(range(len(scope.periods)), dtype=pl.Int32),
+            "p_start": [p.start for p in scope.periods],
+            "p_end": [p.end for p in scope.periods],
+        }
+    )
+    live = (
+        frames.disclosures.lazy()
+        .filter((pl.col("published_on") <= a) & (pl.col("published_on") <= end))
+        .with_columns(_mask_date("withdrawn_on", a))
+        .filter(pl.col("withdrawn_on").is_null() | (pl.col("withdrawn_on") >= start))
+        .select("disclosure_id", "unit_id", "category", "published_on", "withdrawn_on")
+        .join(
+            mandatory.lazy().select("unit_id", "category"), on=["unit_id", "category"], how="semi"
+        )
+        .join(buckets.lazy(), how="cross")
+        .filter(
+            (pl.col("published_on") <= pl.col("p_end"))
+            & (pl.col("withdrawn_on").is_null() | (pl.col("withdrawn_on") >= pl.col("p_start")))
+        )
+        .group_by("unit_id", "category", "bucket")
+        .agg(pl.col("disclosure_id").min().alias("covered_by"))
+    )
+    out = (
+        mandatory.lazy()
+        .join(buckets.lazy().select("bucket"), how="cross")
+        .join(live, on=["unit_id", "category", "bucket"], how="left")
+        .with_columns(
+            pl.when(pl.col("covered_by").is_not_null())
+            .then(pl.lit("covered"))
+            .otherwise(pl.lit("not_covered"))
+            .alias("O_COVERAGE")
+        )
+        .select("unit_id", "bucket", "category", "covered_by", "O_COVERAGE")
+        .collect()
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class Classified:
+    """Every record of the scope with its status per indicator."""
+
+    scope: Scope
+    feedback: pl.DataFrame
+    disclosures: pl.DataFrame
+    rectify: pl.DataFrame
+    supervision_public: pl.DataFrame
+    coverage: pl.DataFrame
+    calendar_complete: bool
+
+    def for_code(self, code: str) -> pl.DataFrame:
+        """The frame holding ``code``'s status column."""
+        if code in FEEDBACK_CODES:
+            return self.feedback
+        if code in DISCLOSURE_CODES:
+            return self.disclosures
+        return {
+            "R_RECTIFY": self.rectify,
+            "O_SUPERVISION_PUBLIC": self.supervision_public,
+            "O_COVERAGE": self.coverage,
+        }[code]
+
+
+def classify(
+    frames: Frames, periods: Sequence[Period], as_of: datetime, settings: Settings
+) -> Classified:
+    """Classify every record of ``frames`` for the given non-overlapping periods."""
+    scope = Scope(tuple(periods), as_of, settings)
+    ds, complete = classify_disclosures(frames, scope)
+    return Classified(
+        scope=scope,
+        feedback=classify_feedback(frames, scope),
+        disclosures=ds,
+        rectify=classify_rectify(frames, scope),
+        supervision_public=classify_supervision_public(frames, scope),
+        coverage=classify_coverage(frames, scope),
+        calendar_complete=complete,
+    )

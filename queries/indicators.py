@@ -1,0 +1,309 @@
+"""The indicator table of ``spec/cli.md``: per-unit indicators over subtrees, scores, ranks.
+
+Counting: every record is classified once (:mod:`queries.classify`); counts are
+summed per unit, then over each unit's subtree through a closure table of
+(ancestor, unit_id) pairs, then divided. A branch's rate is never an average
+of its stations' rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+
+from queries.catalogue import (
+    CHANNEL_COUNT,
+    INDICATORS,
+    UNIT_COLUMNS,
+    table_columns,
+)
+from queries.classify import (
+    DISCLOSURE_CODES,
+    FEEDBACK_CODES,
+    Classified,
+    classify,
+    num_den_exprs,
+)
+from queries.frames import Frames
+from queries.periods import Period, parse_as_of
+from queries.scoring import insufficient, usable, wilson, with_ranks, with_scores
+from queries.settings import DEFAULT_SETTINGS, Settings
+
+
+class UnknownUnitError(KeyError):
+    """A unit id that is not in the units table."""
+
+    def __str__(self) -> str:
+        return f"unknown unit {self.args[0]!r}"
+
+
+# rates counted as sums of per-record numerator / denominator shares
+_SUM_CODES = tuple(i.code for i in INDICATORS if i.is_rate)
+
+
+def unit_closure(units: pl.DataFrame) -> pl.DataFrame:
+    """(ancestor, unit_id) for every unit and each unit above it, itself included."""
+    parent = dict(zip(units["unit_id"].to_list(), units["parent_id"].to_list(), strict=True))
+    anc: list[str] = []
+    desc: list[str] = []
+    for u in parent:
+        seen = set()
+        cur: str | None = u
+        while cur is not None and cur in parent and cur not in seen:
+            seen.add(cur)
+            anc.append(cur)
+            desc.append(u)
+            cur = parent[cur]
+    return pl.DataFrame(
+        {"ancestor": anc, "unit_id": desc}, schema={"ancestor": pl.String, "unit_id": pl.String}
+    )
+
+
+def subtree_of(units: pl.DataFrame, unit_id: str) -> list[str]:
+    """``unit_id`` and every unit below it, sorted; UnknownUnitError if no such unit."""
+    if unit_id not in set(units["unit_id"].to_list()):
+        raise UnknownUnitError(unit_id)
+    closure = unit_closure(units)
+    return sorted(closure.filter(pl.col("ancestor") == unit_id)["unit_id"].to_list())
+
+
+def _roll_up(per_unit: pl.DataFrame, closure: pl.DataFrame, value_cols: list[str]) -> pl.DataFrame:
+    """Sum ``value_cols`` of (unit_id, bucket) rows over each ancestor's subtree."""
+    return (
+        per_unit.join(closure, on="unit_id", how="inner")
+        .group_by("ancestor", "bucket")
+        .agg(pl.col(c).sum() for c in value_cols)
+        .rename({"ancestor": "unit_id"})
+    )
+
+
+def subtree_counts(classified: Classified, units: pl.DataFrame) -> pl.DataFrame:
+    """Per (unit_id, bucket) over the unit's subtree: num / den of every rate, the
+    O_DEPTH group counts, distinct channels, the median days to close."""
+    settings = classified.scope.settings
+    closure = unit_closure(units)
+    buckets = pl.DataFrame(
+        {"bucket": pl.Series(range(len(classified.scope.periods)), dtype=pl.Int32)}
+    )
+    out = units.select("unit_id").join(buckets, how="cross")
+    for code in _SUM_CODES:
+        src = classified.for_code(code)
+        num, den = num_den_exprs(code, settings)
+        per_unit = src.group_by("unit_id", "bucket").agg(
+            num.sum().alias(f"{code}__num"), den.sum().alias(f"{code}__den")
+        )
+        rolled = _roll_up(per_unit, closure, [f"{code}__num", f"{code}__den"])
+        out = out.join(rolled, on=["unit_id", "bucket"], how="left")
+    ds = classified.disclosures
+    depth = ds.group_by("unit_id", "bucket").agg(
+        pl.len().alias("O_DEPTH__n"),
+        *((pl.col("O_DEPTH") == g).sum().alias(f"O_DEPTH__{g}") for g in _DEPTH_KEYS),
+    )
+    depth_cols = ["O_DEPTH__n", *(f"O_DEPTH__{g}" for g in _DEPTH_KEYS)]
+    out = out.join(_roll_up(depth, closure, depth_cols), on=["unit_id", "bucket"], how="left")
+    channels = (
+        ds.select("unit_id", "bucket", "channel")
+        .unique()
+        .join(closure, on="unit_id", how="inner")
+        .group_by("ancestor", "bucket")
+        .agg(pl.col("channel").n_unique().alias("O_CHANNELS__distinct"))
+        .rename({"ancestor": "unit_id"})
+    )
+    out = out.join(channels, on=["unit_id", "bucket"], how="left")
+    closed = (
+        classified.feedback.filter(pl.col("R_CLOSE_DAYS") == "closed")
+        .select("unit_id", "bucket", "close_days")
+        .join(closure, on="unit_id", how="inner")
+        .group_by("ancestor", "bucket")
+        .agg(
+            pl.col("close_days").median().alias("R_CLOSE_DAYS__median"),
+            pl.len().alias("R_CLOSE_DAYS__n"),
+        )
+        .rename({"ancestor": "unit_id"})
+    )
+    out = out.join(closed, on=["unit_id", "bucket"], how="left")
+    count_cols = [c for c in out.columns if c.endswith(("__den", "__n", "__distinct"))] + [
+        f"O_DEPTH__{g}" for g in _DEPTH_KEYS
+    ]
+    return out.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols).with_columns(
+        pl.col(f"{c}__num").fill_null(0.0).cast(pl.Float64) for c in _SUM_CODES
+    )
+
+
+_DEPTH_KEYS = ("result", "procedure", "rights", "obligation")
+
+
+def _depth_term(x: pl.Expr, y: pl.Expr) -> pl.Expr:
+    """term(x, y) = min(1, x/y) if y > 0; 1 if y = 0 and x > 0; null (undefined) if both 0."""
+    return (
+        pl.when(y > 0)
+        .then(pl.min_horizontal(pl.lit(1.0), x.cast(pl.Float64) / y.cast(pl.Float64)))
+        .when(x > 0)
+        .then(pl.lit(1.0))
+        .otherwise(pl.lit(None, pl.Float64))
+    )
+
+
+def indicator_values(counts: pl.DataFrame) -> pl.DataFrame:
+    """From subtree counts to the indicator columns X, X_n (and X_lo, X_hi for rates)."""
+    exprs: list[pl.Expr] = []
+    for ind in INDICATORS:
+        c = ind.code
+        if ind.is_rate:
+            num, n = pl.col(f"{c}__num"), pl.col(f"{c}__den")
+            lo, hi = wilson(num, n)
+            exprs += [
+                pl.when(n > 0).then(num / n.cast(pl.Float64)).alias(c),
+                n.alias(f"{c}_n"),
+                lo.alias(f"{c}_lo"),
+                hi.alias(f"{c}_hi"),
+            ]
+        elif c == "O_DEPTH":
+            r, p = pl.col("O_DEPTH__result"), pl.col("O_DEPTH__procedure")
+            g, b = pl.col("O_DEPTH__rights"), pl.col("O_DEPTH__obligation")
+            t1, t2 = _depth_term(r, p), _depth_term(g, b)
+            defined = t1.is_not_null().cast(pl.Int64) + t2.is_not_null().cast(pl.Int64)
+            total = t1.fill_null(0.0) + t2.fill_null(0.0)
+            exprs += [
+                pl.when(defined > 0).then(total / defined.cast(pl.Float64)).alias(c),
+                pl.col("O_DEPTH__n").alias(f"{c}_n"),
+            ]
+        elif c == "O_CHANNELS":
+            n = pl.col("O_DEPTH__n")
+            exprs += [
+                pl.when(n > 0)
+                .then(pl.col("O_CHANNELS__distinct").cast(pl.Float64) / CHANNEL_COUNT)
+                .alias(c),
+                n.alias(f"{c}_n"),
+            ]
+        elif c == "R_CLOSE_DAYS":
+            n = pl.col("R_CLOSE_DAYS__n")
+            exprs += [
+                pl.when(n > 0).then(pl.col("R_CLOSE_DAYS__median")).alias(c),
+                n.alias(f"{c}_n"),
+            ]
+        else:  # pragma: no cover - a new indicator must say how it is computed
+            raise NotImplementedError(c)
+    return counts.select("unit_id", "bucket", *exprs)
+
+
+@dataclass(frozen=True)
+class BucketResult:
+    """Indicators, scores and ranks for several non-overlapping periods at once."""
+
+    classified: Classified
+    counts: pl.DataFrame  # subtree counts per (unit_id, bucket)
+    wide: pl.DataFrame  # unit columns, bucket, indicator columns, scores, rank
+
+
+def compute_buckets(
+    frames: Frames, periods: Sequence[Period], as_of: datetime, settings: Settings
+) -> BucketResult:
+    classified = classify(frames, periods, as_of, settings)
+    units = frames.units.select(UNIT_COLUMNS)
+    counts = subtree_counts(classified, units)
+    wide = with_scores(indicator_values(counts), settings)
+    wide = units.join(wide, on="unit_id", how="inner")
+    wide = with_ranks(wide, ["bucket", "level"])
+    return BucketResult(classified, counts, wide)
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """The indicator table and what the outputs show beside it."""
+
+    period: Period
+    as_of: datetime
+    settings: Settings
+    table: pl.DataFrame  # exactly cli.md's columns, every unit, by unit_id
+    long: pl.DataFrame  # unit_id, code, value, n, lo, hi, num, insufficient, scored_in
+    calendar_complete: bool  # the working-day calendar covered every day counted
+    counts: pl.DataFrame  # subtree counts (bucket 0 = the period, 1 = the previous one)
+
+    def for_unit(self, unit_id: str | None) -> pl.DataFrame:
+        """The table restricted to ``unit_id`` and its subtree (all units if None)."""
+        if unit_id is None:
+            return self.table
+        ids = subtree_of(self.table.select("unit_id", "parent_id"), unit_id)
+        return self.table.filter(pl.col("unit_id").is_in(ids))
+
+    def insufficient_flags(self) -> pl.DataFrame:
+        """unit_id and, per indicator, whether it is marked insufficient (n < min_sample)."""
+        return self.long.pivot(on="code", index="unit_id", values="insufficient").sort("unit_id")
+
+
+def _as_datetime(as_of: datetime | date | str) -> datetime:
+    return parse_as_of(as_of)
+
+
+def compute_table(
+    frames: Frames,
+    period: Period | str,
+    as_of: datetime | date | str,
+    settings: Settings | None = None,
+) -> IndicatorResult:
+    """The full indicator table for ``period`` at ``as_of`` with its side information."""
+    p = period if isinstance(period, Period) else Period.parse(period)
+    at = _as_datetime(as_of)
+    s = settings or DEFAULT_SETTINGS
+    res = compute_buckets(frames, [p, p.previous()], at, s)
+    now = res.wide.filter(pl.col("bucket") == 0)
+    prev = res.wide.filter(pl.col("bucket") == 1).select(
+        "unit_id", pl.col("rank").alias("prev_rank")
+    )
+    now = now.join(prev, on="unit_id", how="left").with_columns(
+        (pl.col("prev_rank") - pl.col("rank")).alias("rank_change")
+    )
+    table = now.sort("unit_id").select(table_columns())
+    long_parts = []
+    for ind in INDICATORS:
+        c = ind.code
+        long_parts.append(
+            now.select(
+                "unit_id",
+                pl.lit(c).alias("code"),
+                pl.col(c).cast(pl.Float64).alias("value"),
+                pl.col(f"{c}_n").cast(pl.Int64).alias("n"),
+                (pl.col(f"{c}_lo") if ind.is_rate else pl.lit(None, pl.Float64)).alias("lo"),
+                (pl.col(f"{c}_hi") if ind.is_rate else pl.lit(None, pl.Float64)).alias("hi"),
+                insufficient(c, s).alias("insufficient"),
+                (usable(c, s) & pl.lit(ind.scored)).alias("in_score"),
+            )
+        )
+    long = pl.concat(long_parts).sort("unit_id", maintain_order=True)
+    day_flags = res.classified.disclosures.filter(pl.col("bucket") == 0)["calendar_covered"]
+    complete = bool(day_flags.all()) if day_flags.len() else True
+    return IndicatorResult(p, at, s, table, long, complete, res.counts)
+
+
+def indicator_table(
+    frames: Frames,
+    period: Period | str,
+    as_of: datetime | date | str,
+    settings: Settings | None = None,
+    unit_id: str | None = None,
+) -> pl.DataFrame:
+    """The indicator table of cli.md: one row per unit (or ``unit_id`` and its subtree),
+    ordered by unit_id; ranks are always among all units of the same level."""
+    if unit_id is not None:
+        subtree_of(frames.units, unit_id)  # UnknownUnitError before any work
+    res = compute_table(frames, period, as_of, settings)
+    return res.for_unit(unit_id)
+
+
+__all__ = [
+    "DISCLOSURE_CODES",
+    "FEEDBACK_CODES",
+    "BucketResult",
+    "IndicatorResult",
+    "UnknownUnitError",
+    "compute_buckets",
+    "compute_table",
+    "indicator_table",
+    "subtree_counts",
+    "subtree_of",
+    "unit_closure",
+]
