@@ -137,21 +137,55 @@ DEPTH_GROUPS = {
 }
 
 
+# each status column is an Enum of its indicator's statuses: cheap to build and compare
+STATUS_DTYPES: dict[str, pl.Enum] = {c: pl.Enum(list(r)) for c, r in STATUS_RULES.items()}
+
+
+def st(code: str, status: str) -> pl.Expr:
+    """The literal ``status`` of ``code``'s status column."""
+    if status not in STATUS_RULES[code]:
+        raise KeyError(f"{code} has no status {status!r}")
+    return pl.lit(status, dtype=STATUS_DTYPES[code])
+
+
 def status_label(status: str, lang: str = "zh") -> str:
     zh, en = STATUS_LABELS.get(status, (status, status))
     return zh if lang == "zh" else en
 
 
-def num_den_exprs(code: str, settings: Settings) -> tuple[pl.Expr, pl.Expr]:
-    """Expressions giving a record's numerator and denominator share from its status."""
+def _weights(code: str, settings: Settings) -> tuple[dict[str, float], dict[str, int]]:
     rules = STATUS_RULES[code]
     w = settings.basically_satisfied_weight
     nums = {s: float(w if n == "w" else n) for s, (n, _d) in rules.items()}
     dens = {s: d for s, (_n, d) in rules.items()}
-    col = pl.col(code)
+    return nums, dens
+
+
+def num_den_exprs(code: str, settings: Settings) -> tuple[pl.Expr, pl.Expr]:
+    """Per record: its share of the numerator (Float64) and denominator (Int64)."""
+    nums, dens = _weights(code, settings)
+    col = pl.col(code).cast(pl.String)
     num = col.replace_strict(nums, default=0.0, return_dtype=pl.Float64)
     den = col.replace_strict(dens, default=0, return_dtype=pl.Int64)
     return num, den
+
+
+def num_den_sums(code: str, settings: Settings) -> tuple[pl.Expr, pl.Expr]:
+    """Aggregations: the numerator and the denominator of a group of records.
+
+    The same rules as :func:`num_den_exprs`, summed (for group_by)."""
+    nums, dens = _weights(code, settings)
+    col = pl.col(code)
+    num: pl.Expr = pl.lit(0.0)
+    for status, w in nums.items():
+        if w:
+            num = num + w * (col == st(code, status)).sum().cast(pl.Float64)
+    in_den: pl.Expr = pl.lit(False)
+    for status, d in dens.items():
+        if d:
+            in_den = in_den | (col == st(code, status))
+    den = in_den.sum().cast(pl.Int64)
+    return num.alias(f"{code}__num"), den.alias(f"{code}__den")
 
 
 @dataclass(frozen=True)
@@ -202,16 +236,16 @@ def _mask_datetime(col: str, as_of: datetime) -> pl.Expr:
     return pl.when(pl.col(col) <= as_of).then(pl.col(col)).otherwise(None).alias(col)
 
 
-def _timing_status(done: pl.Expr, limit: pl.Expr, as_of: pl.Expr) -> pl.Expr:
+def _timing_status(code: str, done: pl.Expr, limit: pl.Expr, as_of: pl.Expr) -> pl.Expr:
     """on_time / late / pending (methodology: limit == as-of is still pending)."""
     return (
         pl.when(done.is_not_null() & (done <= limit))
-        .then(pl.lit("on_time"))
+        .then(st(code, "on_time"))
         .when(done.is_not_null())
-        .then(pl.lit("late"))
+        .then(st(code, "late"))
         .when(limit < as_of)
-        .then(pl.lit("late"))
-        .otherwise(pl.lit("pending"))
+        .then(st(code, "late"))
+        .otherwise(st(code, "pending"))
     )
 
 
@@ -254,52 +288,65 @@ def classify_feedback(frames: Frames, scope: Scope) -> pl.DataFrame:
     closed = pl.col("closed_at").is_not_null()
     visited = pl.col("return_visit_at").is_not_null()
     as_of_lit = pl.lit(as_of, dtype=pl.Datetime("us"))
+    outcome = pl.col("outcome")
+    satisfaction = pl.col("satisfaction")
     fb = fb.with_columns(
-        _timing_status(pl.col("first_response_at"), pl.col("response_limit"), as_of_lit).alias(
-            "R_RESPONSE"
-        ),
-        _timing_status(pl.col("closed_at"), pl.col("due"), as_of_lit).alias("R_ONTIME"),
+        _timing_status(
+            "R_RESPONSE", pl.col("first_response_at"), pl.col("response_limit"), as_of_lit
+        ).alias("R_RESPONSE"),
+        _timing_status("R_ONTIME", pl.col("closed_at"), pl.col("due"), as_of_lit).alias("R_ONTIME"),
         pl.when(~closed)
-        .then(pl.lit("open"))
+        .then(st("R_REPLY", "open"))
         .when(pl.col("reasoned_reply").fill_null(False))
-        .then(pl.lit("reasoned"))
-        .otherwise(pl.lit("not_reasoned"))
+        .then(st("R_REPLY", "reasoned"))
+        .otherwise(st("R_REPLY", "not_reasoned"))
         .alias("R_REPLY"),
         pl.when(~pl.col("kind").is_in(["suggestion", "opinion"]))
-        .then(pl.lit("not_suggestion"))
+        .then(st("R_ADOPTION", "not_suggestion"))
         .when(~closed)
-        .then(pl.lit("open"))
-        .when(pl.col("outcome").is_in(["adopted", "partly_adopted", "not_adopted"]))
-        .then(pl.col("outcome"))
-        .otherwise(pl.lit("no_adoption_outcome"))
+        .then(st("R_ADOPTION", "open"))
+        .when(outcome == "adopted")
+        .then(st("R_ADOPTION", "adopted"))
+        .when(outcome == "partly_adopted")
+        .then(st("R_ADOPTION", "partly_adopted"))
+        .when(outcome == "not_adopted")
+        .then(st("R_ADOPTION", "not_adopted"))
+        .otherwise(st("R_ADOPTION", "no_adoption_outcome"))
         .alias("R_ADOPTION"),
-        pl.when(closed).then(pl.lit("closed")).otherwise(pl.lit("open")).alias("R_CLOSE_DAYS"),
+        pl.when(closed)
+        .then(st("R_CLOSE_DAYS", "closed"))
+        .otherwise(st("R_CLOSE_DAYS", "open"))
+        .alias("R_CLOSE_DAYS"),
         (
             (pl.col("closed_at") - pl.col("received_at")).dt.total_microseconds() / 86_400_000_000
         ).alias("close_days"),
         pl.when(~visited)
-        .then(pl.lit("no_return_visit"))
-        .when(pl.col("satisfaction").is_null())
-        .then(pl.lit("not_rated"))
-        .otherwise(pl.col("satisfaction"))
+        .then(st("S_SATISFACTION", "no_return_visit"))
+        .when(satisfaction == "satisfied")
+        .then(st("S_SATISFACTION", "satisfied"))
+        .when(satisfaction == "basically_satisfied")
+        .then(st("S_SATISFACTION", "basically_satisfied"))
+        .when(satisfaction == "dissatisfied")
+        .then(st("S_SATISFACTION", "dissatisfied"))
+        .otherwise(st("S_SATISFACTION", "not_rated"))
         .alias("S_SATISFACTION"),
         pl.when(~visited)
-        .then(pl.lit("no_return_visit"))
+        .then(st("S_RESOLVED", "no_return_visit"))
         .when(pl.col("resolved").is_null())
-        .then(pl.lit("not_answered"))
+        .then(st("S_RESOLVED", "not_answered"))
         .when(pl.col("resolved"))
-        .then(pl.lit("resolved"))
-        .otherwise(pl.lit("not_resolved"))
+        .then(st("S_RESOLVED", "resolved"))
+        .otherwise(st("S_RESOLVED", "not_resolved"))
         .alias("S_RESOLVED"),
         pl.when(~closed)
-        .then(pl.lit("open"))
+        .then(st("S_RETURN_VISIT", "open"))
         .when(visited)
-        .then(pl.lit("visited"))
-        .otherwise(pl.lit("not_visited"))
+        .then(st("S_RETURN_VISIT", "visited"))
+        .otherwise(st("S_RETURN_VISIT", "not_visited"))
         .alias("S_RETURN_VISIT"),
         pl.when(pl.col("repeat_of").is_not_null())
-        .then(pl.lit("repeat"))
-        .otherwise(pl.lit("not_repeat"))
+        .then(st("S_REPEAT", "repeat"))
+        .otherwise(st("S_REPEAT", "not_repeat"))
         .alias("S_REPEAT"),
     )
     return fb.collect()
@@ -336,15 +383,16 @@ def classify_disclosures(frames: Frames, scope: Scope) -> tuple[pl.DataFrame, bo
     )
     ds = ds.with_columns(wd.alias("workdays"), covered.alias("calendar_covered")).with_columns(
         pl.when(pl.col("formed_on").is_null())
-        .then(pl.lit("no_formed_on"))
+        .then(st("O_TIMELY", "no_formed_on"))
         .when(pl.col("workdays") <= s.disclosure_deadline_workdays)
-        .then(pl.lit("on_time"))
-        .otherwise(pl.lit("late"))
+        .then(st("O_TIMELY", "on_time"))
+        .otherwise(st("O_TIMELY", "late"))
         .alias("O_TIMELY"),
         pl.col("category")
         .replace_strict(DEPTH_GROUPS, default="other", return_dtype=pl.String)
+        .cast(STATUS_DTYPES["O_DEPTH"])
         .alias("O_DEPTH"),
-        pl.lit("published").alias("O_CHANNELS"),
+        st("O_CHANNELS", "published").alias("O_CHANNELS"),
     )
     return ds, complete
 
@@ -370,14 +418,14 @@ def classify_rectify(frames: Frames, scope: Scope) -> pl.DataFrame:
     # dates are instants at 00:00: a deadline is passed once due 00:00 < as-of
     status = (
         pl.when(due.is_null())
-        .then(pl.lit("no_due_date"))
+        .then(st("R_RECTIFY", "no_due_date"))
         .when(done.is_not_null() & (done <= due))
-        .then(pl.lit("on_time"))
+        .then(st("R_RECTIFY", "on_time"))
         .when(done.is_not_null())
-        .then(pl.lit("late"))
+        .then(st("R_RECTIFY", "late"))
         .when(due.cast(pl.Datetime("us")) < pl.lit(scope.as_of, dtype=pl.Datetime("us")))
-        .then(pl.lit("late"))
-        .otherwise(pl.lit("pending"))
+        .then(st("R_RECTIFY", "late"))
+        .otherwise(st("R_RECTIFY", "pending"))
     )
     return sv.with_columns(status.alias("R_RECTIFY")).collect()
 
@@ -395,8 +443,8 @@ def classify_supervision_public(frames: Frames, scope: Scope) -> pl.DataFrame:
         .filter(pl.col("bucket").is_not_null())
         .with_columns(
             pl.when(pl.col("result_published_on").is_not_null())
-            .then(pl.lit("published"))
-            .otherwise(pl.lit("not_published"))
+            .then(st("O_SUPERVISION_PUBLIC", "published"))
+            .otherwise(st("O_SUPERVISION_PUBLIC", "not_published"))
             .alias("O_SUPERVISION_PUBLIC")
         )
     )
@@ -450,8 +498,8 @@ def classify_coverage(frames: Frames, scope: Scope) -> pl.DataFrame:
         .join(live, on=["unit_id", "category", "bucket"], how="left")
         .with_columns(
             pl.when(pl.col("covered_by").is_not_null())
-            .then(pl.lit("covered"))
-            .otherwise(pl.lit("not_covered"))
+            .then(st("O_COVERAGE", "covered"))
+            .otherwise(st("O_COVERAGE", "not_covered"))
             .alias("O_COVERAGE")
         )
         .select("unit_id", "bucket", "category", "covered_by", "O_COVERAGE")

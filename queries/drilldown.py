@@ -90,15 +90,12 @@ def records_behind(
     src = classified.for_code(code).filter(pl.col("unit_id").is_in(ids))
     num, den = num_den_exprs(code, s)
     key = COLUMNS[code][0]
+    status = pl.col(code).cast(pl.String)
     out = src.select(
         *COLUMNS[code],
-        pl.col(code).alias("status"),
-        pl.col(code)
-        .replace_strict({k: v[0] for k, v in STATUS_LABELS.items()}, default=pl.col(code))
-        .alias("status_zh"),
-        pl.col(code)
-        .replace_strict({k: v[1] for k, v in STATUS_LABELS.items()}, default=pl.col(code))
-        .alias("status_en"),
+        status.alias("status"),
+        status.replace_strict({k: v[0] for k, v in STATUS_LABELS.items()}).alias("status_zh"),
+        status.replace_strict({k: v[1] for k, v in STATUS_LABELS.items()}).alias("status_en"),
         num.alias("numerator"),
         den.cast(pl.Int64).alias("denominator"),
     )

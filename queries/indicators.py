@@ -25,7 +25,8 @@ from queries.classify import (
     FEEDBACK_CODES,
     Classified,
     classify,
-    num_den_exprs,
+    num_den_sums,
+    st,
 )
 from queries.frames import Frames
 from queries.periods import Period, parse_as_of
@@ -89,21 +90,23 @@ def subtree_counts(classified: Classified, units: pl.DataFrame) -> pl.DataFrame:
         {"bucket": pl.Series(range(len(classified.scope.periods)), dtype=pl.Int32)}
     )
     out = units.select("unit_id").join(buckets, how="cross")
+    # one pass per record frame: every code it holds, summed per unit
+    sources: dict[int, tuple[pl.DataFrame, list[str]]] = {}
     for code in _SUM_CODES:
         src = classified.for_code(code)
-        num, den = num_den_exprs(code, settings)
-        per_unit = src.group_by("unit_id", "bucket").agg(
-            num.sum().alias(f"{code}__num"), den.sum().alias(f"{code}__den")
-        )
-        rolled = _roll_up(per_unit, closure, [f"{code}__num", f"{code}__den"])
-        out = out.join(rolled, on=["unit_id", "bucket"], how="left")
+        sources.setdefault(id(src), (src, []))[1].append(code)
+    for src, codes in sources.values():
+        aggs = [e for c in codes for e in num_den_sums(c, settings)]
+        if src is classified.disclosures:
+            aggs += [pl.len().alias("O_DEPTH__n")]
+            aggs += [
+                (pl.col("O_DEPTH") == st("O_DEPTH", g)).sum().alias(f"O_DEPTH__{g}")
+                for g in _DEPTH_KEYS
+            ]
+        per_unit = src.group_by("unit_id", "bucket").agg(aggs)
+        cols = [c for c in per_unit.columns if c not in ("unit_id", "bucket")]
+        out = out.join(_roll_up(per_unit, closure, cols), on=["unit_id", "bucket"], how="left")
     ds = classified.disclosures
-    depth = ds.group_by("unit_id", "bucket").agg(
-        pl.len().alias("O_DEPTH__n"),
-        *((pl.col("O_DEPTH") == g).sum().alias(f"O_DEPTH__{g}") for g in _DEPTH_KEYS),
-    )
-    depth_cols = ["O_DEPTH__n", *(f"O_DEPTH__{g}" for g in _DEPTH_KEYS)]
-    out = out.join(_roll_up(depth, closure, depth_cols), on=["unit_id", "bucket"], how="left")
     channels = (
         ds.select("unit_id", "bucket", "channel")
         .unique()
@@ -113,23 +116,30 @@ def subtree_counts(classified: Classified, units: pl.DataFrame) -> pl.DataFrame:
         .rename({"ancestor": "unit_id"})
     )
     out = out.join(channels, on=["unit_id", "bucket"], how="left")
-    closed = (
-        classified.feedback.filter(pl.col("R_CLOSE_DAYS") == "closed")
-        .select("unit_id", "bucket", "close_days")
-        .join(closure, on="unit_id", how="inner")
+    out = out.join(
+        _subtree_medians(classified.feedback, closure), on=["unit_id", "bucket"], how="left"
+    )
+    count_cols = [c for c in out.columns if c.endswith(("__den", "__n", "__distinct"))] + [
+        f"O_DEPTH__{g}" for g in _DEPTH_KEYS
+    ]
+    return out.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols).with_columns(
+        pl.col(f"{c}__num").fill_null(0.0).cast(pl.Float64) for c in _SUM_CODES
+    )
+
+
+def _subtree_medians(feedback: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
+    """R_CLOSE_DAYS: the exact median of close_days over each subtree's closed cases."""
+    closed = feedback.filter(pl.col("R_CLOSE_DAYS") == st("R_CLOSE_DAYS", "closed")).select(
+        "unit_id", "bucket", "close_days"
+    )
+    return (
+        closed.join(closure, on="unit_id", how="inner")
         .group_by("ancestor", "bucket")
         .agg(
             pl.col("close_days").median().alias("R_CLOSE_DAYS__median"),
             pl.len().alias("R_CLOSE_DAYS__n"),
         )
         .rename({"ancestor": "unit_id"})
-    )
-    out = out.join(closed, on=["unit_id", "bucket"], how="left")
-    count_cols = [c for c in out.columns if c.endswith(("__den", "__n", "__distinct"))] + [
-        f"O_DEPTH__{g}" for g in _DEPTH_KEYS
-    ]
-    return out.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols).with_columns(
-        pl.col(f"{c}__num").fill_null(0.0).cast(pl.Float64) for c in _SUM_CODES
     )
 
 
