@@ -1,0 +1,156 @@
+"""The dashboard's entry point: page set-up, language, shared filters, routing.
+
+Run with ``openness serve`` (or ``streamlit run dashboard/app.py`` with
+``OPENNESS_DB`` set). Each page is one thin module in ``dashboard/pages``;
+to add a page, add one line to :data:`PAGES` (and its title to i18n.py as
+``page.<key>``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+import streamlit as st
+
+# `streamlit run dashboard/app.py` puts dashboard/ on the path, not the project
+_ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from dashboard import data, state  # noqa: E402
+from dashboard.i18n import t  # noqa: E402
+from queries.settings import SettingsError  # noqa: E402
+
+log = logging.getLogger("openness.dashboard")
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # title: i18n "page.<key>"; URL path: the key
+    path: str  # relative to dashboard/
+    icon: str
+    section: str = "analysis"  # analysis | reports | reference
+    needs_data: bool = True  # False: shown even on an empty database
+    default: bool = False
+
+
+# one line per page; a page whose module does not exist (yet) is left out
+PAGES: list[PageSpec] = [
+    PageSpec("overview", "pages/overview.py", ":material/leaderboard:", default=True),
+    PageSpec("unit", "pages/unit.py", ":material/account_tree:"),
+    PageSpec("openness", "pages/openness.py", ":material/campaign:"),
+    PageSpec("responsiveness", "pages/responsiveness.py", ":material/schedule:"),
+    PageSpec("satisfaction", "pages/satisfaction.py", ":material/sentiment_satisfied:"),
+    PageSpec("supervision", "pages/supervision.py", ":material/policy:"),
+    PageSpec("briefing", "pages/briefing.py", ":material/description:", "reports"),
+    PageSpec("public_preview", "pages/public_preview.py", ":material/public:", "reports"),
+    PageSpec("methodology", "pages/methodology.py", ":material/functions:", "reference", False),
+    PageSpec("data", "pages/data.py", ":material/database:", "reference", False),
+]
+
+SECTIONS = {
+    "analysis": ("分析", "Analysis"),
+    "reports": ("报告", "Reports"),
+    "reference": ("参考", "Reference"),
+}
+
+_CSS = """
+<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 2rem; max-width: 1500px;}
+[data-testid="stMetricValue"] {font-size: 1.9rem;}
+[data-testid="stSidebarHeader"] {padding-bottom: 0;}
+h1 {font-size: 1.75rem !important;}
+h3 {font-size: 1.2rem !important; margin-top: .6rem;}
+</style>
+"""
+
+
+def _pages(lang: str, empty: bool) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        if not (HERE / spec.path).exists():
+            continue
+        if empty and spec.needs_data:
+            continue
+        page = st.Page(
+            str(HERE / spec.path),
+            title=t(f"page.{spec.key}", lang),  # type: ignore[arg-type]
+            icon=spec.icon,
+            url_path=spec.key,
+            default=spec.default and not empty,
+        )
+        zh, en = SECTIONS[spec.section]
+        sections.setdefault(zh if lang == "zh" else en, []).append(page)
+    return sections
+
+
+def _empty_page() -> None:
+    ctx = state.current()
+    st.title(t("app.title", ctx.lang))
+    st.info(t("empty.database", ctx.lang), icon=":material/inbox:")
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="警务公开评价 · Openness",
+        page_icon=":material/shield:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    st.html(_CSS)
+    lang = state.resolve_language()
+    with st.sidebar:
+        st.markdown(f"**{t('app.title', lang)}**  \n{t('app.subtitle', lang)}")
+    lang = state.language_widget()
+    try:
+        source = data.open_source()
+        ready = data.schema_ready(source.url)
+    except SettingsError as exc:
+        st.error(t("error.settings", lang, error=str(exc)), icon=":material/error:")
+        st.stop()
+    except sa.exc.SQLAlchemyError as exc:
+        log.warning("database unreadable: %s", exc)
+        st.error(t("error.db", lang, error=str(getattr(exc, "orig", exc))), icon=":material/error:")
+        st.stop()
+    if not ready:
+        st.warning(t("empty.schema", lang), icon=":material/warning:")
+        st.stop()
+    filters = state.sidebar_filters(lang, source, date.today())
+    st.session_state["_ctx"] = state.Context(filters, source)
+    with st.sidebar:
+        st.caption(t("filter.share", lang))
+        st.caption(":material/lock: " + t("app.internal", lang))
+
+    sections = _pages(lang, source.empty)
+    if source.empty:
+        zh, en = SECTIONS["analysis"]
+        sections = {
+            (zh if lang == "zh" else en): [
+                st.Page(
+                    _empty_page,
+                    title=t("page.overview", lang),
+                    icon=":material/leaderboard:",
+                    url_path="overview",
+                    default=True,
+                )
+            ],
+            **sections,
+        }
+    page = st.navigation(sections, position="sidebar")
+    try:
+        page.run()
+    except sa.exc.SQLAlchemyError as exc:
+        log.exception("database error on page %s", page.title)
+        st.error(t("error.db", lang, error=str(getattr(exc, "orig", exc))), icon=":material/error:")
+    except Exception as exc:  # a page must never show a traceback to its readers
+        log.exception("error on page %s", page.title)
+        st.error(t("error.page", lang, error=type(exc).__name__), icon=":material/error:")
+
+
+main()

@@ -1,0 +1,272 @@
+"""Cached access to the engine's results, at the UI edge.
+
+Every loader is keyed by small values only: the database URL, a data version
+stamp (changes when records change), the settings fingerprint, the period
+text and the as-of. Frames and settings objects are passed as underscore
+parameters (never hashed); results are held with ``st.cache_resource``
+(polars frames are immutable, so no copy is needed) with ``ttl`` and
+``max_entries`` so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+import streamlit as st
+
+from queries import imports_view
+from queries.db import is_initialised, make_engine, resolve_url
+from queries.hierarchy import Tree
+from queries.periods import Period
+from queries.settings import Settings, load_settings
+
+TTL = 3600
+
+
+def database_url() -> str:
+    return resolve_url(os.environ.get("OPENNESS_DB") or None)
+
+
+def config_path() -> str | None:
+    return os.environ.get("OPENNESS_CONFIG") or None
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def get_engine(url: str) -> sa.Engine:
+    return make_engine(url)
+
+
+@st.cache_data(ttl=5, max_entries=8, show_spinner=False)
+def data_version(url: str) -> tuple[int, ...]:
+    return imports_view.data_version(get_engine(url))
+
+
+@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
+def schema_ready(url: str) -> bool:
+    return is_initialised(get_engine(url))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _settings(path: str | None, mtime: float) -> Settings:
+    return load_settings(path)
+
+
+def get_settings(path: str | None) -> Settings:
+    mtime = Path(path).stat().st_mtime if path and Path(path).exists() else 0.0
+    return _settings(path, mtime)
+
+
+@st.cache_resource(ttl=TTL, max_entries=2, show_spinner=False)
+def _frames(url: str, version: tuple[int, ...]) -> Any:
+    from queries.frames import load_frames
+
+    return load_frames(get_engine(url))
+
+
+@st.cache_resource(ttl=TTL, max_entries=2, show_spinner=False)
+def _tree(url: str, version: tuple[int, ...]) -> Tree:
+    return Tree.from_units(_frames(url, version).units)
+
+
+@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
+def _span(url: str, version: tuple[int, ...]) -> tuple[date, date] | None:
+    return imports_view.data_span(get_engine(url))
+
+
+@st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
+def _result(
+    url: str, version: tuple[int, ...], fp: str, period: str, as_of: str, _settings: Settings
+) -> Any:
+    from queries.indicators import compute_table
+
+    return compute_table(
+        _frames(url, version), Period.parse(period), datetime.fromisoformat(as_of), _settings
+    )
+
+
+@st.cache_resource(ttl=TTL, max_entries=32, show_spinner=False)
+def _classified(
+    url: str, version: tuple[int, ...], fp: str, period: str, as_of: str, _settings: Settings
+) -> Any:
+    from queries.classify import classify
+
+    return classify(
+        _frames(url, version), [Period.parse(period)], datetime.fromisoformat(as_of), _settings
+    )
+
+
+@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
+def _series_long(
+    url: str,
+    version: tuple[int, ...],
+    fp: str,
+    as_of: str,
+    months: tuple[str, ...],
+    _settings: Settings,
+) -> pl.DataFrame:
+    """Every unit's indicators and scores per month, long: unit_id, month, code, value."""
+    from queries.breakdowns import scores_long
+    from queries.series import monthly_scores, monthly_series
+
+    frames = _frames(url, version)
+    at = datetime.fromisoformat(as_of)
+    ind = monthly_series(frames, at, _settings, None, list(months)).select(
+        "unit_id", "month", "code", "value"
+    )
+    scores = scores_long(monthly_scores(frames, at, _settings, None, list(months)))
+    return pl.concat([scores.select(ind.columns), ind])
+
+
+@st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
+def _records(
+    url: str,
+    version: tuple[int, ...],
+    fp: str,
+    code: str,
+    unit_id: str,
+    period: str,
+    as_of: str,
+    _settings: Settings,
+) -> pl.DataFrame:
+    from queries.drilldown import records_behind
+
+    return records_behind(
+        _frames(url, version),
+        code,
+        unit_id,
+        Period.parse(period),
+        datetime.fromisoformat(as_of),
+        _settings,
+    )
+
+
+@st.cache_data(ttl=30, max_entries=16, show_spinner=False)
+def _freshness(url: str, version: tuple[int, ...], as_of: str) -> pl.DataFrame:
+    return imports_view.freshness(get_engine(url), datetime.fromisoformat(as_of))
+
+
+@st.cache_data(ttl=30, max_entries=4, show_spinner=False)
+def _imports(url: str, version: tuple[int, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    eng = get_engine(url)
+    return imports_view.import_history(eng), imports_view.rejected_rows(eng)
+
+
+@st.cache_data(ttl=30, max_entries=4, show_spinner=False)
+def _counts(url: str, version: tuple[int, ...]) -> dict[str, int]:
+    return imports_view.record_counts(get_engine(url))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One database at one data version, with the settings in force."""
+
+    url: str
+    version: tuple[int, ...]
+    settings: Settings
+    config: str | None
+
+    @property
+    def fp(self) -> str:
+        return self.settings.fingerprint()
+
+    @property
+    def empty(self) -> bool:
+        return sum(self.version[:4]) == 0
+
+    @property
+    def has_units(self) -> bool:
+        return self.version[0] > 0
+
+    def frames(self) -> Any:
+        return _frames(self.url, self.version)
+
+    def units(self) -> pl.DataFrame:
+        return self.frames().units
+
+    def tree(self) -> Tree:
+        return _tree(self.url, self.version)
+
+    def span(self) -> tuple[date, date] | None:
+        return _span(self.url, self.version)
+
+    def result(self, period: Period, as_of: datetime) -> Any:
+        """The engine's IndicatorResult (``.table`` is the indicator table)."""
+        return _result(
+            self.url, self.version, self.fp, str(period), as_of.isoformat(), self.settings
+        )
+
+    def table(self, period: Period, as_of: datetime) -> pl.DataFrame:
+        return self.result(period, as_of).table
+
+    def classified(self, period: Period, as_of: datetime) -> Any:
+        """Every record of ``period`` with its status per indicator (queries.classify)."""
+        return _classified(
+            self.url, self.version, self.fp, str(period), as_of.isoformat(), self.settings
+        )
+
+    def backlog(self, as_of: datetime) -> Any:
+        """A classification of every case received by as-of (for the open-case backlog)."""
+        span = self.span()
+        first = span[0] if span else as_of.date()
+        first = min(first, as_of.date())
+        return self.classified(Period(first, as_of.date(), "range"), as_of)
+
+    def trend_months(self, period: Period, as_of: datetime, count: int = 12) -> list[Period]:
+        """The ``count`` months ending with the month of the period's end (or as-of)."""
+        last = Period.containing_month(min(period.end, as_of.date()))
+        months = [last]
+        for _ in range(count - 1):
+            months.append(months[-1].previous())
+        return months[::-1]
+
+    def series_long(
+        self, as_of: datetime, unit_ids: list[str], months: list[Period]
+    ) -> pl.DataFrame:
+        frame = _series_long(
+            self.url,
+            self.version,
+            self.fp,
+            as_of.isoformat(),
+            tuple(str(m) for m in months),
+            self.settings,
+        )
+        return frame.filter(pl.col("unit_id").is_in(unit_ids))
+
+    def records(self, code: str, unit_id: str, period: Period, as_of: datetime) -> pl.DataFrame:
+        return _records(
+            self.url,
+            self.version,
+            self.fp,
+            code,
+            unit_id,
+            str(period),
+            as_of.isoformat(),
+            self.settings,
+        )
+
+    def freshness(self, as_of: datetime) -> pl.DataFrame:
+        return _freshness(self.url, self.version, as_of.isoformat())
+
+    def imports(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        return _imports(self.url, self.version)
+
+    def counts(self) -> dict[str, int]:
+        return _counts(self.url, self.version)
+
+
+def open_source() -> Source:
+    """The database named by the environment, at its current data version.
+
+    Raises ``sa.exc.SQLAlchemyError`` when the database cannot be read and
+    ``queries.settings.SettingsError`` for a bad settings file.
+    """
+    url = database_url()
+    cfg = config_path()
+    settings = get_settings(cfg)
+    return Source(url, data_version(url), settings, cfg)

@@ -1,0 +1,88 @@
+"""Downloads of exactly the table that is shown: CSV (UTF-8 with BOM) and XLSX.
+
+The frame handed in is the display frame itself (its headers in the chosen
+language, its numbers rounded as shown), so the file says what the screen says.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import polars as pl
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = b"\xef\xbb\xbf"
+
+
+def to_csv_bytes(frame: pl.DataFrame) -> bytes:
+    """The frame as CSV, UTF-8 with a BOM (so Chinese Excel opens it correctly)."""
+    data = frame.write_csv(include_bom=False, null_value="")
+    return BOM + data.encode("utf-8")
+
+
+def to_xlsx_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
+    """The frame as one XLSX worksheet with its header row."""
+    buf = io.BytesIO()
+    frame.write_excel(buf, worksheet=_sheet_name(sheet), autofit=True, include_header=True)
+    return buf.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    # Excel: at most 31 characters, none of []:*?/\
+    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "data"
+
+
+def file_name(stem: str, period: str, unit: str | None, ext: str) -> str:
+    """``<stem>_<period>_<unit>.<ext>`` with characters unsafe in file names replaced.
+
+    >>> file_name("ranking", "2026-03-01..2026-03-20", "B01", "csv")
+    'ranking_2026-03-01_2026-03-20_B01.csv'
+    """
+    parts = [stem, period.replace("..", "_")]
+    if unit:
+        parts.append(unit)
+    safe = "_".join(re.sub(r'[\\/:*?"<>|\s]+', "-", p) for p in parts if p)
+    return f"{safe}.{ext}"
+
+
+def download_buttons(
+    frame: pl.DataFrame,
+    *,
+    stem: str,
+    period: str,
+    unit: str | None,
+    lang: str,
+    key: str,
+) -> None:
+    """CSV and XLSX download buttons for ``frame`` (rendered by the caller's page)."""
+    import streamlit as st
+
+    from dashboard.i18n import t
+
+    if frame.is_empty():
+        return
+    left, right, _ = st.columns([1, 1, 6])
+    with left:
+        st.download_button(
+            t("download.csv", lang),  # type: ignore[arg-type]
+            data=lambda: to_csv_bytes(frame),
+            file_name=file_name(stem, period, unit, "csv"),
+            mime=CSV_MIME,
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/download:",
+            type="tertiary",
+        )
+    with right:
+        st.download_button(
+            t("download.xlsx", lang),  # type: ignore[arg-type]
+            data=lambda: to_xlsx_bytes(frame, stem),
+            file_name=file_name(stem, period, unit, "xlsx"),
+            mime=XLSX_MIME,
+            key=f"{key}_xlsx",
+            on_click="ignore",
+            icon=":material/table_view:",
+            type="tertiary",
+        )

@@ -1,0 +1,363 @@
+"""Plotly figure builders. Pure: a frame and labels in, a figure out.
+
+Every figure has a title and axis titles in the chosen language; pages pass
+the labels in, so this module holds no interface text of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+BLUE = "#1f4e96"
+LIGHT_BLUE = "#8fb3e6"
+RED = "#c8372d"
+GREEN = "#2e8b57"
+AMBER = "#e0a100"
+GREY = "#b8bec8"
+LIGHT_GREY = "#eef0f3"
+PALETTE = [BLUE, "#e07b39", GREEN, "#8e5ea2", "#3ba3b6", AMBER, RED, "#6b7b8c"]
+
+
+def _layout(fig: go.Figure, title: str, *, height: int = 380, legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT, "size": 13, "color": "#1c2733"},
+        template="plotly_white",
+        height=height,
+        margin={"l": 10, "r": 20, "t": 56, "b": 40},
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        hoverlabel={"font": {"family": FONT}},
+        separators=".,",
+    )
+    return fig
+
+
+@dataclass(frozen=True)
+class Axis:
+    title: str
+    percent: bool = False
+
+
+def _axis(ax: Axis) -> dict[str, object]:
+    out: dict[str, object] = {"title": {"text": ax.title}}
+    if ax.percent:
+        out["tickformat"] = ".0%"
+    return out
+
+
+def interval_dots(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    value_axis: Axis,
+    insufficient_name: str,
+    sufficient_name: str,
+) -> go.Figure:
+    """One dot per unit at its value with a Wilson interval whisker.
+
+    ``frame``: label, value, lo, hi, n, insufficient (bool), sorted as shown
+    (top row first).
+    """
+    fig = go.Figure()
+    for flag, name, color, symbol in (
+        (False, sufficient_name, BLUE, "circle"),
+        (True, insufficient_name, GREY, "circle-open"),
+    ):
+        part = frame.filter(pl.col("insufficient") == flag)
+        if part.is_empty():
+            continue
+        v = part.get_column("value")
+        fig.add_trace(
+            go.Scatter(
+                x=v.to_list(),
+                y=part.get_column("label").to_list(),
+                mode="markers",
+                name=name,
+                marker={"color": color, "size": 10, "symbol": symbol, "line": {"width": 2}},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (part.get_column("hi") - v).to_list(),
+                    "arrayminus": (v - part.get_column("lo")).to_list(),
+                    "color": color,
+                    "thickness": 1.5,
+                    "width": 4,
+                },
+                customdata=part.select("n").to_numpy(),
+                hovertemplate="%{y}: %{x:.1%} (n=%{customdata[0]})<extra></extra>",
+            )
+        )
+    labels = frame.get_column("label").to_list()
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
+    # zoom to the values: the differences between units are what the reader compares
+    low = float(frame.get_column("lo").fill_null(frame.get_column("value")).min() or 0.0)  # type: ignore[arg-type]
+    high = float(frame.get_column("hi").fill_null(frame.get_column("value")).max() or 1.0)  # type: ignore[arg-type]
+    pad = max(0.02, (high - low) * 0.05)
+    fig.update_xaxes(**_axis(value_axis), range=[max(0.0, low - pad), min(1.0, high + pad) + 0.005])
+    return _layout(fig, title, height=max(260, 60 + 26 * len(labels)))
+
+
+def score_map(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    x_axis: Axis,
+    y_axis: Axis,
+    color_title: str,
+    median_name: str,
+) -> go.Figure:
+    """Units placed by two scores, coloured by a third (``label, x, y, color``)."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=frame.get_column("x").to_list(),
+            y=frame.get_column("y").to_list(),
+            mode="markers+text",
+            text=frame.get_column("label").to_list(),
+            textposition=_spread_labels(frame),
+            textfont={"size": 11, "color": "#3a4654"},
+            marker={
+                "size": 14,
+                "color": frame.get_column("color").to_list(),
+                "colorscale": "RdYlGn",
+                "cmin": max(0.0, float(frame.get_column("color").min() or 0) - 5),  # type: ignore[arg-type]
+                "cmax": min(100.0, float(frame.get_column("color").max() or 100) + 5),  # type: ignore[arg-type]
+                "colorbar": {"title": {"text": color_title}},
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            customdata=frame.select("color").to_numpy(),
+            hovertemplate=(
+                "%{text}<br>"
+                + x_axis.title
+                + " %{x:.1f}<br>"
+                + y_axis.title
+                + " %{y:.1f}<br>"
+                + color_title
+                + " %{customdata[0]:.1f}<extra></extra>"
+            ),
+            showlegend=False,
+        )
+    )
+    if frame.height >= 2:
+        mx = frame.get_column("x").median()
+        my = frame.get_column("y").median()
+        line = {"color": GREY, "dash": "dash", "width": 1}
+        fig.add_vline(
+            x=mx,  # type: ignore[arg-type]
+            line=line,
+            annotation_text=median_name,
+            annotation_position="top right",
+            annotation_font={"color": "#6b7b8c", "size": 11},
+        )
+        fig.add_hline(y=my, line=line)  # type: ignore[arg-type]
+    fig.update_xaxes(**_axis(x_axis))
+    fig.update_yaxes(**_axis(y_axis))
+    return _layout(fig, title, height=460, legend=False)
+
+
+def _spread_labels(frame: pl.DataFrame) -> list[str]:
+    """Text positions that alternate around each point, so that neighbours' labels
+    overlap less than if all sat on top."""
+    order = frame.with_row_index("i").sort("x", "y").get_column("i").to_list()
+    spots = ["top center", "bottom center", "middle right", "middle left"]
+    pos = [""] * frame.height
+    for rank, i in enumerate(order):
+        pos[i] = spots[rank % len(spots)]
+    return pos
+
+
+def coverage_heatmap(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    categories: Sequence[tuple[str, str]],
+    state_names: tuple[str, str, str],
+    x_title: str,
+    y_title: str,
+) -> go.Figure:
+    """Units (rows) x categories (columns): covered, missing (red), not mandatory.
+
+    ``frame``: label, then one column per category code holding 1.0 (covered
+    share; fractions for a unit with several units below), 0.0 missing, null
+    not mandatory. ``categories``: (code, label) in column order.
+    """
+    labels = frame.get_column("label").to_list()
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    covered, missing, not_required = state_names
+    for row in frame.iter_rows(named=True):
+        zr: list[float | None] = []
+        tr: list[str] = []
+        for code, _ in categories:
+            v = row.get(code)
+            zr.append(None if v is None else float(v))
+            if v is None:
+                tr.append(not_required)
+            elif v >= 1:
+                tr.append(covered)
+            elif v <= 0:
+                tr.append(missing)
+            else:
+                tr.append(f"{covered} {v:.0%}")
+        z.append(zr)
+        text.append(tr)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[lab for _, lab in categories],
+            y=labels,
+            text=text,
+            zmin=0,
+            zmax=1,
+            colorscale=[[0.0, RED], [0.5, "#f3c9a8"], [1.0, "#6fbf8e"]],
+            xgap=2,
+            ygap=2,
+            showscale=False,
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(plot_bgcolor=LIGHT_GREY)
+    fig.update_yaxes(autorange="reversed", title={"text": y_title}, automargin=True)
+    fig.update_xaxes(side="top", tickangle=-35, title={"text": x_title})
+    fig = _layout(fig, title, height=max(300, 140 + 24 * len(labels)), legend=False)
+    fig.update_layout(margin={"t": 130})
+    return fig
+
+
+def bars(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    x_axis: Axis,
+    y_axis: Axis,
+    color: str | Sequence[str] = BLUE,
+    horizontal: bool = False,
+    text_format: str | None = None,
+) -> go.Figure:
+    """Simple bars from ``label, value`` (optionally ``text``); one colour or one per bar."""
+    labels = frame.get_column("label").to_list()
+    values = frame.get_column("value").to_list()
+    text = frame.get_column("text").to_list() if "text" in frame.columns else None
+    marker = color if isinstance(color, str) else list(color)
+    bar = (
+        go.Bar(y=labels, x=values, orientation="h", marker_color=marker, text=text)
+        if horizontal
+        else go.Bar(x=labels, y=values, marker_color=marker, text=text)
+    )
+    fig = go.Figure(bar)
+    if text is not None:
+        fig.update_traces(textposition="outside", cliponaxis=False)
+    fig.update_xaxes(**_axis(x_axis))
+    fig.update_yaxes(**_axis(y_axis))
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", automargin=True)
+    if text_format:
+        fig.update_traces(texttemplate=text_format)
+    return _layout(
+        fig, title, height=max(300, 80 + 30 * len(labels)) if horizontal else 360, legend=False
+    )
+
+
+def stacked_bars(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    x_axis: Axis,
+    y_axis: Axis,
+    series: Sequence[tuple[str, str, str]],
+    horizontal: bool = False,
+) -> go.Figure:
+    """Stacked bars: ``label`` and one column per series (column, name, colour)."""
+    labels = frame.get_column("label").to_list()
+    fig = go.Figure()
+    for col, name, color in series:
+        vals = frame.get_column(col).to_list()
+        if horizontal:
+            fig.add_trace(go.Bar(y=labels, x=vals, name=name, orientation="h", marker_color=color))
+        else:
+            fig.add_trace(go.Bar(x=labels, y=vals, name=name, marker_color=color))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(**_axis(x_axis))
+    fig.update_yaxes(**_axis(y_axis))
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", automargin=True)
+    height = max(300, 110 + 30 * len(labels)) if horizontal else 380
+    return _layout(fig, title, height=height)
+
+
+def histogram(
+    values: Sequence[float],
+    *,
+    title: str,
+    x_axis: Axis,
+    y_axis: Axis,
+    limit: float | None = None,
+    limit_name: str = "",
+    bin_size: float = 1.0,
+) -> go.Figure:
+    """Counts of ``values`` in bins of ``bin_size``; a dashed line at ``limit``."""
+    fig = go.Figure(
+        go.Histogram(
+            x=list(values),
+            xbins={"start": 0, "size": bin_size},
+            marker_color=LIGHT_BLUE,
+            marker_line={"color": BLUE, "width": 1},
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
+    if limit is not None:
+        fig.add_vline(
+            x=limit,
+            line={"color": RED, "dash": "dash", "width": 2},
+            annotation_text=limit_name,
+            annotation_position="top right",
+            annotation_font_color=RED,
+        )
+    fig.update_xaxes(**_axis(x_axis))
+    fig.update_yaxes(**_axis(y_axis))
+    return _layout(fig, title, legend=False)
+
+
+def trend(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    x_axis: Axis,
+    y_axis: Axis,
+    lines: Sequence[tuple[str, str, str, bool]],
+) -> go.Figure:
+    """Lines over months: ``month`` (label) and one column per line
+    (column, name, colour, dashed)."""
+    fig = go.Figure()
+    months = frame.get_column("month").to_list()
+    for col, name, color, dashed in lines:
+        fig.add_trace(
+            go.Scatter(
+                x=months,
+                y=frame.get_column(col).to_list(),
+                name=name,
+                mode="lines+markers",
+                line={
+                    "color": color,
+                    "width": 2.5 if not dashed else 2,
+                    "dash": "dash" if dashed else "solid",
+                },
+                connectgaps=False,
+                hovertemplate="%{x}: %{y:"
+                + (".1%" if y_axis.percent else ".1f")
+                + "}<extra>"
+                + name
+                + "</extra>",
+            )
+        )
+    fig.update_xaxes(**_axis(x_axis), type="category")
+    fig.update_yaxes(**_axis(y_axis))
+    if y_axis.percent:
+        fig.update_yaxes(range=[0, 1.05])
+    return _layout(fig, title)

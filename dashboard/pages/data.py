@@ -1,0 +1,94 @@
+"""Data: records held, the import log and rejected rows, each unit's data freshness,
+the as-of in force."""
+
+from __future__ import annotations
+
+import polars as pl
+import sqlalchemy as sa
+import streamlit as st
+
+from dashboard import state, widgets
+from dashboard.i18n import enum_label, fmt_int, t
+
+
+def render() -> None:
+    ctx = state.current()
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
+    st.title(t("data.title", lang))
+    st.caption(t("data.as_of", lang, as_of=f.as_of.strftime("%Y-%m-%d %H:%M:%S")))
+    st.caption(
+        t("data.db", lang, url=sa.engine.make_url(src.url).render_as_string(hide_password=True))
+    )
+
+    st.subheader(t("data.counts", lang))
+    counts = src.counts()
+    for col, (kind, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        col.metric(t(f"data.kind.{kind}", lang), fmt_int(n, lang), border=True)
+
+    st.subheader(t("data.imports", lang))
+    log, rejects = src.imports()
+    if log.is_empty():
+        st.caption(t("data.imports.none", lang))
+    else:
+        shown = log.select(
+            pl.col("import_id").alias(t("data.col.import_id", lang)),
+            pl.col("file").alias(t("data.col.file", lang)),
+            pl.col("kind")
+            .map_elements(
+                lambda k: t(f"data.kind.{k}", lang) if k in counts else k, return_dtype=pl.String
+            )
+            .alias(t("data.kind", lang)),
+            pl.col("started_at")
+            .dt.strftime("%Y-%m-%d %H:%M:%S")
+            .alias(t("data.col.started", lang)),
+            pl.col("finished_at")
+            .dt.strftime("%Y-%m-%d %H:%M:%S")
+            .alias(t("data.col.finished", lang)),
+            pl.col("rows_read").alias(t("data.col.read", lang)),
+            pl.col("rows_accepted").alias(t("data.col.accepted", lang)),
+            pl.col("rows_rejected").alias(t("data.col.rejected", lang)),
+            pl.col("status").alias(t("data.col.import_status", lang)),
+        )
+        widgets.table(ctx, shown, key="da_imports", stem="import_log", height=300)
+
+    st.subheader(t("data.rejects", lang))
+    if rejects.is_empty():
+        st.caption(t("data.rejects.none", lang))
+    else:
+        widgets.table(
+            ctx,
+            rejects.select(
+                pl.col("import_id").alias(t("data.col.import_id", lang)),
+                pl.col("file").alias(t("data.col.file", lang)),
+                pl.col("row_number").alias(t("data.col.row", lang)),
+                pl.col("column_name").alias(t("data.col.column", lang)),
+                pl.col("reason").alias(t("data.col.reason", lang)),
+            ),
+            key="da_rejects",
+            stem="rejected_rows",
+            height=300,
+        )
+
+    st.subheader(t("data.freshness", lang))
+    st.caption(t("data.freshness.help", lang))
+    fresh = src.freshness(f.as_of)
+    if fresh.is_empty():
+        st.caption(t("empty.table", lang))
+    else:
+        exprs = [
+            pl.col("unit_id").alias(t("col.unit_id", lang)),
+            (pl.col("name_en").fill_null(pl.col("name")) if lang == "en" else pl.col("name")).alias(
+                t("col.unit", lang)
+            ),
+            pl.col("level")
+            .map_elements(lambda v: enum_label("level", v, lang), return_dtype=pl.String)
+            .alias(t("col.level", lang)),
+        ]
+        for kind in ("disclosures", "feedback", "supervision"):
+            name = t(f"data.kind.{kind}", lang)
+            exprs.append(pl.col(f"{kind}_last").alias(t("data.col.last", lang, kind=name)))
+            exprs.append(pl.col(f"{kind}_age_days").alias(t("data.col.age", lang, kind=name)))
+        widgets.table(ctx, fresh.select(exprs), key="da_fresh", stem="freshness", height=420)
+
+
+widgets.guarded(render)

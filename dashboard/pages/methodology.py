@@ -1,0 +1,140 @@
+"""Methodology: generated from the indicator catalogue and the settings in force."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import state, widgets
+from dashboard.i18n import dimension, enum_label, t
+from queries.catalogue import DIMENSION_CODES, INDICATORS
+
+
+def render() -> None:
+    ctx = state.current()
+    lang, src = ctx.lang, ctx.source
+    settings = src.settings
+    st.title(t("method.title", lang))
+    st.caption(t("method.intro", lang))
+    st.caption(
+        t("method.settings_file", lang, path=src.config)
+        if src.config
+        else t("method.settings_default", lang)
+    )
+
+    st.subheader(t("method.scope", lang))
+    st.markdown(t("method.scope.text", lang))
+
+    st.subheader(t("method.indicators", lang))
+    yes, no = t("yes", lang), t("no", lang)
+    definitions = pl.DataFrame(
+        [
+            (
+                i.code,
+                dimension(i.dimension, lang),
+                i.name(lang),
+                i.explain(lang),
+                i.formula(lang),
+                yes if i.is_rate else no,
+                yes if i.scored else no,
+                settings.indicator_weight(i.code) if i.scored else None,
+            )
+            for i in INDICATORS
+        ],
+        schema={
+            t("col.code", lang): pl.String,
+            t("col.dimension", lang): pl.String,
+            t("col.indicator", lang): pl.String,
+            t("col.definition", lang): pl.String,
+            t("method.formula", lang): pl.String,
+            t("method.rate", lang): pl.String,
+            t("col.scored", lang): pl.String,
+            t("col.weight", lang): pl.Float64,
+        },
+        orient="row",
+    )
+    widgets.table(
+        ctx,
+        definitions,
+        key="me_definitions",
+        stem="methodology_indicators",
+        column_config={
+            t("col.definition", lang): st.column_config.TextColumn(width="large"),
+            t("method.formula", lang): st.column_config.TextColumn(width="large"),
+            t("col.weight", lang): st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
+
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(t("method.dimension_weights", lang))
+        dims = pl.DataFrame(
+            [
+                (dimension(d, lang), float(settings.overall_weights.get(d, 0)))
+                for d in DIMENSION_CODES
+            ],
+            schema={t("col.dimension", lang): pl.String, t("col.weight", lang): pl.Float64},
+            orient="row",
+        )
+        widgets.table(ctx, dims, key="me_dims", stem="methodology_dimension_weights")
+    with right:
+        st.subheader(t("method.thresholds", lang))
+        rows: list[tuple[str, str]] = [
+            (
+                t("method.disclosure_deadline_workdays", lang),
+                str(settings.disclosure_deadline_workdays),
+            ),
+            (t("method.response_hours", lang), f"{settings.response_hours:g}"),
+        ]
+        rows += [
+            (t("method.due_days", lang, kind=enum_label("feedback_kind", k, lang)), f"{v:g}")
+            for k, v in settings.due_days.items()
+        ]
+        sep = "、" if lang == "zh" else ", "
+        rows += [
+            (
+                t("method.basically_satisfied_weight", lang),
+                f"{settings.basically_satisfied_weight:g}",
+            ),
+            (t("method.min_sample", lang), str(settings.min_sample)),
+            (t("method.public_min_count", lang), str(settings.public_min_count)),
+            (
+                t("method.public_levels", lang),
+                sep.join(enum_label("level", lv, lang) for lv in settings.public_levels),
+            ),
+            (t("method.holidays", lang), sep.join(d.isoformat() for d in settings.holidays) or "—"),
+            (t("method.workdays", lang), sep.join(d.isoformat() for d in settings.workdays) or "—"),
+        ]
+        thresholds = pl.DataFrame(
+            rows,
+            schema={t("method.setting", lang): pl.String, t("method.value", lang): pl.String},
+            orient="row",
+        )
+        widgets.table(ctx, thresholds, key="me_thresholds", stem="methodology_thresholds")
+
+    st.subheader(t("method.catalogue", lang))
+    sep = "、" if lang == "zh" else ", "
+    catalogue = pl.DataFrame(
+        [
+            (
+                enum_label("kind", kind, lang),
+                sep.join(enum_label("category", c, lang) for c in cats),
+            )
+            for kind, cats in settings.catalogue.items()
+        ],
+        schema={t("col.kind", lang): pl.String, t("col.category", lang): pl.String},
+        orient="row",
+    )
+    widgets.table(
+        ctx,
+        catalogue,
+        key="me_catalogue",
+        stem="methodology_catalogue",
+        column_config={t("col.category", lang): st.column_config.TextColumn(width="large")},
+    )
+
+    st.subheader(t("method.insufficient", lang))
+    st.markdown(t("method.insufficient.text", lang, min=settings.min_sample))
+
+
+widgets.guarded(render)

@@ -1,0 +1,166 @@
+"""Openness: catalogue coverage heatmap, depth balance, time to publish, channels."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import figures, state, tables, widgets
+from dashboard.figures import Axis
+from dashboard.i18n import enum_label, field_label, t
+from queries import breakdowns
+from queries.records import DISCLOSURE_CATEGORIES, DISCLOSURE_CHANNELS
+
+
+def render() -> None:
+    ctx = state.current()
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
+    settings = src.settings
+    widgets.heading(ctx, "openness.title")
+    scope, subtree, peers = widgets.scope_units(ctx)
+    table = src.table(f.period, f.as_of)
+    prev = src.table(f.period.previous(), f.as_of)
+    labels = tables.unit_labels(src.units(), lang)
+    row, prev_row = widgets.unit_row(table, scope), widgets.unit_row(prev, scope)
+    classified = src.classified(f.period, f.as_of)
+    tree = src.tree()
+
+    widgets.indicator_metrics(
+        ctx,
+        row,
+        prev_row,
+        ["O_COVERAGE", "O_TIMELY", "O_DEPTH", "O_CHANNELS", "O_SUPERVISION_PUBLIC"],
+    )
+
+    # ---- catalogue coverage: peers x categories
+    st.subheader(t("openness.heatmap", lang))
+    st.caption(t("openness.heatmap.help", lang))
+    mandatory = {c for cats in settings.catalogue.values() for c in cats}
+    categories = [c for c in DISCLOSURE_CATEGORIES if c in mandatory]
+    matrix = breakdowns.coverage_matrix(classified, {u: tree.subtree(u) for u in peers}, categories)
+    if matrix.is_empty():
+        st.info(t("empty.peers", lang), icon=":material/info:")
+    else:
+        shown = matrix.with_columns(
+            pl.col("unit_id").replace_strict(labels, default=pl.col("unit_id")).alias("label")
+        )
+        widgets.chart(
+            figures.coverage_heatmap(
+                shown,
+                title=t("openness.heatmap", lang),
+                categories=[(c, enum_label("category", c, lang)) for c in categories],
+                state_names=(
+                    t("openness.covered", lang),
+                    t("openness.missing", lang),
+                    t("openness.not_required", lang),
+                ),
+                x_title=field_label("category", lang),
+                y_title=t("col.unit", lang),
+            ),
+            "op_heatmap",
+        )
+    missing = breakdowns.missing_categories(classified, subtree)
+    with st.expander(t("openness.missing_list", lang) + f"（{missing.height}）", expanded=False):
+        if missing.is_empty():
+            st.caption(t("openness.missing_none", lang))
+        else:
+            widgets.table(
+                ctx,
+                missing.select(
+                    pl.col("unit_id").alias(field_label("unit_id", lang)),
+                    pl.col("unit_id")
+                    .replace_strict(labels, default=pl.col("unit_id"))
+                    .alias(field_label("unit", lang)),
+                    pl.col("category")
+                    .map_elements(lambda c: enum_label("category", c, lang), return_dtype=pl.String)
+                    .alias(field_label("category", lang)),
+                ),
+                key="op_missing",
+                stem="missing_categories",
+                height=320,
+            )
+
+    left, right = st.columns(2, gap="large")
+    # ---- depth balance
+    with left:
+        depth = breakdowns.status_counts(classified, "O_DEPTH", subtree)
+        counts = dict(zip(depth["status"].to_list(), depth["count"].to_list(), strict=True))
+        groups = ("result", "procedure", "rights", "obligation")
+        bars = pl.DataFrame(
+            {
+                "label": [t(f"depth.{k}", lang) for k in groups],
+                "value": [counts.get(k, 0) for k in groups],
+            }
+        ).with_columns(pl.col("value").cast(pl.String).alias("text"))
+        widgets.chart(
+            figures.bars(
+                bars,
+                title=t("openness.depth", lang)
+                + " · "
+                + t("openness.depth.results", lang)
+                + (" ／ " if lang == "zh" else " / ")
+                + t("openness.depth.rights", lang),
+                x_axis=Axis(field_label("category", lang)),
+                y_axis=Axis(t("openness.disclosures", lang)),
+                color=[figures.BLUE, figures.LIGHT_BLUE, figures.GREEN, "#9fd3b5"],
+            ),
+            "op_depth",
+        )
+    # ---- time to publish against the deadline
+    with right:
+        days = breakdowns.publish_workdays(classified, subtree)
+        limit = settings.disclosure_deadline_workdays
+        if days.is_empty():
+            st.info(t("empty.disclosures", lang), icon=":material/info:")
+        else:
+            widgets.chart(
+                figures.histogram(
+                    days.to_list(),
+                    title=t("openness.timely", lang),
+                    x_axis=Axis(t("openness.timely.x", lang)),
+                    y_axis=Axis(t("openness.disclosures", lang)),
+                    limit=limit + 0.5,
+                    limit_name=t("openness.timely.limit", lang, days=limit),
+                ),
+                "op_timely",
+            )
+
+    # ---- channels
+    st.subheader(t("openness.channels", lang))
+    ch = breakdowns.count_by("disclosures", classified, subtree, "channel")
+    used = dict(zip(ch["channel"].to_list(), ch["count"].to_list(), strict=True))
+    st.caption(
+        t("openness.channels.used", lang, used=sum(1 for c in DISCLOSURE_CHANNELS if used.get(c)))
+    )
+    chan = pl.DataFrame(
+        {
+            "label": [enum_label("disclosure_channel", c, lang) for c in DISCLOSURE_CHANNELS],
+            "value": [used.get(c, 0) for c in DISCLOSURE_CHANNELS],
+        }
+    ).sort("value", descending=True)
+    widgets.chart(
+        figures.bars(
+            chan.with_columns(pl.col("value").cast(pl.String).alias("text")),
+            title=t("openness.channels", lang),
+            x_axis=Axis(t("openness.disclosures", lang)),
+            y_axis=Axis(field_label("channel", lang)),
+            horizontal=True,
+        ),
+        "op_channels",
+    )
+
+    # ---- peers compared on the dimension
+    st.subheader(t("peers.table", lang, level=enum_label("level", f.level, lang)))
+    peer_table = tables.dimension_table(table, peers, labels, "openness", lang)
+    widgets.table(
+        ctx,
+        peer_table,
+        key="op_peers",
+        stem="openness_peers",
+        hide=(t("col.unit_id", lang),),
+        column_config=widgets.number_columns(peer_table),
+        height=min(38 + 35 * peer_table.height, 420),
+    )
+
+
+widgets.guarded(render)

@@ -1,0 +1,164 @@
+"""Overview: headline scores against the previous period, the peer ranking, the map."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import figures, state, tables, widgets
+from dashboard.figures import Axis
+from dashboard.i18n import enum_label, fmt_score, t
+from queries.catalogue import RATE_CODES, indicator
+
+
+def render() -> None:
+    ctx = state.current()
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
+    settings = src.settings
+    widgets.heading(ctx, "overview.title")
+
+    table = src.table(f.period, f.as_of)
+    previous = f.period.previous()
+    prev_table = src.table(previous, f.as_of)
+    labels = tables.unit_labels(src.units(), lang)
+    tree = src.tree()
+    scope = f.scope or tree.roots[0]
+    row = table.filter(pl.col("unit_id") == scope).row(0, named=True)
+    prev_rows = prev_table.filter(pl.col("unit_id") == scope)
+    prev_row = prev_rows.row(0, named=True) if prev_rows.height else {}
+
+    if all((row.get(f"{c}_n") or 0) == 0 for c in RATE_CODES if c != "O_COVERAGE"):
+        st.info(t("empty.period", lang, period=f.period.label(lang)), icon=":material/event_busy:")
+
+    # ---- headline: the scope's scores against the previous period
+    st.subheader(t("overview.headline", lang))
+    cols = st.columns(4)
+    for col, code in zip(
+        cols, ("overall", "openness", "responsiveness", "satisfaction"), strict=True
+    ):
+        now, before = row.get(code), prev_row.get(code)
+        delta = None if now is None or before is None else f"{now - before:+.1f}"
+        with col:
+            st.metric(
+                t(f"col.{code}", lang),
+                fmt_score(now, lang) if now is not None else t("overview.no_score", lang),
+                delta=delta,
+                help=t("overview.previous", lang, period=previous.label(lang))
+                + f": {fmt_score(before, lang)}",
+                border=True,
+            )
+
+    # ---- the peer ranking
+    level = f.level or row["level"]
+    of_level = set(table.filter(pl.col("level") == level)["unit_id"].to_list())
+    peers = [u for u in tree.subtree(scope) if u in of_level]
+    st.subheader(t("overview.ranking", lang, level=enum_label("level", level, lang)))
+    st.caption(t("overview.ranking.help", lang))
+    if not peers:
+        st.info(t("empty.peers", lang), icon=":material/info:")
+        st.stop()
+    ranking = tables.score_table(table, peers, labels, settings, lang)
+    unranked = ranking.filter(pl.col(t("col.rank", lang)).is_null()).height
+    if unranked:
+        st.caption(":material/warning: " + t("overview.unranked", lang, count=unranked))
+    score_cols = [t(f"col.{c}", lang) for c in ("openness", "responsiveness", "satisfaction")]
+    config = {
+        t("col.overall", lang): st.column_config.ProgressColumn(
+            t("col.overall", lang), min_value=0, max_value=100, format="%.1f"
+        ),
+        **{c: st.column_config.NumberColumn(c, format="%.1f") for c in score_cols},
+        t("col.rank", lang): st.column_config.NumberColumn(t("col.rank", lang), format="%d"),
+        t("col.status", lang): st.column_config.TextColumn(t("col.status", lang), width="large"),
+    }
+    uid_col = t("col.unit_id", lang)
+    event = widgets.table(
+        ctx,
+        ranking,
+        key="ov_ranking",
+        stem="ranking",
+        column_config=config,
+        select=True,
+        height=min(38 + 35 * ranking.height, 460),
+        hide=(uid_col,),
+    )
+    picked = widgets.selected_row(event)
+    if picked is not None:
+        st.switch_page(
+            state.page_path("unit"),
+            query_params=state.link_params(f, unit=ranking[uid_col][picked]),
+        )
+
+    # ---- indicator with intervals, and the three-score map
+    left, right = st.columns(2, gap="large")
+    with left:
+        rate_codes = [c for c in RATE_CODES if c != "O_COVERAGE"] + ["O_COVERAGE"]
+        default = state.page_param("ind")
+        if st.session_state.get("ov_ind") not in rate_codes:
+            st.session_state["ov_ind"] = default if default in rate_codes else "R_ONTIME"
+        code = st.selectbox(
+            t("overview.whiskers.indicator", lang),
+            rate_codes,
+            format_func=lambda c: indicator(c).name(lang),
+            key="ov_ind",
+        )
+        state.set_page_param("ind", code)
+        ind = indicator(code)
+        dots = (
+            table.filter(pl.col("unit_id").is_in(peers) & pl.col(code).is_not_null())
+            .select(
+                pl.col("unit_id").replace_strict(labels, default=pl.col("unit_id")).alias("label"),
+                pl.col(code).alias("value"),
+                pl.col(f"{code}_lo").alias("lo"),
+                pl.col(f"{code}_hi").alias("hi"),
+                pl.col(f"{code}_n").alias("n"),
+                (
+                    pl.lit(False)
+                    if ind.min_sample_exempt
+                    else pl.col(f"{code}_n") < settings.min_sample
+                ).alias("insufficient"),
+            )
+            .sort("value", descending=True)
+        )
+        if dots.is_empty():
+            st.info(t("empty.table", lang), icon=":material/info:")
+        else:
+            widgets.chart(
+                figures.interval_dots(
+                    dots,
+                    title=t("overview.whiskers", lang) + f" · {ind.name(lang)}",
+                    value_axis=Axis(ind.name(lang), percent=True),
+                    insufficient_name=t("insufficient", lang) + f" (n<{settings.min_sample})",
+                    sufficient_name=f"n≥{settings.min_sample}",
+                ),
+                "ov_dots",
+            )
+    with right:
+        scored = table.filter(
+            pl.col("unit_id").is_in(peers)
+            & pl.col("openness").is_not_null()
+            & pl.col("responsiveness").is_not_null()
+            & pl.col("satisfaction").is_not_null()
+        ).select(
+            pl.col("unit_id").replace_strict(labels, default=pl.col("unit_id")).alias("label"),
+            pl.col("openness").alias("x"),
+            pl.col("responsiveness").alias("y"),
+            pl.col("satisfaction").alias("color"),
+        )
+        if scored.is_empty():
+            st.info(t("empty.table", lang), icon=":material/info:")
+        else:
+            widgets.chart(
+                figures.score_map(
+                    scored,
+                    title=t("overview.map", lang),
+                    x_axis=Axis(t("col.openness", lang)),
+                    y_axis=Axis(t("col.responsiveness", lang)),
+                    color_title=t("col.satisfaction", lang),
+                    median_name=t("unit.trend.median", lang),
+                ),
+                "ov_map",
+            )
+            st.caption(t("overview.map.help", lang))
+
+
+widgets.guarded(render)

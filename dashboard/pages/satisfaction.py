@@ -1,0 +1,132 @@
+"""Satisfaction: satisfaction and resolution, return-visit coverage, repeats, by channel
+and kind, monthly trend."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import figures, state, tables, widgets
+from dashboard.figures import Axis
+from dashboard.i18n import enum_label, field_label, fmt_month, t
+from queries import breakdowns
+from queries.catalogue import indicator
+
+
+def render() -> None:
+    ctx = state.current()
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
+    settings = src.settings
+    widgets.heading(ctx, "sat.title")
+    scope, subtree, peers = widgets.scope_units(ctx)
+    table = src.table(f.period, f.as_of)
+    prev = src.table(f.period.previous(), f.as_of)
+    labels = tables.unit_labels(src.units(), lang)
+    row, prev_row = widgets.unit_row(table, scope), widgets.unit_row(prev, scope)
+
+    if src.frames().feedback.is_empty():
+        st.info(t("empty.feedback", lang), icon=":material/info:")
+    widgets.indicator_metrics(
+        ctx, row, prev_row, ["S_SATISFACTION", "S_RESOLVED", "S_RETURN_VISIT", "S_REPEAT"]
+    )
+    if not row.get("S_SATISFACTION_n") and not row.get("S_RESOLVED_n"):
+        st.info(t("sat.no_visits", lang), icon=":material/info:")
+
+    classified = src.classified(f.period, f.as_of)
+    sat, res = indicator("S_SATISFACTION"), indicator("S_RESOLVED")
+
+    for by, group, title_key in (
+        ("channel", "feedback_channel", "sat.by_channel"),
+        ("kind", "feedback_kind", "sat.by_kind"),
+    ):
+        st.subheader(t(title_key, lang))
+        s_rates = breakdowns.rate_by(classified, "S_SATISFACTION", subtree, by, settings)
+        r_rates = breakdowns.rate_by(classified, "S_RESOLVED", subtree, by, settings)
+        if s_rates.is_empty() and r_rates.is_empty():
+            st.caption(t("sat.no_visits", lang))
+            continue
+        left, right = st.columns([3, 2], gap="large")
+        shown = tables.by_group_rates(s_rates, by, group, lang, sat.name(lang)).join(
+            tables.by_group_rates(r_rates, by, group, lang, res.name(lang)),
+            on=field_label(by, lang),
+            how="full",
+            coalesce=True,
+            suffix=" · " + res.name(lang),
+        )
+        with left:
+            bars = s_rates.select(
+                pl.col(by)
+                .map_elements(lambda v, g=group: enum_label(g, v, lang), return_dtype=pl.String)
+                .alias("label"),
+                pl.col("value"),
+                (pl.col("value") * 100)
+                .round(1)
+                .cast(pl.String)
+                .add("% (n=")
+                .add(pl.col("n").cast(pl.String))
+                .add(")")
+                .alias("text"),
+            ).sort("value", descending=True)
+            widgets.chart(
+                figures.bars(
+                    bars,
+                    title=f"{sat.name(lang)} · {t(title_key, lang)}",
+                    x_axis=Axis(sat.name(lang), percent=True),
+                    y_axis=Axis(field_label(by, lang)),
+                    horizontal=True,
+                ),
+                f"sa_{by}",
+            )
+        with right:
+            widgets.table(
+                ctx,
+                shown,
+                key=f"sa_{by}_table",
+                stem=f"satisfaction_by_{by}",
+                column_config=widgets.number_columns(shown),
+            )
+
+    # ---- monthly trend of the scope
+    st.subheader(t("sat.trend", lang))
+    months = src.trend_months(f.period, f.as_of)
+    series = src.series_long(f.as_of, [scope], months)
+    codes = ["S_SATISFACTION", "S_RESOLVED", "S_RETURN_VISIT", "S_REPEAT"]
+    wide = series.filter(pl.col("code").is_in(codes)).pivot(
+        on="code", index="month", values="value"
+    )
+    line = pl.DataFrame({"month": [str(m) for m in months]}).join(wide, on="month", how="left")
+    for c in codes:
+        if c not in line.columns:
+            line = line.with_columns(pl.lit(None, pl.Float64).alias(c))
+    line = line.with_columns(
+        pl.col("month").map_elements(lambda m: fmt_month(m, lang), return_dtype=pl.String)
+    )
+    widgets.chart(
+        figures.trend(
+            line,
+            title=t("sat.trend", lang) + f" · {labels[scope]}",
+            x_axis=Axis(t("col.month", lang)),
+            y_axis=Axis(t("col.value", lang), percent=True),
+            lines=[
+                (c, indicator(c).name(lang), color, c == "S_REPEAT")
+                for c, color in zip(codes, figures.PALETTE, strict=False)
+            ],
+        ),
+        "sa_trend",
+    )
+
+    # ---- peers compared on the dimension
+    st.subheader(t("peers.table", lang, level=enum_label("level", f.level, lang)))
+    peer_table = tables.dimension_table(table, peers, labels, "satisfaction", lang)
+    widgets.table(
+        ctx,
+        peer_table,
+        key="sa_peers",
+        stem="satisfaction_peers",
+        hide=(t("col.unit_id", lang),),
+        column_config=widgets.number_columns(peer_table),
+        height=min(38 + 35 * peer_table.height, 420),
+    )
+
+
+widgets.guarded(render)

@@ -1,0 +1,120 @@
+"""Supervision: findings by source (internal, external), rectified on time or overdue,
+results made public or not."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import figures, state, tables, widgets
+from dashboard.figures import Axis
+from dashboard.i18n import enum_label, field_label, fmt_int, t
+from queries import breakdowns
+from queries.classify import status_label
+
+
+def render() -> None:
+    ctx = state.current()
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
+    widgets.heading(ctx, "sup.title")
+    scope, subtree, _ = widgets.scope_units(ctx)
+    table = src.table(f.period, f.as_of)
+    prev = src.table(f.period.previous(), f.as_of)
+    labels = tables.unit_labels(src.units(), lang)
+    row, prev_row = widgets.unit_row(table, scope), widgets.unit_row(prev, scope)
+    classified = src.classified(f.period, f.as_of)
+
+    by_source = breakdowns.supervision_by_source(classified, subtree)
+    opened = int(by_source["opened"].sum()) if by_source.height else 0
+    c0, rest = st.columns([1, 2])
+    with c0:
+        st.metric(t("sup.items_count", lang), fmt_int(opened, lang), border=True)
+    with rest:
+        widgets.indicator_metrics(ctx, row, prev_row, ["R_RECTIFY", "O_SUPERVISION_PUBLIC"])
+
+    if by_source.is_empty():
+        st.info(t("sup.none", lang), icon=":material/info:")
+        st.stop()
+
+    labelled = by_source.with_columns(
+        pl.col("source")
+        .map_elements(lambda s: enum_label("source", s, lang), return_dtype=pl.String)
+        .alias("label")
+    )
+    st.subheader(t("sup.by_source", lang))
+    left, right = st.columns(2, gap="large")
+    rect_series = [
+        ("on_time", t("sup.on_time", lang), figures.GREEN),
+        ("late", t("sup.late", lang), figures.RED),
+        ("pending", t("sup.pending", lang), figures.AMBER),
+        ("no_due_date", t("sup.no_due", lang), figures.GREY),
+    ]
+    for col, internal, key in ((left, True, "sup.internal"), (right, False, "sup.external")):
+        part = labelled.filter(pl.col("internal") == internal)
+        with col:
+            if part.is_empty():
+                st.caption(t(key, lang) + "：" + t("empty.supervision", lang))
+                continue
+            widgets.chart(
+                figures.stacked_bars(
+                    part,
+                    title=f"{t(key, lang)} · {t('sup.rectify', lang)}",
+                    x_axis=Axis(t("resp.cases", lang)),
+                    y_axis=Axis(field_label("source", lang)),
+                    series=rect_series,
+                    horizontal=True,
+                ),
+                f"sv_rect_{internal}",
+            )
+
+    st.subheader(t("sup.published", lang))
+    widgets.chart(
+        figures.stacked_bars(
+            labelled.filter(pl.col("rectified") > 0),
+            title=t("sup.published", lang) + " · " + t("sup.rectified", lang),
+            x_axis=Axis(t("resp.cases", lang)),
+            y_axis=Axis(field_label("source", lang)),
+            series=[
+                ("published", t("sup.published_yes", lang), figures.BLUE),
+                ("not_published", t("sup.published_no", lang), figures.GREY),
+            ],
+            horizontal=True,
+        ),
+        "sv_published",
+    )
+
+    shown = by_source.select(
+        pl.col("source")
+        .map_elements(lambda s: enum_label("source", s, lang), return_dtype=pl.String)
+        .alias(field_label("source", lang)),
+        pl.when(pl.col("internal"))
+        .then(pl.lit(t("sup.internal", lang)))
+        .otherwise(pl.lit(t("sup.external", lang)))
+        .alias(field_label("internal", lang)),
+        pl.col("opened").alias(t("sup.opened", lang)),
+        pl.col("on_time").alias(t("sup.on_time", lang)),
+        pl.col("late").alias(t("sup.late", lang)),
+        pl.col("pending").alias(t("sup.pending", lang)),
+        pl.col("no_due_date").alias(t("sup.no_due", lang)),
+        pl.col("rectified").alias(t("sup.rectified", lang)),
+        pl.col("published").alias(t("sup.published_yes", lang)),
+        pl.col("not_published").alias(t("sup.published_no", lang)),
+    )
+    widgets.table(ctx, shown, key="sv_sources", stem="supervision_by_source")
+
+    st.subheader(t("sup.items", lang))
+    items = breakdowns.supervision_items(classified, subtree)
+    items_shown = tables.record_rows(
+        items.rename({"R_RECTIFY": "status"}).with_columns(
+            pl.col("status")
+            .map_elements(lambda s: status_label(s, lang), return_dtype=pl.String)
+            .alias("status_zh" if lang == "zh" else "status_en")
+        ),
+        labels,
+        lang,
+        channel_group="feedback_channel",
+    )
+    widgets.table(ctx, items_shown, key="sv_items", stem="supervision_items", height=400)
+
+
+widgets.guarded(render)

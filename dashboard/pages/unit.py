@@ -1,0 +1,213 @@
+"""Unit: breadcrumb, indicators with the records behind each rate, the units below,
+monthly trends against the peers' median."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import figures, state, tables, widgets
+from dashboard.figures import Axis
+from dashboard.i18n import dimension, enum_label, fmt_month, t
+from queries import breakdowns
+from queries.catalogue import INDICATORS, indicator
+
+
+def render() -> None:
+    ctx = state.current()
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
+    settings = src.settings
+    tree = src.tree()
+    units = src.units()
+    labels = tables.unit_labels(units, lang)
+
+    unit = state.page_param("unit") or f.scope or tree.roots[0]
+    if unit not in labels:
+        fallback = f.scope or tree.roots[0]
+        st.warning(t("error.unknown_unit", lang, unit=unit, fallback=labels[fallback]))
+        unit = fallback
+    state.set_page_param("unit", unit)
+
+    table = src.table(f.period, f.as_of)
+    row = table.filter(pl.col("unit_id") == unit).row(0, named=True)
+
+    # ---- breadcrumb and heading
+    crumbs = tree.ancestors(unit)
+    if crumbs:
+        with st.container(horizontal=True, gap="small"):
+            st.caption(t("unit.breadcrumb", lang) + ":")
+            for a in crumbs:
+                st.page_link(
+                    state.page_path("unit"),
+                    label=labels[a],
+                    query_params=state.link_params(f, unit=a),
+                    icon=":material/chevron_right:",
+                )
+    widgets.heading(ctx, "unit.title", unit)
+    rank = row.get("rank")
+    level_name = enum_label("level", row["level"], lang)
+    peers_n = table.filter(pl.col("level") == row["level"]).height
+    facts = [
+        f"{t('col.level', lang)}: {level_name}",
+        f"{t('col.kind', lang)}: {enum_label('kind', row['kind'], lang)}",
+        f"{t('col.unit_id', lang)}: {unit}",
+    ]
+    if rank is not None:
+        facts.append(
+            f"{t('col.rank', lang)}: {rank} / {peers_n}"
+            + (f"（{level_name}）" if lang == "zh" else f" ({level_name})")
+        )
+    st.caption(" · ".join(facts))
+    note = tables.status_note(row, settings, lang)
+    if note:
+        st.caption(":material/warning: " + note)
+
+    # ---- scores
+    cols = st.columns(4)
+    for col, code in zip(
+        cols, ("overall", "openness", "responsiveness", "satisfaction"), strict=True
+    ):
+        with col:
+            v = row.get(code)
+            st.metric(
+                t(f"col.{code}", lang), t("na", lang) if v is None else f"{v:.1f}", border=True
+            )
+
+    # ---- indicators, and the records behind the one picked
+    st.subheader(t("unit.indicators", lang))
+    st.caption(t("unit.indicators.help", lang))
+    inds = tables.indicator_rows(row, settings, lang)
+    code_col = t("col.code", lang)
+    event = widgets.table(
+        ctx,
+        inds,
+        key=f"un_inds_{unit}",
+        stem="indicators",
+        unit=unit,
+        select=True,
+        column_config={
+            t("col.explain", lang): st.column_config.TextColumn(
+                t("col.explain", lang), width="large"
+            )
+        },
+    )
+    codes = [i.code for i in INDICATORS]
+    picked = widgets.selected_row(event)
+    last_key = f"un_last_{unit}"
+    if picked is not None and st.session_state.get(last_key) != picked:
+        st.session_state["un_ind"] = inds[code_col][picked]
+    st.session_state[last_key] = picked
+    if st.session_state.get("un_ind") not in codes:
+        wanted = state.page_param("ind")
+        st.session_state["un_ind"] = wanted if wanted in codes else "R_ONTIME"
+    code = st.selectbox(
+        t("unit.records.pick", lang),
+        codes,
+        format_func=lambda c: (
+            f"{dimension(indicator(c).dimension, lang)} · {indicator(c).name(lang)}"
+        ),
+        key="un_ind",
+    )
+    state.set_page_param("ind", code)
+    ind = indicator(code)
+    st.markdown("##### " + t("unit.records", lang, indicator=ind.name(lang)))
+    st.caption(f"{ind.numerator(lang)} ÷ {ind.denominator(lang)}")
+    records = src.records(code, unit, f.period, f.as_of)
+    if records.is_empty():
+        st.info(t("unit.records.none", lang), icon=":material/info:")
+    else:
+        # the records that pull the rate down first (late, missing, not visited ...)
+        records = records.sort(
+            ["denominator", "numerator"], descending=[True, False], maintain_order=True
+        )
+        group = "disclosure_channel" if ind.record_kind == "disclosures" else "feedback_channel"
+        shown = tables.record_rows(records, labels, lang, channel_group=group)
+        widgets.table(
+            ctx,
+            shown,
+            key=f"un_records_{unit}_{code}",
+            stem=f"records_{code}",
+            unit=unit,
+            height=380,
+        )
+
+    # ---- the units below
+    st.subheader(t("unit.children", lang))
+    children = list(tree.children.get(unit, ()))
+    if not children:
+        st.caption(t("unit.no_children", lang))
+    else:
+        kids = tables.score_table(table, children, labels, settings, lang)
+        uid_col = t("col.unit_id", lang)
+        ev = widgets.table(
+            ctx,
+            kids,
+            key=f"un_children_{unit}",
+            stem="children",
+            unit=unit,
+            select=True,
+            hide=(uid_col,),
+            height=min(38 + 35 * kids.height, 420),
+            column_config={
+                t("col.overall", lang): st.column_config.ProgressColumn(
+                    t("col.overall", lang), min_value=0, max_value=100, format="%.1f"
+                ),
+                t("col.status", lang): st.column_config.TextColumn(
+                    t("col.status", lang), width="large"
+                ),
+            },
+        )
+        child = widgets.selected_row(ev)
+        if child is not None:
+            st.switch_page(
+                state.page_path("unit"),
+                query_params=state.link_params(f, unit=kids[uid_col][child]),
+            )
+
+    # ---- monthly trend against the peers' median
+    st.subheader(t("unit.trends", lang))
+    trend_codes = ["overall", "openness", "responsiveness", "satisfaction", *codes]
+    if st.session_state.get("un_trend") not in trend_codes:
+        st.session_state["un_trend"] = "overall"
+    tcode = st.selectbox(
+        t("unit.trend.indicator", lang),
+        trend_codes,
+        format_func=lambda c: (
+            t(f"col.{c}", lang) if c in trend_codes[:4] else indicator(c).name(lang)
+        ),
+        key="un_trend",
+    )
+    peers = table.filter(pl.col("level") == row["level"])["unit_id"].to_list()
+    months = src.trend_months(f.period, f.as_of)
+    series = src.series_long(f.as_of, peers, months)
+    mine = series.filter((pl.col("unit_id") == unit) & (pl.col("code") == tcode)).select(
+        "month", "value"
+    )
+    median = breakdowns.peer_median(series, peers, tcode)
+    line = (
+        pl.DataFrame({"month": [str(m) for m in months]})
+        .join(mine, on="month", how="left")
+        .join(median.select("month", "median"), on="month", how="left")
+        .with_columns(
+            pl.col("month").map_elements(lambda m: fmt_month(m, lang), return_dtype=pl.String)
+        )
+    )
+    is_score = tcode in trend_codes[:4]
+    percent = not is_score and indicator(tcode).unit.value == "share"
+    name = t(f"col.{tcode}", lang) if is_score else indicator(tcode).name(lang)
+    widgets.chart(
+        figures.trend(
+            line,
+            title=f"{name} · {labels[unit]}",
+            x_axis=Axis(t("col.month", lang)),
+            y_axis=Axis(name, percent=percent),
+            lines=[
+                ("value", t("unit.trend.this", lang), figures.BLUE, False),
+                ("median", t("unit.trend.median", lang), figures.GREY, True),
+            ],
+        ),
+        f"un_trend_{unit}",
+    )
+
+
+widgets.guarded(render)

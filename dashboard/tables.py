@@ -1,0 +1,265 @@
+"""Display frames: the engine's results with headers and labels in the chosen
+language, numbers rounded as shown. The same frame is drawn and downloaded.
+
+Percent columns hold the percent rounded to one decimal (header ends "(%)"),
+scores one decimal, days one decimal. Nothing is computed here beyond
+labelling, rounding and choosing rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from dashboard.i18n import (
+    Lang,
+    dimension,
+    enum_label,
+    field_label,
+    fmt_days,
+    fmt_pct,
+    fmt_rank_change,
+    t,
+)
+from queries.catalogue import DIMENSION_CODES, INDICATORS, Indicator, Unit
+from queries.settings import Settings
+
+# which enum group labels a record column, by record kind of the indicator
+_ENUM_COLUMNS = {
+    "category": "category",
+    "kind": "feedback_kind",
+    "source": "source",
+    "severity": "severity",
+    "outcome": "outcome",
+    "satisfaction": "satisfaction",
+    "domain": "domain",
+}
+
+
+def unit_labels(units: pl.DataFrame, lang: Lang) -> dict[str, str]:
+    """unit_id -> display name in ``lang`` (English name when there is one)."""
+    out: dict[str, str] = {}
+    for uid, name, name_en in units.select("unit_id", "name", "name_en").iter_rows():
+        out[uid] = (name_en or name) if lang == "en" else (name or name_en or uid)
+    return out
+
+
+def pct(col: str) -> pl.Expr:
+    return (pl.col(col) * 100).round(1)
+
+
+def pct_header(name: str) -> str:
+    return f"{name} (%)"
+
+
+def status_note(row: dict[str, Any], settings: Settings, lang: Lang) -> str:
+    """Why a unit is not ranked, and which of its scored indicators have too few cases."""
+    parts: list[str] = []
+    if row.get("overall") is None:
+        missing = [
+            dimension(d, lang)
+            for d in DIMENSION_CODES
+            if row.get(d) is None and settings.overall_weights.get(d, 0) > 0
+        ]
+        parts.append(
+            t(
+                "status.incomplete",
+                lang,
+                dims="、".join(missing) if lang == "zh" else ", ".join(missing),
+            )
+        )
+    thin = [
+        ind.name(lang)
+        for ind in INDICATORS
+        if ind.scored
+        and not ind.min_sample_exempt
+        and (row.get(f"{ind.code}_n") or 0) < settings.min_sample
+    ]
+    if thin:
+        sep = "、" if lang == "zh" else ", "
+        parts.append(t("status.insufficient", lang, min=settings.min_sample, codes=sep.join(thin)))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def score_table(
+    table: pl.DataFrame,
+    unit_ids: Sequence[str],
+    labels: dict[str, str],
+    settings: Settings,
+    lang: Lang,
+    *,
+    with_rank: bool = True,
+) -> pl.DataFrame:
+    """Ranking rows for ``unit_ids``: rank, rank change, unit, the four scores, a note.
+
+    Ranked units first by rank, then the unranked (incomplete) ones, each with
+    the reason in the note column: none is dropped.
+    """
+    rows = table.filter(pl.col("unit_id").is_in(list(unit_ids))).sort(
+        ["rank", "unit_id"], nulls_last=True
+    )
+    notes = [status_note(r, settings, lang) for r in rows.iter_rows(named=True)]
+    out = rows.select(
+        pl.col("unit_id").alias(t("col.unit_id", lang)),
+        *(
+            [
+                pl.col("rank").alias(t("col.rank", lang)),
+                pl.col("rank_change")
+                .map_elements(lambda v: fmt_rank_change(v, lang), return_dtype=pl.String)
+                .fill_null(t("na", lang))
+                .alias(t("col.rank_change", lang)),
+            ]
+            if with_rank
+            else []
+        ),
+        pl.col("unit_id")
+        .replace_strict(labels, default=pl.col("unit_id"))
+        .alias(t("col.unit", lang)),
+        *[
+            pl.col(c).round(1).alias(t(f"col.{c}", lang))
+            for c in ("overall", "openness", "responsiveness", "satisfaction")
+        ],
+    )
+    return out.with_columns(pl.Series(t("col.status", lang), notes, dtype=pl.String))
+
+
+def value_text(ind: Indicator, value: float | None, lang: Lang) -> str:
+    if ind.unit == Unit.DAYS:
+        return fmt_days(value, lang)
+    return fmt_pct(value, lang)
+
+
+def interval_text(lo: float | None, hi: float | None, lang: Lang) -> str:
+    if lo is None or hi is None:
+        return t("na", lang)
+    return f"{fmt_pct(lo, lang)} – {fmt_pct(hi, lang)}"
+
+
+def indicator_rows(row: dict[str, Any], settings: Settings, lang: Lang) -> pl.DataFrame:
+    """One unit's indicators: dimension, name, value, n, interval, note, meaning, code."""
+    recs = []
+    for ind in INDICATORS:
+        c = ind.code
+        n = row.get(f"{c}_n")
+        lo = row.get(f"{c}_lo") if ind.is_rate else None
+        hi = row.get(f"{c}_hi") if ind.is_rate else None
+        notes = []
+        if not ind.scored:
+            notes.append("不计分" if lang == "zh" else "not scored")
+        if not ind.min_sample_exempt and (n or 0) < settings.min_sample:
+            notes.append(
+                f"{t('insufficient', lang)}（n<{settings.min_sample}）"
+                if lang == "zh"
+                else f"{t('insufficient', lang)} (n<{settings.min_sample})"
+            )
+        recs.append(
+            (
+                dimension(ind.dimension, lang),
+                ind.name(lang),
+                value_text(ind, row.get(c), lang),
+                n,
+                interval_text(lo, hi, lang) if ind.is_rate else "",
+                ("；" if lang == "zh" else "; ").join(notes),
+                ind.explain(lang),
+                c,
+            )
+        )
+    return pl.DataFrame(
+        recs,
+        schema={
+            t("col.dimension", lang): pl.String,
+            t("col.indicator", lang): pl.String,
+            t("col.value", lang): pl.String,
+            t("col.n", lang): pl.Int64,
+            t("col.interval", lang): pl.String,
+            t("col.status", lang): pl.String,
+            t("col.explain", lang): pl.String,
+            t("col.code", lang): pl.String,
+        },
+        orient="row",
+    )
+
+
+def record_rows(
+    records: pl.DataFrame, labels: dict[str, str], lang: Lang, *, channel_group: str
+) -> pl.DataFrame:
+    """The records behind a rate, labelled: enums as words, date-times to the minute,
+    the unit's name beside its id, the status in words."""
+    exprs: list[pl.Expr] = []
+    skip = {"status", "status_zh", "status_en"}
+    for col in records.columns:
+        if col in skip:
+            continue
+        dtype = records.schema[col]
+        e = pl.col(col)
+        if col == "unit_id":
+            exprs.append(e.alias(field_label("unit_id", lang)))
+            exprs.append(e.replace_strict(labels, default=e).alias(field_label("unit", lang)))
+            continue
+        if col == "channel":
+            e = e.map_elements(lambda v: enum_label(channel_group, v, lang), return_dtype=pl.String)
+        elif col in _ENUM_COLUMNS:
+            group = _ENUM_COLUMNS[col]
+            e = e.map_elements(lambda v, g=group: enum_label(g, v, lang), return_dtype=pl.String)
+        elif dtype == pl.Boolean:
+            e = pl.when(e).then(pl.lit(t("yes", lang))).when(~e).then(pl.lit(t("no", lang)))
+        elif isinstance(dtype, pl.Datetime):
+            e = e.dt.strftime("%Y-%m-%d %H:%M")
+        elif col in ("numerator", "close_days", "age_days", "overdue_days"):
+            e = e.round(2 if col == "numerator" else 1)
+        exprs.append(e.alias(field_label(col, lang)))
+    status_col = "status_zh" if lang == "zh" else "status_en"
+    if status_col in records.columns:
+        exprs.insert(0, pl.col(status_col).alias(field_label("status", lang)))
+    return records.select(exprs)
+
+
+def by_group_rates(frame: pl.DataFrame, by: str, group: str, lang: Lang, name: str) -> pl.DataFrame:
+    """A ``rate_by`` frame labelled: group, rate (%), n, interval (%)."""
+    return frame.select(
+        pl.col(by)
+        .map_elements(lambda v: enum_label(group, v, lang), return_dtype=pl.String)
+        .alias(field_label(by if by != "channel" else "channel", lang)),
+        pct("value").alias(pct_header(name)),
+        pl.col("n").alias(t("col.n", lang)),
+        pct("lo").alias(pct_header(t("col.lo", lang))),
+        pct("hi").alias(pct_header(t("col.hi", lang))),
+    )
+
+
+def dimension_table(
+    table: pl.DataFrame,
+    unit_ids: Sequence[str],
+    labels: dict[str, str],
+    dimension_code: str,
+    lang: Lang,
+) -> pl.DataFrame:
+    """Units compared on one dimension: unit, the dimension score, and for each of its
+    indicators the value (percent or days) and n; weakest score first."""
+    from queries.catalogue import indicators_of
+
+    exprs: list[pl.Expr] = [
+        pl.col("unit_id").alias(t("col.unit_id", lang)),
+        pl.col("unit_id")
+        .replace_strict(labels, default=pl.col("unit_id"))
+        .alias(t("col.unit", lang)),
+        pl.col(dimension_code).round(1).alias(t(f"col.{dimension_code}", lang)),
+    ]
+    for ind in indicators_of(dimension_code):
+        c = ind.code
+        if ind.unit == Unit.DAYS:
+            exprs.append(
+                pl.col(c)
+                .round(1)
+                .alias(f"{ind.name(lang)}（天）" if lang == "zh" else f"{ind.name(lang)} (days)")
+            )
+        else:
+            exprs.append(pct(c).alias(pct_header(ind.name(lang))))
+        exprs.append(pl.col(f"{c}_n").alias(f"{ind.name(lang)} n"))
+    return (
+        table.filter(pl.col("unit_id").is_in(list(unit_ids)))
+        .sort([dimension_code, "unit_id"], nulls_last=True)
+        .select(exprs)
+    )

@@ -1,0 +1,186 @@
+"""Small Streamlit pieces the pages share: page heading, tables with downloads,
+plotly charts, metrics. No data access and no computing here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import state
+from dashboard.export import download_buttons
+from dashboard.i18n import t, unit_name
+
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def scope_name(ctx: state.Context, unit_id: str | None = None) -> str:
+    uid = unit_id or ctx.filters.scope
+    if uid is None:
+        return ""
+    units = ctx.source.units()
+    row = units.filter(pl.col("unit_id") == uid)
+    if row.is_empty():
+        return uid
+    r = row.row(0, named=True)
+    return unit_name(r["name"], r["name_en"], ctx.lang)
+
+
+def heading(ctx: state.Context, key: str, unit_id: str | None = None) -> None:
+    """The page title with the scope, and the period and as-of under it."""
+    f = ctx.filters
+    st.title(t(key, ctx.lang, unit=scope_name(ctx, unit_id)))
+    st.caption(
+        t(
+            "filter.period_shown",
+            ctx.lang,
+            period=f.period.label(ctx.lang),
+            as_of=f.as_of_day.isoformat(),
+        )
+    )
+
+
+def table(
+    ctx: state.Context,
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    stem: str,
+    unit: str | None = None,
+    column_config: dict[str, Any] | None = None,
+    select: bool = False,
+    height: int | str = "auto",
+    hide: tuple[str, ...] = (),
+) -> Any:
+    """Draw ``frame`` (text as text, never markup) with its CSV/XLSX downloads.
+
+    With ``select`` the user can pick one row; returns the selection event.
+    """
+    if frame.is_empty():
+        st.info(t("empty.table", ctx.lang), icon=":material/info:")
+        return None
+    order = [c for c in frame.columns if c not in hide]
+    kwargs: dict[str, Any] = {
+        "hide_index": True,
+        "column_config": column_config or {},
+        "column_order": order,
+        "width": "stretch",
+        "height": height,
+        "key": key,
+    }
+    if select:
+        kwargs.update(on_select="rerun", selection_mode="single-row")
+    event = st.dataframe(frame, **kwargs)
+    download_buttons(
+        frame.select(order),
+        stem=stem,
+        period=ctx.filters.period_text,
+        unit=unit or ctx.filters.scope,
+        lang=ctx.lang,
+        key=key,
+    )
+    return event
+
+
+def selected_row(event: Any) -> int | None:
+    try:
+        rows = event.selection.rows
+    except AttributeError:
+        return None
+    return rows[0] if rows else None
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    st.plotly_chart(fig, config=PLOT_CONFIG, key=key, width="stretch")
+
+
+def number_columns(frame: pl.DataFrame, decimals: int = 1) -> dict[str, Any]:
+    """Column config showing every float column with ``decimals`` decimals."""
+    fmt = f"%.{decimals}f"
+    return {
+        c: st.column_config.NumberColumn(c, format=fmt)
+        for c, dt in frame.schema.items()
+        if dt.is_float()
+    }
+
+
+def scope_units(ctx: state.Context) -> tuple[str, list[str], list[str]]:
+    """The scope unit, its subtree, and the peer units (the peer level within it)."""
+    tree = ctx.source.tree()
+    scope = ctx.filters.scope or tree.roots[0]
+    subtree = tree.subtree(scope)
+    levels = dict(ctx.source.units().select("unit_id", "level").iter_rows())
+    level = ctx.filters.level or levels.get(scope)
+    peers = sorted(u for u in subtree if levels.get(u) == level)
+    return scope, subtree, peers
+
+
+def unit_row(table: pl.DataFrame, unit_id: str) -> dict[str, Any]:
+    rows = table.filter(pl.col("unit_id") == unit_id)
+    return rows.row(0, named=True) if rows.height else {}
+
+
+def indicator_metrics(
+    ctx: state.Context, row: dict[str, Any], prev_row: dict[str, Any], codes: list[str]
+) -> None:
+    """One metric per indicator: value, change against the previous period, n and
+    interval in the help."""
+    from dashboard.i18n import fmt_int
+    from dashboard.tables import interval_text, value_text
+    from queries.catalogue import Direction, Unit, indicator
+
+    lang = ctx.lang
+    cols = st.columns(len(codes))
+    for col, code in zip(cols, codes, strict=True):
+        ind = indicator(code)
+        now, before = row.get(code), prev_row.get(code)
+        delta = None
+        if now is not None and before is not None:
+            days = ind.unit == Unit.DAYS
+            change = (now - before) * (1 if days else 100)
+            suffix = (
+                (" 天" if lang == "zh" else " days")
+                if days
+                else (" 个百分点" if lang == "zh" else " pp")
+            )
+            delta = f"{change:+.1f}{suffix}" if round(change, 1) != 0 else f"0.0{suffix}"
+        n = row.get(f"{code}_n")
+        help_parts = [ind.explain(lang), f"n = {fmt_int(n, lang)}"]
+        if ind.is_rate:
+            help_parts.append(
+                t("col.interval", lang)
+                + ": "
+                + interval_text(row.get(f"{code}_lo"), row.get(f"{code}_hi"), lang)
+            )
+        if not ind.min_sample_exempt and (n or 0) < ctx.source.settings.min_sample:
+            help_parts.append(t("insufficient", lang))
+        with col:
+            st.metric(
+                ind.name(lang),
+                value_text(ind, now, lang),
+                delta=delta,
+                delta_color="inverse" if ind.direction == Direction.LOWER else "normal",
+                help="  \n".join(help_parts),
+                border=True,
+            )
+            st.caption(f"n = {fmt_int(n, lang)}")
+
+
+def guarded(render: Any) -> None:
+    """Run a page's body; an error becomes a message for the reader, not a traceback
+    (st.stop, st.rerun and st.switch_page pass through: they are not Exceptions)."""
+    import logging
+
+    import sqlalchemy as sa
+
+    lang = state.current().lang
+    try:
+        render()
+    except sa.exc.SQLAlchemyError as exc:
+        logging.getLogger("openness.dashboard").exception("database error")
+        st.error(t("error.db", lang, error=str(getattr(exc, "orig", exc))), icon=":material/error:")
+    except Exception as exc:
+        logging.getLogger("openness.dashboard").exception("page error")
+        st.error(t("error.page", lang, error=type(exc).__name__), icon=":material/error:")
