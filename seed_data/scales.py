@@ -34,5 +34,5 @@ SCALES: dict[str, Scale] = {
     # the same city with four years of history
     "city": Scale("city", 1, (12, 12), 80 / 12, 15, 4, 200_000, 50_000, 5_000),
     # a province: 20 city bureaus as roots, about 3,000 units, three years
-    "province": Scale("province", 20, (9, 15), 10.0, 15, 3, 6_000_000, 1_500_000, 150_000),
+    "province": Scale("province", 20, (9, 15), 10.5, 15, 3, 6_000_000, 1_500_000, 150_000),
 }
