@@ -119,7 +119,7 @@ def test_province_units_have_city_roots() -> None:
 # --- validity (records.md) -------------------------------------------------------------
 
 
-def test_every_row_passes_the_record_rules(demo: dict[str, pl.DataFrame]) -> None:
+def _check_every_row_passes_the_record_rules(demo: dict[str, pl.DataFrame]) -> None:
     for kind, frame in demo.items():
         spec = KINDS[kind]
         assert frame[spec.key].n_unique() == frame.height, f"{kind}: duplicate keys"
@@ -134,7 +134,7 @@ def test_every_row_passes_the_record_rules(demo: dict[str, pl.DataFrame]) -> Non
         assert set(demo[kind]["unit_id"]) <= ids, kind
 
 
-def test_units_form_a_forest(demo: dict[str, pl.DataFrame]) -> None:
+def _check_units_form_a_forest(demo: dict[str, pl.DataFrame]) -> None:
     parent = dict(demo["units"].select("unit_id", "parent_id").iter_rows())
     assert set(p for p in parent.values() if p is not None) <= set(parent)
     for unit in parent:
@@ -145,7 +145,7 @@ def test_units_form_a_forest(demo: dict[str, pl.DataFrame]) -> None:
             unit = parent[unit]
 
 
-def test_feedback_cross_field_rules(demo: dict[str, pl.DataFrame]) -> None:
+def _check_feedback_cross_field_rules(demo: dict[str, pl.DataFrame]) -> None:
     fb = demo["feedback"]
     for col in ("first_response_at", "closed_at", "return_visit_at"):
         assert fb.filter(pl.col(col) < pl.col("received_at")).height == 0, col
@@ -161,6 +161,42 @@ def test_feedback_cross_field_rules(demo: dict[str, pl.DataFrame]) -> None:
     assert open_["reasoned_reply"].null_count() == open_.height
 
 
+def test_demo_rows_pass_the_record_rules(demo: dict[str, pl.DataFrame]) -> None:
+    _check_every_row_passes_the_record_rules(demo)
+    _check_units_form_a_forest(demo)
+    _check_feedback_cross_field_rules(demo)
+    _check_disclosure_and_supervision_dates_are_ordered(demo)
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        date(2024, 2, 29),  # leap day: the window starts 2023-03-01
+        date(2026, 12, 30),  # the first quarter of the window is one day long
+        date(2027, 8, 15),  # beyond chinese-calendar's years: Monday-Friday workdays
+    ],
+)
+def test_rules_hold_for_any_reference_date(ref: date) -> None:
+    frames = generate("tiny", 11, ref)
+    _check_every_row_passes_the_record_rules(frames)
+    _check_units_form_a_forest(frames)
+    _check_feedback_cross_field_rules(frames)
+    _check_disclosure_and_supervision_dates_are_ordered(frames)
+    end = datetime.combine(ref + timedelta(days=1), datetime.min.time())
+    fb, d, s = frames["feedback"], frames["disclosures"], frames["supervision"]
+    for col in ("received_at", "first_response_at", "closed_at", "return_visit_at"):
+        assert fb[col].max() < end, col
+    assert (
+        max(d[c].max() for c in ("formed_on", "published_on", "updated_on", "withdrawn_on")) <= ref
+    )
+    assert max(s[c].max() for c in ("opened_on", "rectified_on", "result_published_on")) <= ref
+    start = ref.replace(year=ref.year - 1, day=28 if (ref.month, ref.day) == (2, 29) else ref.day)
+    assert d["published_on"].min() > start
+    assert fb["received_at"].min() >= datetime.combine(
+        start + timedelta(days=1), datetime.min.time()
+    )
+
+
 def test_nothing_happens_after_the_reference_date(demo: dict[str, pl.DataFrame]) -> None:
     fb, d, s = demo["feedback"], demo["disclosures"], demo["supervision"]
     for col in ("received_at", "first_response_at", "closed_at", "return_visit_at"):
@@ -174,7 +210,7 @@ def test_nothing_happens_after_the_reference_date(demo: dict[str, pl.DataFrame])
     assert d["published_on"].min() >= date(2024, 7, 1)
 
 
-def test_disclosure_and_supervision_dates_are_ordered(demo: dict[str, pl.DataFrame]) -> None:
+def _check_disclosure_and_supervision_dates_are_ordered(demo: dict[str, pl.DataFrame]) -> None:
     d, s = demo["disclosures"], demo["supervision"]
     assert d.filter(pl.col("formed_on") > pl.col("published_on")).height == 0
     assert d.filter(pl.col("updated_on") < pl.col("published_on")).height == 0
