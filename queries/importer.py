@@ -272,6 +272,7 @@ def _import(
         if rolled_back:
             # the log and the rejects survive the rollback, in a transaction of their own
             with conn.begin():
+                stage.release()
                 _finish_log(conn, import_id, finish, all_rejects)
         else:
             # a commit writes its log together with its rows

@@ -46,6 +46,8 @@ class Stage:
             # a large page cache keeps the record table's four b-trees in memory
             conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
+            # helper threads for the sorts of CREATE INDEX after a bulk load
+            conn.exec_driver_sql("PRAGMA threads=2")
         self.table.drop(conn, checkfirst=True)
         self.table.create(conn)
         self.dropped_indexes: list[sa.Index] = []
@@ -85,8 +87,13 @@ class Stage:
         self.table.drop(self.conn)
         for index in self.dropped_indexes:
             index.create(self.conn)
+        self.release()
+
+    def release(self) -> None:
+        """Give the connection back its usual settings (it returns to the pool)."""
         if self.dialect == "sqlite":
             self.conn.exec_driver_sql("PRAGMA cache_size=-2000")
+            self.conn.exec_driver_sql("PRAGMA threads=0")
 
     # -- loading the stage -------------------------------------------------------
 
