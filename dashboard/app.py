@@ -8,7 +8,6 @@ to add a page, add one line to :data:`PAGES` (and its title to i18n.py as
 
 from __future__ import annotations
 
-import logging
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,6 @@ from dashboard import data, state  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 from queries.settings import SettingsError  # noqa: E402
 
-log = logging.getLogger("openness.dashboard")
 HERE = Path(__file__).resolve().parent
 
 
@@ -109,20 +107,19 @@ def main() -> None:
         st.markdown(f"**{t('app.title', lang)}**  \n{t('app.subtitle', lang)}")
     lang = state.language_widget()
     try:
-        source = data.open_source()
-        ready = data.schema_ready(source.url)
+        ready = data.schema_ready(data.database_url())
+        source = data.open_source() if ready else None
     except SettingsError as exc:
         st.error(t("error.settings", lang, error=str(exc)), icon=":material/error:")
         st.stop()
     except sa.exc.SQLAlchemyError as exc:
-        log.warning("database unreadable: %s", exc)
         st.error(t("error.db", lang, error=str(getattr(exc, "orig", exc))), icon=":material/error:")
         st.stop()
-    if not ready:
+    if not ready or source is None:
         st.warning(t("empty.schema", lang), icon=":material/warning:")
         st.stop()
     filters = state.sidebar_filters(lang, source, date.today())
-    st.session_state["_ctx"] = state.Context(filters, source)
+    state.begin_run(state.Context(filters, source))
     with st.sidebar:
         st.caption(t("filter.share", lang))
         st.caption(":material/lock: " + t("app.internal", lang))
@@ -144,13 +141,9 @@ def main() -> None:
         }
     page = st.navigation(sections, position="sidebar")
     try:
-        page.run()
-    except sa.exc.SQLAlchemyError as exc:
-        log.exception("database error on page %s", page.title)
-        st.error(t("error.db", lang, error=str(getattr(exc, "orig", exc))), icon=":material/error:")
-    except Exception as exc:  # a page must never show a traceback to its readers
-        log.exception("error on page %s", page.title)
-        st.error(t("error.page", lang, error=type(exc).__name__), icon=":material/error:")
+        page.run()  # each page guards its own body (widgets.guarded)
+    finally:
+        state.end_run()
 
 
 main()

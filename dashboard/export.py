@@ -63,8 +63,7 @@ def download_buttons(
 
     if frame.is_empty():
         return
-    left, right, _ = st.columns([1, 1, 6])
-    with left:
+    with st.container(horizontal=True, gap="small"):
         st.download_button(
             t("download.csv", lang),  # type: ignore[arg-type]
             data=lambda: to_csv_bytes(frame),
@@ -75,7 +74,6 @@ def download_buttons(
             icon=":material/download:",
             type="tertiary",
         )
-    with right:
         st.download_button(
             t("download.xlsx", lang),  # type: ignore[arg-type]
             data=lambda: to_xlsx_bytes(frame, stem),

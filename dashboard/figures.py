@@ -29,9 +29,9 @@ def _layout(fig: go.Figure, title: str, *, height: int = 380, legend: bool = Tru
         font={"family": FONT, "size": 13, "color": "#1c2733"},
         template="plotly_white",
         height=height,
-        margin={"l": 10, "r": 20, "t": 56, "b": 40},
+        margin={"l": 10, "r": 20, "t": 56, "b": 90 if legend else 40},
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
         hoverlabel={"font": {"family": FONT}},
         separators=".,",
     )
@@ -191,6 +191,12 @@ def coverage_heatmap(
     z: list[list[float | None]] = []
     text: list[list[str]] = []
     covered, missing, not_required = state_names
+    # one unit per row (0/1 cells): marks; rows covering several units: shares
+    whole = all(
+        v is None or v in (0.0, 1.0)
+        for row in frame.iter_rows(named=True)
+        for v in (row.get(c) for c, _ in categories)
+    )
     for row in frame.iter_rows(named=True):
         zr: list[float | None] = []
         tr: list[str] = []
@@ -198,13 +204,13 @@ def coverage_heatmap(
             v = row.get(code)
             zr.append(None if v is None else float(v))
             if v is None:
-                tr.append(not_required)
+                tr.append("")
             elif v >= 1:
-                tr.append(covered)
+                tr.append("✓" if whole else "100%")
             elif v <= 0:
-                tr.append(missing)
+                tr.append("✗" if whole else "0%")
             else:
-                tr.append(f"{covered} {v:.0%}")
+                tr.append(f"{v:.0%}")
         z.append(zr)
         text.append(tr)
     fig = go.Figure(
@@ -213,13 +219,28 @@ def coverage_heatmap(
             x=[lab for _, lab in categories],
             y=labels,
             text=text,
+            texttemplate="%{text}",
+            textfont={"size": 11, "color": "#1c2733"},
+            customdata=[
+                [
+                    not_required
+                    if v is None
+                    else covered
+                    if v >= 1
+                    else missing
+                    if v <= 0
+                    else f"{covered} {v:.0%}"
+                    for v in zr
+                ]
+                for zr in z
+            ],
             zmin=0,
             zmax=1,
             colorscale=[[0.0, RED], [0.5, "#f3c9a8"], [1.0, "#6fbf8e"]],
             xgap=2,
             ygap=2,
             showscale=False,
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>",
         )
     )
     fig.update_layout(plot_bgcolor=LIGHT_GREY)

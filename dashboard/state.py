@@ -9,6 +9,7 @@ that the widgets own the values and the URL follows them.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -23,6 +24,17 @@ from queries.records import LEVEL_ORDER
 
 PERIOD_TYPES = ("month", "quarter", "year", "custom")
 _KIND_TO_TYPE = {"month": "month", "quarter": "quarter", "year": "year", "range": "custom"}
+_WIDGET_KEYS = (
+    "f_asof",
+    "f_ptype",
+    "f_period",
+    "f_month",
+    "f_quarter",
+    "f_year",
+    "f_days",
+    "f_scope",
+    "f_level",
+)
 # the filter keys written to the URL, in order
 URL_KEYS = ("lang", "period", "asof", "scope", "level")
 
@@ -65,17 +77,38 @@ class Context:
         return self.filters.lang
 
 
+# the context of the script run in progress (pages run in the entry script's thread)
+_RUN = threading.local()
+
+
+def begin_run(ctx: Context) -> None:
+    _RUN.ctx = ctx
+
+
+def end_run() -> None:
+    _RUN.ctx = None
+
+
 def current() -> Context:
     """The context the entry script built for this run."""
-    if "_ctx" not in st.session_state:
-        # A fresh server whose first request names a page runs that page alone
-        # (Streamlit's legacy handling of a pages/ folder, until the entry script
-        # has called st.navigation once): switch that off and run the entry script.
+    ctx: Context | None = getattr(_RUN, "ctx", None)
+    if ctx is None:
+        # Streamlit ran this page without the entry script: its legacy handling
+        # of a folder named pages/ (a fresh server whose first request names a
+        # page; every AppTest run). Switch that off and run the entry script.
         from streamlit.runtime.pages_manager import PagesManager
 
         PagesManager.uses_pages_directory = False
+        # this run draws no sidebar, so Streamlit will reset its widgets: keep the
+        # values they arrived with, for the entry script to put back
+        ss = st.session_state
+        ss["_saved"] = {k: ss[k] for k in _WIDGET_KEYS if k in ss}
+        if ss.get("f_lang") in LANGS:
+            ss["_lang"] = ss["f_lang"]
+        ss["_restore"] = True
         st.rerun()
-    return st.session_state["_ctx"]
+    assert ctx is not None
+    return ctx
 
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -103,32 +136,35 @@ def set_page_param(name: str, value: str | None) -> None:
 
 
 def resolve_language() -> Lang:
-    """The language: the widget, else the URL, else the browser's locale."""
+    """The language: the widget's last choice, else the URL, else the browser's locale."""
     ss = st.session_state
-    if "f_lang" not in ss:
+    if ss.get("_lang") not in LANGS:
         url_lang = st.query_params.get("lang")
         if url_lang in LANGS:
-            ss["f_lang"] = url_lang
+            ss["_lang"] = url_lang
         else:
             try:
                 locale = st.context.locale
             except Exception:  # not in a browser session (tests, bare mode)
                 locale = None
-            ss["f_lang"] = language_from_locale(locale)
-    return ss["f_lang"]
+            ss["_lang"] = language_from_locale(locale)
+    return ss["_lang"]
 
 
 def language_widget() -> Lang:
+    ss = st.session_state
+    if ss.get("f_lang") not in LANGS or ss.get("_restore"):
+        ss["f_lang"] = ss["_lang"]
     st.sidebar.segmented_control(
-        t("lang.label", st.session_state["f_lang"]),
+        t("lang.label", ss["_lang"]),
         LANGS,
         format_func=lambda c: "中文" if c == "zh" else "English",
         key="f_lang",
         selection_mode="single",
     )
-    if st.session_state.get("f_lang") not in LANGS:  # a click that deselected it
-        st.session_state["f_lang"] = "zh"
-    return st.session_state["f_lang"]
+    if ss.get("f_lang") in LANGS:  # a click on the chosen one deselects it: keep it
+        ss["_lang"] = ss["f_lang"]
+    return ss["_lang"]
 
 
 # ---------------------------------------------------------------- periods
@@ -299,6 +335,11 @@ def sidebar_filters(lang: Lang, source: Source, today: date) -> Filters:
         for problem in _seed_from_url(today, last):
             st.toast(problem)
         ss["f_seeded"] = True
+    elif ss.pop("_restore", False):
+        # the previous run drew no sidebar, so Streamlit reset its widgets: put back
+        # the values of the last full run
+        for k, v in ss.get("_saved", {}).items():
+            ss[k] = v
     st.sidebar.header(t("filter.header", lang), divider="gray")
     st.sidebar.date_input(
         t("filter.as_of", lang),
@@ -311,6 +352,7 @@ def sidebar_filters(lang: Lang, source: Source, today: date) -> Filters:
     period = _period_widget(lang, first, max(last, as_of_day) if span is None else last)
     scope, level = _unit_widgets(lang, source)
     filters = Filters(lang, period, as_of_day, scope, level)
+    ss["_saved"] = {k: ss[k] for k in _WIDGET_KEYS if k in ss}
     write_url(filters)
     return filters
 

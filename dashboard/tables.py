@@ -91,14 +91,25 @@ def score_table(
     lang: Lang,
     *,
     with_rank: bool = True,
+    with_level: bool = False,
 ) -> pl.DataFrame:
     """Ranking rows for ``unit_ids``: rank, rank change, unit, the four scores, a note.
 
     Ranked units first by rank, then the unranked (incomplete) ones, each with
     the reason in the note column: none is dropped.
     """
-    rows = table.filter(pl.col("unit_id").is_in(list(unit_ids))).sort(
-        ["rank", "unit_id"], nulls_last=True
+    from queries.records import LEVEL_ORDER
+
+    rows = (
+        table.filter(pl.col("unit_id").is_in(list(unit_ids)))
+        .with_columns(
+            pl.col("level")
+            .replace_strict(
+                {lv: i for i, lv in enumerate(LEVEL_ORDER)}, default=9, return_dtype=pl.Int32
+            )
+            .alias("_level_order")
+        )
+        .sort(["_level_order", "rank", "unit_id"], nulls_last=True)
     )
     notes = [status_note(r, settings, lang) for r in rows.iter_rows(named=True)]
     out = rows.select(
@@ -206,7 +217,9 @@ def record_rows(
         elif dtype == pl.Boolean:
             e = pl.when(e).then(pl.lit(t("yes", lang))).when(~e).then(pl.lit(t("no", lang)))
         elif isinstance(dtype, pl.Datetime):
-            e = e.dt.strftime("%Y-%m-%d %H:%M")
+            e = e.dt.strftime("%Y-%m-%d %H:%M").fill_null("")
+        elif dtype == pl.Date:
+            e = e.dt.strftime("%Y-%m-%d").fill_null("")
         elif col in ("numerator", "close_days", "age_days", "overdue_days"):
             e = e.round(2 if col == "numerator" else 1)
         exprs.append(e.alias(field_label(col, lang)))
@@ -223,9 +236,10 @@ def by_group_rates(frame: pl.DataFrame, by: str, group: str, lang: Lang, name: s
         .map_elements(lambda v: enum_label(group, v, lang), return_dtype=pl.String)
         .alias(field_label(by if by != "channel" else "channel", lang)),
         pct("value").alias(pct_header(name)),
-        pl.col("n").alias(t("col.n", lang)),
-        pct("lo").alias(pct_header(t("col.lo", lang))),
-        pct("hi").alias(pct_header(t("col.hi", lang))),
+        pl.col("n").alias(f"{name} n"),
+        pl.struct("lo", "hi")
+        .map_elements(lambda r: interval_text(r["lo"], r["hi"], lang), return_dtype=pl.String)
+        .alias(f"{name} {t('col.interval', lang)}"),
     )
 
 
@@ -263,3 +277,32 @@ def dimension_table(
         .sort([dimension_code, "unit_id"], nulls_last=True)
         .select(exprs)
     )
+
+
+def channel_rate_table(
+    rates: pl.DataFrame, everyone: dict[str, Any], codes: Sequence[str], lang: Lang
+) -> pl.DataFrame:
+    """Channels (rows) against rate indicators (percent and n columns), with a last row
+    for all channels together (the unit's own values)."""
+    from queries.catalogue import indicator
+
+    recs = []
+    for ch in rates["channel"].unique(maintain_order=True).to_list():
+        cells: list[Any] = [enum_label("feedback_channel", ch, lang)]
+        for code in codes:
+            r = rates.filter((pl.col("channel") == ch) & (pl.col("code") == code)).row(
+                0, named=True
+            )
+            cells += [None if r["value"] is None else round(r["value"] * 100, 1), r["n"]]
+        recs.append(cells)
+    last: list[Any] = [t("resp.all_channels", lang)]
+    for code in codes:
+        v = everyone.get(code)
+        last += [None if v is None else round(v * 100, 1), everyone.get(f"{code}_n") or 0]
+    recs.append(last)
+    schema: dict[str, pl.DataType] = {field_label("channel", lang): pl.String()}
+    for code in codes:
+        name = indicator(code).name(lang)
+        schema[pct_header(name)] = pl.Float64()
+        schema[f"{name} n"] = pl.Int64()
+    return pl.DataFrame(recs, schema=schema, orient="row")

@@ -64,7 +64,7 @@ def table(
     order = [c for c in frame.columns if c not in hide]
     kwargs: dict[str, Any] = {
         "hide_index": True,
-        "column_config": column_config or {},
+        "column_config": {**number_columns(frame), **(column_config or {})},
         "column_order": order,
         "width": "stretch",
         "height": height,

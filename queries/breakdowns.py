@@ -70,6 +70,27 @@ def rate_by(
     )
 
 
+def channel_rates(
+    classified: Classified,
+    codes: Sequence[str],
+    unit_ids: Sequence[str],
+    channels: Sequence[str],
+    settings: Settings,
+) -> pl.DataFrame:
+    """Rate indicators for the feedback of some channels only: ``channel, code, num, n,
+    value, lo, hi``, one row per channel and code (n = 0 and no value where none)."""
+    parts = []
+    for code in codes:
+        r = rate_by(classified, code, unit_ids, "channel", settings)
+        full = pl.DataFrame({"channel": list(channels)}).join(r, on="channel", how="left")
+        parts.append(
+            full.with_columns(pl.lit(code).alias("code"), pl.col("n").fill_null(0)).select(
+                "channel", "code", *RATE_SCHEMA
+            )
+        )
+    return pl.concat(parts)
+
+
 def status_counts(
     classified: Classified, code: str, unit_ids: Sequence[str], by: str | None = None
 ) -> pl.DataFrame:

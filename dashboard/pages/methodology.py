@@ -6,13 +6,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard import state, widgets
+from dashboard.export import download_buttons
 from dashboard.i18n import dimension, enum_label, t
 from queries.catalogue import DIMENSION_CODES, INDICATORS
 
 
 def render() -> None:
     ctx = state.current()
-    lang, src = ctx.lang, ctx.source
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
     settings = src.settings
     st.title(t("method.title", lang))
     st.caption(t("method.intro", lang))
@@ -53,16 +54,31 @@ def render() -> None:
         },
         orient="row",
     )
-    widgets.table(
-        ctx,
+    # one readable (wrapping) table per dimension; the download holds all of them
+    dim_col = t("col.dimension", lang)
+    for d in DIMENSION_CODES:
+        weight = settings.overall_weights.get(d, 0)
+        st.markdown(
+            f"#### {dimension(d, lang)}（{t('col.weight', lang)} {weight:g}）"
+            if lang == "zh"
+            else f"#### {dimension(d, lang)} ({t('col.weight', lang).lower()} {weight:g})"
+        )
+        part = definitions.filter(pl.col(dim_col) == dimension(d, lang)).drop(dim_col)
+        st.table(
+            part.with_columns(
+                pl.col(t("col.weight", lang))
+                .map_elements(lambda w: f"{w:g}", return_dtype=pl.String)
+                .fill_null("—")
+            ),
+            hide_index=True,
+        )
+    download_buttons(
         definitions,
-        key="me_definitions",
         stem="methodology_indicators",
-        column_config={
-            t("col.definition", lang): st.column_config.TextColumn(width="large"),
-            t("method.formula", lang): st.column_config.TextColumn(width="large"),
-            t("col.weight", lang): st.column_config.NumberColumn(format="%.2f"),
-        },
+        period=f.period_text,
+        unit=None,
+        lang=lang,
+        key="me_definitions",
     )
 
     left, right = st.columns(2, gap="large")

@@ -8,9 +8,8 @@ import streamlit as st
 
 from dashboard import figures, state, tables, widgets
 from dashboard.figures import Axis
-from dashboard.i18n import enum_label, field_label, fmt_int, t
+from dashboard.i18n import enum_label, fmt_int, t
 from queries import breakdowns
-from queries.catalogue import indicator
 
 
 def render() -> None:
@@ -33,55 +32,45 @@ def render() -> None:
 
     classified = src.classified(f.period, f.as_of)
 
-    # ---- the open backlog at the as-of
+    # ---- the open backlog at the as-of, and days to close
     st.subheader(t("resp.backlog", lang))
     open_cases = breakdowns.open_cases(src.backlog(f.as_of), subtree, f.as_of)
-    if open_cases.is_empty():
-        st.caption(t("resp.backlog.none", lang))
-    else:
-        overdue = open_cases.filter(pl.col("overdue"))
-        m1, m2, _ = st.columns([1, 1, 2])
-        m1.metric(t("resp.open_count", lang), fmt_int(open_cases.height, lang), border=True)
-        m2.metric(t("resp.overdue_count", lang), fmt_int(overdue.height, lang), border=True)
-        ages = breakdowns.age_classes(open_cases).with_columns(
-            pl.struct("lo", "hi")
-            .map_elements(
-                lambda r: (
-                    t("resp.age_class", lang, lo=r["lo"], hi=r["hi"])
-                    if r["hi"] is not None
-                    else t("resp.age_class_open", lang, lo=r["lo"])
-                ),
-                return_dtype=pl.String,
-            )
-            .alias("label"),
-            (pl.col("open") - pl.col("overdue")).alias("fine"),
-        )
-        widgets.chart(
-            figures.stacked_bars(
-                ages,
-                title=t("resp.backlog", lang),
-                x_axis=Axis(t("resp.age", lang)),
-                y_axis=Axis(t("resp.cases", lang)),
-                series=[
-                    ("fine", t("resp.not_overdue", lang), figures.LIGHT_BLUE),
-                    ("overdue", t("resp.overdue", lang), figures.RED),
-                ],
-            ),
-            "rs_backlog",
-        )
-        if not overdue.is_empty():
-            with st.expander(t("resp.overdue_list", lang) + f"（{overdue.height}）"):
-                shown = tables.record_rows(
-                    overdue.sort("overdue_days", descending=True).drop("overdue"),
-                    labels,
-                    lang,
-                    channel_group="feedback_channel",
-                )
-                widgets.table(ctx, shown, key="rs_overdue", stem="overdue_cases", height=360)
-
+    overdue = open_cases.filter(pl.col("overdue"))
+    m1, m2, _ = st.columns([1, 1, 2])
+    m1.metric(t("resp.open_count", lang), fmt_int(open_cases.height, lang), border=True)
+    m2.metric(t("resp.overdue_count", lang), fmt_int(overdue.height, lang), border=True)
     left, right = st.columns(2, gap="large")
-    # ---- days to close
     with left:
+        if open_cases.is_empty():
+            st.caption(t("resp.backlog.none", lang))
+        else:
+            ages = breakdowns.age_classes(open_cases).with_columns(
+                pl.struct("lo", "hi")
+                .map_elements(
+                    lambda r: (
+                        t("resp.age_class", lang, lo=r["lo"], hi=r["hi"])
+                        if r["hi"] is not None
+                        else t("resp.age_class_open", lang, lo=r["lo"])
+                    ),
+                    return_dtype=pl.String,
+                )
+                .alias("label"),
+                (pl.col("open") - pl.col("overdue")).alias("fine"),
+            )
+            widgets.chart(
+                figures.stacked_bars(
+                    ages,
+                    title=t("resp.backlog", lang),
+                    x_axis=Axis(t("resp.age", lang)),
+                    y_axis=Axis(t("resp.cases", lang)),
+                    series=[
+                        ("fine", t("resp.not_overdue", lang), figures.LIGHT_BLUE),
+                        ("overdue", t("resp.overdue", lang), figures.RED),
+                    ],
+                ),
+                "rs_backlog",
+            )
+    with right:
         days = breakdowns.close_days(classified, subtree)
         if days.is_empty():
             st.info(t("empty.feedback", lang), icon=":material/info:")
@@ -95,38 +84,23 @@ def render() -> None:
                 ),
                 "rs_close_days",
             )
+    if not overdue.is_empty():
+        with st.expander(t("resp.overdue_list", lang) + f"（{overdue.height}）"):
+            shown = tables.record_rows(
+                overdue.sort("overdue_days", descending=True).drop("overdue"),
+                labels,
+                lang,
+                channel_group="feedback_channel",
+            )
+            widgets.table(ctx, shown, key="rs_overdue", stem="overdue_cases", height=360)
+
     # ---- deputies' and supervisors' items apart
-    with right:
-        st.markdown("##### " + t("resp.channels", lang))
-        st.caption(t("resp.channels.help", lang))
-        codes = ["R_RESPONSE", "R_ONTIME", "R_REPLY", "S_SATISFACTION"]
-        special = ["deputy", "supervisor"]
-        recs = []
-        for ch in special:
-            cells: list[object] = [enum_label("feedback_channel", ch, lang)]
-            for code in codes:
-                r = breakdowns.rate_by(classified, code, subtree, "channel", settings).filter(
-                    pl.col("channel") == ch
-                )
-                cells += [round(r["value"][0] * 100, 1), r["n"][0]] if r.height else [None, 0]
-            recs.append(cells)
-        everyone: list[object] = [t("resp.all_channels", lang)]
-        for code in codes:
-            v = row.get(code)
-            everyone += [None if v is None else round(v * 100, 1), row.get(f"{code}_n") or 0]
-        recs.append(everyone)
-        schema: dict[str, pl.DataType] = {field_label("channel", lang): pl.String()}
-        for code in codes:
-            schema[tables.pct_header(indicator(code).name(lang))] = pl.Float64()
-            schema[f"{indicator(code).name(lang)} n"] = pl.Int64()
-        special_table = pl.DataFrame(recs, schema=schema, orient="row")
-        widgets.table(
-            ctx,
-            special_table,
-            key="rs_special",
-            stem="deputies_supervisors",
-            column_config=widgets.number_columns(special_table),
-        )
+    st.subheader(t("resp.channels", lang))
+    st.caption(t("resp.channels.help", lang))
+    codes = ["R_RESPONSE", "R_ONTIME", "R_REPLY", "S_SATISFACTION"]
+    rates = breakdowns.channel_rates(classified, codes, subtree, ["deputy", "supervisor"], settings)
+    special = tables.channel_rate_table(rates, row, codes, lang)
+    widgets.table(ctx, special, key="rs_special", stem="deputies_supervisors")
 
     # ---- peers compared on the dimension
     st.subheader(t("peers.table", lang, level=enum_label("level", f.level, lang)))

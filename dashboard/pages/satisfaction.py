@@ -45,46 +45,39 @@ def render() -> None:
         if s_rates.is_empty() and r_rates.is_empty():
             st.caption(t("sat.no_visits", lang))
             continue
-        left, right = st.columns([3, 2], gap="large")
+        charts = st.columns(2, gap="large")
+        for col, ind, rates in ((charts[0], sat, s_rates), (charts[1], res, r_rates)):
+            with col:
+                if rates.is_empty():
+                    st.caption(t("sat.no_visits", lang))
+                    continue
+                dots = rates.select(
+                    pl.col(by)
+                    .map_elements(lambda v, g=group: enum_label(g, v, lang), return_dtype=pl.String)
+                    .alias("label"),
+                    "value",
+                    "lo",
+                    "hi",
+                    "n",
+                    (pl.col("n") < settings.min_sample).alias("insufficient"),
+                ).sort("value", descending=True)
+                widgets.chart(
+                    figures.interval_dots(
+                        dots,
+                        title=f"{ind.name(lang)} · {t(title_key, lang)}",
+                        value_axis=Axis(ind.name(lang), percent=True),
+                        insufficient_name=t("insufficient", lang) + f" (n<{settings.min_sample})",
+                        sufficient_name=f"n≥{settings.min_sample}",
+                    ),
+                    f"sa_{by}_{ind.code}",
+                )
         shown = tables.by_group_rates(s_rates, by, group, lang, sat.name(lang)).join(
             tables.by_group_rates(r_rates, by, group, lang, res.name(lang)),
             on=field_label(by, lang),
             how="full",
             coalesce=True,
-            suffix=" · " + res.name(lang),
         )
-        with left:
-            bars = s_rates.select(
-                pl.col(by)
-                .map_elements(lambda v, g=group: enum_label(g, v, lang), return_dtype=pl.String)
-                .alias("label"),
-                pl.col("value"),
-                (pl.col("value") * 100)
-                .round(1)
-                .cast(pl.String)
-                .add("% (n=")
-                .add(pl.col("n").cast(pl.String))
-                .add(")")
-                .alias("text"),
-            ).sort("value", descending=True)
-            widgets.chart(
-                figures.bars(
-                    bars,
-                    title=f"{sat.name(lang)} · {t(title_key, lang)}",
-                    x_axis=Axis(sat.name(lang), percent=True),
-                    y_axis=Axis(field_label(by, lang)),
-                    horizontal=True,
-                ),
-                f"sa_{by}",
-            )
-        with right:
-            widgets.table(
-                ctx,
-                shown,
-                key=f"sa_{by}_table",
-                stem=f"satisfaction_by_{by}",
-                column_config=widgets.number_columns(shown),
-            )
+        widgets.table(ctx, shown, key=f"sa_{by}_table", stem=f"satisfaction_by_{by}")
 
     # ---- monthly trend of the scope
     st.subheader(t("sat.trend", lang))

@@ -137,7 +137,7 @@ def render() -> None:
     if not children:
         st.caption(t("unit.no_children", lang))
     else:
-        kids = tables.score_table(table, children, labels, settings, lang)
+        kids = tables.score_table(table, children, labels, settings, lang, with_level=True)
         uid_col = t("col.unit_id", lang)
         ev = widgets.table(
             ctx,

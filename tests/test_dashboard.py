@@ -1,0 +1,282 @@
+"""The dashboard under Streamlit's AppTest, on SQLite and PostgreSQL.
+
+A small deterministic dataset (the generator's ``tiny`` scale, seed 7, last
+day 2026-06-30) is seeded into the ``db_url`` database; the app reads it via
+``OPENNESS_DB``. Every page runs in both languages with no exception and no
+error message, filters round-trip through the URL, and the numbers shown are
+the engine's (compared against ``indicator_table``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from queries.db import make_engine
+from queries.drilldown import records_behind
+from queries.frames import load_frames
+from queries.indicators import indicator_table
+from queries.periods import Period
+from queries.settings import load_settings
+from seed_data.generator import seed_database
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+PAGES = (
+    "overview",
+    "unit",
+    "openness",
+    "responsiveness",
+    "satisfaction",
+    "supervision",
+    "methodology",
+    "data",
+)
+REF = date(2026, 6, 30)
+PERIOD = "2026-Q2"
+# the dashboard's as-of for a day is the end of that day
+AS_OF = datetime(2026, 6, 30, 23, 59, 59)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> None:
+    """Each test has its own database content behind the same URL (PostgreSQL): start
+    with empty caches, as a newly started dashboard would."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    engine = make_engine(db_url)
+    seed_database(engine, "tiny", 7, REF, progress=False)
+    engine.dispose()
+    monkeypatch.setenv("OPENNESS_DB", db_url)
+    monkeypatch.delenv("OPENNESS_CONFIG", raising=False)
+    return db_url
+
+
+@pytest.fixture
+def engine_table(seeded: str) -> pl.DataFrame:
+    engine = make_engine(seeded)
+    try:
+        return indicator_table(
+            load_frames(engine), Period.parse(PERIOD), AS_OF, load_settings(None)
+        )
+    finally:
+        engine.dispose()
+
+
+def app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at
+
+
+def clean(at: AppTest) -> AppTest:
+    """No exception and no error message on the page just run."""
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py")
+    at.run()
+    return clean(at)
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, (label, [m.label for m in at.metric])
+    return found[0]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_runs_in_both_languages(seeded: str, lang: str) -> None:
+    at = app(lang=lang, period=PERIOD, asof=REF.isoformat())
+    at.run()
+    clean(at)
+    for page in PAGES:
+        open_page(at, page)
+        assert at.title, page
+    # the page titles and the sidebar are in the language asked for
+    assert at.query_params["lang"] == lang
+    title = at.title[0].value
+    assert title == ("数据" if lang == "zh" else "Data")
+
+
+def test_overview_shows_the_engine_numbers(seeded: str, engine_table: pl.DataFrame) -> None:
+    at = app(lang="zh", period=PERIOD, asof=REF.isoformat())
+    at.run()
+    clean(at)
+    root = engine_table.filter(pl.col("parent_id").is_null()).row(0, named=True)
+    # headline: the scope (the root) with one decimal
+    assert metric(at, "综合得分") == f"{root['overall']:.1f}"
+    assert metric(at, "响应得分") == f"{root['responsiveness']:.1f}"
+    # ranking: every branch of the root, ranked first, each score rounded to 0.1
+    ranking = at.dataframe[0].value
+    branches = engine_table.filter(pl.col("level") == "branch").sort(
+        ["rank", "unit_id"], nulls_last=True
+    )
+    assert ranking["单位编号"].tolist() == branches["unit_id"].to_list()
+    expected = [round(v, 1) if v is not None else None for v in branches["overall"].to_list()]
+    shown = [None if v != v else v for v in ranking["综合得分"].tolist()]  # NaN -> None
+    assert shown == expected
+
+
+def test_unit_page_shows_indicators_and_the_records_behind(
+    seeded: str, engine_table: pl.DataFrame
+) -> None:
+    unit = engine_table.filter(pl.col("level") == "branch")["unit_id"][0]
+    at = app(lang="en", period=PERIOD, asof=REF.isoformat(), unit=unit, ind="R_ONTIME")
+    at.run()
+    open_page(at, "unit")
+    row = engine_table.filter(pl.col("unit_id") == unit).row(0, named=True)
+    indicators = at.dataframe[0].value
+    on_time = indicators[indicators["Code"] == "R_ONTIME"].iloc[0]
+    assert on_time["Value"] == f"{row['R_ONTIME'] * 100:.1f}%"
+    assert on_time["n"] == row["R_ONTIME_n"]
+    # the records behind "closed on time": as many rows as the drill-down gives
+    engine = make_engine(seeded)
+    try:
+        behind = records_behind(
+            load_frames(engine), "R_ONTIME", unit, PERIOD, AS_OF, load_settings(None)
+        )
+    finally:
+        engine.dispose()
+    records = at.dataframe[1].value
+    assert len(records) == behind.height
+    # late cases first: the rows that pull the rate down
+    late = int((behind["status"] == "late").sum())
+    assert list(records["Status"][:late]) == ["late"] * late
+    assert at.query_params["unit"] == unit
+
+
+def test_filters_change_and_stay_in_the_url(seeded: str) -> None:
+    at = app(lang="zh", period=PERIOD, asof=REF.isoformat())
+    at.run()
+    clean(at)
+    at.selectbox(key="f_ptype").set_value("month").run()
+    clean(at)
+    # switching type keeps the time: the month holding the quarter's end
+    assert at.query_params["period"] == "2026-06"
+    at.selectbox(key="f_month").set_value("2026-05").run()
+    clean(at)
+    assert at.query_params["period"] == "2026-05"
+    root = at.selectbox(key="f_scope").value
+    at.selectbox(key="f_scope").select_index(1).run()  # the first unit below the root
+    clean(at)
+    scope = at.selectbox(key="f_scope").value
+    assert scope != root
+    assert at.query_params["scope"] == scope
+    # below a branch, stations are the peers
+    assert at.query_params["level"] == "station"
+    at.segmented_control(key="f_lang").set_value("en").run()
+    clean(at)
+    assert at.query_params["lang"] == "en"
+    assert at.title[0].value.startswith("Overview: ")
+    for page in ("openness", "responsiveness", "satisfaction", "supervision", "unit"):
+        open_page(at, page)
+        assert at.query_params["period"] == "2026-05"
+
+
+def test_a_shared_link_reopens_the_same_view(seeded: str, engine_table: pl.DataFrame) -> None:
+    branch = engine_table.filter(pl.col("level") == "branch")["unit_id"][1]
+    at = app(
+        lang="en", period="2026-04-01..2026-05-15", asof="2026-06-01", scope=branch, level="station"
+    )
+    at.run()
+    clean(at)
+    assert at.session_state["f_ptype"] == "custom"
+    assert at.session_state["f_days"] == (date(2026, 4, 1), date(2026, 5, 15))
+    assert at.session_state["f_asof"] == date(2026, 6, 1)
+    assert at.session_state["f_scope"] == branch
+    assert at.session_state["f_level"] == "station"
+    assert dict(at.query_params) | {} == {
+        "lang": "en",
+        "period": "2026-04-01..2026-05-15",
+        "asof": "2026-06-01",
+        "scope": branch,
+        "level": "station",
+        "ind": "R_ONTIME",
+    }
+
+
+def test_a_period_with_no_records_says_so(seeded: str) -> None:
+    at = app(lang="en", period="2020-01", asof=REF.isoformat())
+    at.run()
+    clean(at)
+    assert any("No records in the selected period" in i.value for i in at.info)
+    for page in PAGES:
+        open_page(at, page)
+
+
+def test_a_bad_link_falls_back_with_a_message(seeded: str) -> None:
+    at = app(lang="en", period="2026-13", scope="NOPE")
+    at.run()
+    clean(at)
+    toasts = [x.value for x in at.toast]
+    assert any("Cannot read the period" in x for x in toasts)
+    assert any("No unit NOPE" in x for x in toasts)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_empty_database_explains_itself(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("OPENNESS_DB", db_url)
+    at = app(lang=lang)
+    at.run()
+    clean(at)
+    assert any(("没有任何记录" in i.value) or ("no records yet" in i.value) for i in at.info)
+    for page in ("methodology", "data"):
+        open_page(at, page)
+
+
+def test_a_database_without_schema_says_how_to_make_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'blank.db'}"
+    sa.create_engine(url).connect().close()
+    monkeypatch.setenv("OPENNESS_DB", url)
+    at = app(lang="en")
+    at.run()
+    assert not at.exception
+    assert any("openness init" in w.value for w in at.warning)
+
+
+def test_feedback_only_like_detroit(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The Detroit complaints: units and feedback, no disclosures, no supervision, no
+    return visits. Every page still runs and says what is missing."""
+    from conftest import REAL_RECORDS
+
+    from queries.importer import import_files
+
+    monkeypatch.setenv("OPENNESS_DATA", str(tmp_path))
+    engine = make_engine(db_url)
+    import_files(
+        engine, [REAL_RECORDS / "units.csv", REAL_RECORDS / "feedback.csv"], progress=False
+    )
+    engine.dispose()
+    monkeypatch.setenv("OPENNESS_DB", db_url)
+    monkeypatch.setenv("OPENNESS_CONFIG", str(REAL_RECORDS / "settings.toml"))
+    for lang in ("en", "zh"):
+        at = app(lang=lang, period="2019", asof="2020-12-31")
+        at.run()
+        clean(at)
+        for page in PAGES:
+            open_page(at, page)
+        # no return visits: satisfaction says why it has no numbers
+        open_page(at, "satisfaction")
+        assert any(("No return visits" in i.value) or ("没有回访记录" in i.value) for i in at.info)

@@ -1,0 +1,63 @@
+"""Downloads: CSV with a UTF-8 BOM and XLSX, of exactly the frame given."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import polars as pl
+
+from dashboard.export import BOM, file_name, to_csv_bytes, to_xlsx_bytes
+
+SHOWN = pl.DataFrame(
+    {
+        "单位": ["白沙分局", "城关分局"],
+        "综合得分": [77.5, None],
+        "说明": ["", "不完整：满意 无得分，不参与排名"],
+    }
+)
+
+
+def test_csv_is_utf8_with_a_bom_and_chinese_headers() -> None:
+    data = to_csv_bytes(SHOWN)
+    assert data.startswith(BOM)
+    text = data[len(BOM) :].decode("utf-8")
+    # an empty text is quoted (""), a missing number is an empty cell
+    expected = '单位,综合得分,说明\n白沙分局,77.5,""\n城关分局,,不完整：满意 无得分，不参与排名\n'
+    assert text == expected
+    # the BOM once, not twice
+    assert data.count(BOM) == 1
+
+
+def test_csv_reads_back_to_the_same_frame() -> None:
+    back = pl.read_csv(io.BytesIO(to_csv_bytes(SHOWN)), encoding="utf8")
+    assert back.columns == SHOWN.columns
+    assert back["单位"].to_list() == ["白沙分局", "城关分局"]
+    assert back["综合得分"].to_list() == [77.5, None]
+
+
+def test_xlsx_holds_the_same_cells() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(SHOWN, "ranking")))
+    sheet = book.active
+    assert sheet.title == "ranking"
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows == [
+        ["单位", "综合得分", "说明"],
+        ["白沙分局", 77.5, None],
+        ["城关分局", None, "不完整：满意 无得分，不参与排名"],
+    ]
+
+
+def test_xlsx_sheet_names_are_made_legal() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(SHOWN, "a/b:c*" + "x" * 40)))
+    assert book.active.title == "a_b_c_" + "x" * 25  # 31 characters at most
+
+
+def test_file_names_carry_the_period_and_the_unit() -> None:
+    assert file_name("ranking", "2026-Q1", "HQ", "csv") == "ranking_2026-Q1_HQ.csv"
+    assert (
+        file_name("records_R_ONTIME", "2026-03-01..2026-03-20", "B01-S03", "xlsx")
+        == "records_R_ONTIME_2026-03-01_2026-03-20_B01-S03.xlsx"
+    )
+    assert file_name("import_log", "2026", None, "csv") == "import_log_2026.csv"
+    assert file_name("x", "2026", "a/b c", "csv") == "x_2026_a-b-c.csv"
