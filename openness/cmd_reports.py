@@ -1,1 +1,148 @@
-"""Placeholder module: filled by its own work item."""
+"""``openness briefing`` and ``openness publish``: the liaison briefing and the public bundle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from openness.app import DbOption, app, err, fail, open_database
+
+if TYPE_CHECKING:
+    from queries.frames import Frames
+    from queries.periods import Period
+    from queries.settings import Settings
+
+FORMATS = ("html", "docx")
+LANGS = ("zh", "en")
+
+PeriodOption = Annotated[
+    str,
+    typer.Option(
+        "--period", help="2026, 2026-Q1, 2026-03 or 2026-03-01..2026-03-20", show_default=False
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Count what had happened by this date or date-time (default: now).",
+        show_default=False,
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Settings file (TOML).", show_default=False),
+]
+
+
+def _inputs(
+    period: str, as_of: str | None, config: Path | None, db: str | None
+) -> tuple[Period, datetime, Settings, Frames, datetime | None]:
+    """Parse the shared options and load the records; exit 2 on bad input."""
+    from openness.cmd_indicators import now_local
+    from queries.frames import load_frames
+    from queries.imports_view import import_history
+    from queries.periods import Period, parse_as_of
+    from queries.settings import SettingsError, load_settings
+
+    try:
+        p = Period.parse(period)
+    except ValueError as exc:
+        fail(f"--period: {exc}")
+    try:
+        at = parse_as_of(as_of) if as_of is not None else now_local()
+    except ValueError as exc:
+        fail(f"--as-of: {exc}")
+    try:
+        settings = load_settings(config)
+    except SettingsError as exc:
+        fail(f"--config {config}: {exc}")
+    except OSError as exc:
+        fail(f"--config {config}: {exc.strerror}")
+    engine = open_database(db)
+    frames = load_frames(engine)
+    history = import_history(engine, limit=50)
+    engine.dispose()
+    done = history.filter(history["status"] == "committed")["finished_at"].drop_nulls()
+    latest = done.max() if done.len() else None
+    return p, at, settings, frames, latest  # type: ignore[return-value]
+
+
+@app.command("briefing")
+def briefing(
+    period: PeriodOption,
+    fmt: Annotated[str, typer.Option("--format", help="html or docx", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.", show_default=False)],
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="This unit and the units below it (default: the whole bureau).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    config: ConfigOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="zh (default) or en")] = "zh",
+    db: DbOption = None,
+) -> None:
+    """The liaison briefing for NPC deputies and CPPCC members (HTML or DOCX)."""
+    from reports.briefing import build_briefing
+
+    if fmt not in FORMATS:
+        fail(f"--format must be html or docx, not {fmt!r}")
+    if lang not in LANGS:
+        fail(f"--lang must be zh or en, not {lang!r}")
+    p, at, settings, frames, latest = _inputs(period, as_of, config, db)
+    if frames.units.height == 0:
+        fail("the database has no units: import units.csv or run `openness seed` first")
+    if unit is not None and unit not in set(frames.units["unit_id"].to_list()):
+        fail(f"--unit: unknown unit {unit!r}")
+    b = build_briefing(frames, p, at, settings, unit_id=unit, lang=lang, latest_import_at=latest)
+    if fmt == "docx":
+        from reports.briefing_docx import briefing_docx
+
+        data = briefing_docx(b)
+    else:
+        from reports.briefing_html import briefing_html
+
+        data = briefing_html(b).encode("utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        fail(f"--out {out}: {exc.strerror}")
+    err.print(f"briefing for {p} (as of {b.as_of_text}) written to {out}")
+
+
+@app.command("publish")
+def publish(
+    period: PeriodOption,
+    out: Annotated[
+        Path, typer.Option("--out", help="The folder to write the bundle into.", show_default=False)
+    ],
+    as_of: AsOfOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """The public summary bundle (aggregates only): index.html, embed.html,
+    methodology.html, summary.csv, summary.json."""
+    from reports.public import public_summary, write_bundle
+
+    p, at, settings, frames, _ = _inputs(period, as_of, config, db)
+    if frames.units.height == 0:
+        fail("the database has no units: import units.csv or run `openness seed` first")
+    summary = public_summary(frames, p, at, settings)
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out}: not a folder")
+    try:
+        paths = write_bundle(summary, out)
+    except OSError as exc:
+        fail(f"--out {out}: {exc.strerror}")
+    err.print(
+        f"public summary for {p} (as of {summary.as_of_text}): {len(summary.units)} units, "
+        f"{len(paths)} files written to {out}"
+    )

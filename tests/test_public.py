@@ -1,0 +1,372 @@
+"""The public summary bundle: aggregates only, small counts hidden, same figures as the table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+import sqlalchemy as sa
+from plotly.offline import get_plotlyjs
+
+from queries.catalogue import DIMENSION_CODES, INDICATORS
+from queries.frames import Frames, load_frames, make_frames
+from queries.indicators import indicator_table
+from queries.periods import Period
+from queries.settings import DEFAULT_SETTINGS
+from reports.public import (
+    PublicFigure,
+    bundle_files,
+    bundle_zip,
+    mask_count,
+    public_figure,
+    public_summary,
+    write_bundle,
+)
+from seed_data.generator import seed_database
+
+PERIOD = Period.parse("2026-Q1")
+AS_OF = datetime(2026, 4, 10)
+FILES = {"index.html", "embed.html", "methodology.html", "summary.csv", "summary.json"}
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "summary.csv must start with a UTF-8 BOM"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+# --- the rules --------------------------------------------------------------------------
+
+
+def test_mask_count() -> None:
+    assert [mask_count(n, 5) for n in (0, 1, 4, 5, 6, 120)] == ["<5", "<5", "<5", 5, 6, 120]
+
+
+def test_public_figure() -> None:
+    s = DEFAULT_SETTINGS  # min_sample 10, public_min_count 5
+    assert public_figure("R_ONTIME", 0.8, 10, s) == PublicFigure("R_ONTIME", 0.8, 10, "ok")
+    assert public_figure("R_ONTIME", 0.8, 9, s) == PublicFigure("R_ONTIME", None, 9, "insufficient")
+    assert public_figure("R_ONTIME", 1.0, 3, s) == PublicFigure(
+        "R_ONTIME", None, "<5", "insufficient"
+    )
+    assert public_figure("R_ONTIME", None, 0, s) == PublicFigure("R_ONTIME", None, "<5", "no_data")
+    assert public_figure("R_ONTIME", None, None, s) == PublicFigure(
+        "R_ONTIME", None, None, "no_data"
+    )
+
+
+# --- a hand-made city: small counts and small samples ----------------------------------
+
+UNITS = [
+    {
+        "unit_id": "B",
+        "name": "某市公安局",
+        "name_en": "City Bureau",
+        "level": "bureau",
+        "kind": "management",
+    },
+    {
+        "unit_id": "X",
+        "name": "甲分局",
+        "name_en": "Branch X",
+        "parent_id": "B",
+        "level": "branch",
+        "kind": "comprehensive",
+    },
+    {
+        "unit_id": "S",
+        "name": "甲街派出所",
+        "name_en": "Jia Street Station",
+        "parent_id": "X",
+        "level": "station",
+        "kind": "window",
+    },
+    {
+        "unit_id": "Y",
+        "name": "乙分局",
+        "name_en": "Branch Y",
+        "parent_id": "B",
+        "level": "branch",
+        "kind": "comprehensive",
+    },
+]
+
+
+def _disclosure(i: int, unit: str) -> dict[str, object]:
+    return {
+        "disclosure_id": f"D{i}",
+        "unit_id": unit,
+        "title": f"标题{i}",
+        "category": "procedures",
+        "channel": "website",
+        "published_on": "2026-03-02",
+    }
+
+
+def _complaint(i: int, unit: str) -> dict[str, object]:
+    # received 2 March, answered within the hour, closed the next day: on time
+    return {
+        "case_id": f"C{i}",
+        "unit_id": unit,
+        "kind": "complaint",
+        "channel": "hotline",
+        "received_at": "2026-03-02 09:00",
+        "first_response_at": "2026-03-02 09:30",
+        "closed_at": "2026-03-03 09:00",
+        "reasoned_reply": True,
+    }
+
+
+@pytest.fixture
+def small_city() -> Frames:
+    return make_frames(
+        units=UNITS,
+        # X: 3 disclosures, Y: 12 (B's subtree: 15)
+        disclosures=[_disclosure(i, "X") for i in range(3)]
+        + [_disclosure(i, "Y") for i in range(3, 15)],
+        # X: 7 complaints, Y: 12 (B: 19)
+        feedback=[_complaint(i, "X") for i in range(7)]
+        + [_complaint(i, "Y") for i in range(7, 19)],
+    )
+
+
+def test_small_counts_and_small_samples(small_city: Frames) -> None:
+    s = public_summary(small_city, Period.parse("2026-03"), AS_OF, DEFAULT_SETTINGS)
+    # bureau and branches only, top level first
+    assert [u.unit_id for u in s.units] == ["B", "X", "Y"]
+    files = bundle_files(s)
+    rows = {r["unit_id"]: r for r in _csv_rows(files["summary.csv"])}
+    assert set(rows) == {"B", "X", "Y"}
+    x, y, b = rows["X"], rows["Y"], rows["B"]
+    # counts: 3 < 5 hidden, 12 and 15 shown; no supervision at all: 0 < 5
+    assert (x["disclosures_published"], y["disclosures_published"], b["disclosures_published"]) == (
+        "<5",
+        "12",
+        "15",
+    )
+    assert (x["feedback_received"], y["feedback_received"], b["feedback_received"]) == (
+        "7",
+        "12",
+        "19",
+    )
+    assert x["supervision_rectified"] == y["supervision_rectified"] == "<5"
+    # on-time closure: X has n = 7 < 10, a rate is never shown; Y 12 / 12 = 1.0
+    assert (x["R_ONTIME"], x["R_ONTIME_n"]) == ("insufficient data", "7")
+    assert (y["R_ONTIME"], y["R_ONTIME_n"]) == ("1.0", "12")
+    assert (b["R_ONTIME"], b["R_ONTIME_n"]) == ("1.0", "19")
+    # coverage counts catalogue entries: Y (comprehensive) 9 < 10 entries, X 9 + 7 (its
+    # window station) = 16; X covers 1 of 9 (procedures), S none of 7: 1 / 16
+    assert y["O_COVERAGE"] == "insufficient data"
+    assert (float(x["O_COVERAGE"]), x["O_COVERAGE_n"]) == (1 / 16, "16")
+    # no supervision item: no data (empty), its n a small count
+    assert (x["O_SUPERVISION_PUBLIC"], x["O_SUPERVISION_PUBLIC_n"]) == ("", "<5")
+
+    data = json.loads(files["summary.json"])
+    jx = next(u for u in data["units"] if u["unit_id"] == "X")
+    assert jx["indicators"]["R_ONTIME"] == {"value": None, "n": 7, "status": "insufficient"}
+    assert jx["counts"]["disclosures_published"] == "<5"
+    assert data["rules"]["public_min_count"] == 5
+
+    page = files["index.html"].decode()
+    assert "数据不足" in page and "insufficient data" in page and "&lt;5" in page
+    for name in files:
+        text = files[name].decode("utf-8-sig")
+        # the station is not a public level: neither its name nor its id-bearing rows
+        assert "甲街派出所" not in text and "Jia Street Station" not in text, name
+        # titles never leave the building
+        assert "标题1" not in text, name
+
+
+def test_bundle_zip_holds_every_file(small_city: Frames) -> None:
+    s = public_summary(small_city, Period.parse("2026-03"), AS_OF, DEFAULT_SETTINGS)
+    files = bundle_files(s)
+    data = bundle_zip(files)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert set(z.namelist()) == FILES
+        assert z.read("summary.csv") == files["summary.csv"]
+    # same input, same bytes
+    assert bundle_zip(bundle_files(s)) == data
+
+
+# --- a generated city in the database --------------------------------------------------
+
+
+@pytest.fixture
+def seeded(engine: sa.Engine) -> sa.Engine:
+    seed_database(engine, "tiny", 7, date(2026, 4, 10), progress=False)
+    return engine
+
+
+def _private_strings(frames: Frames) -> dict[str, set[str]]:
+    """Everything of the records that must not appear in the bundle."""
+    out: dict[str, set[str]] = {
+        "record id": set(frames.disclosures["disclosure_id"])
+        | set(frames.feedback["case_id"])
+        | set(frames.supervision["item_id"]),
+        "title": set(frames.disclosures["title"].drop_nulls()),
+        "finding": set(frames.supervision["finding"].drop_nulls()),
+        "unit name": set(
+            frames.units.filter(pl.col("level").is_in(["station", "department"]))["name"]
+        )
+        | set(
+            frames.units.filter(pl.col("level").is_in(["station", "department"]))[
+                "name_en"
+            ].drop_nulls()
+        ),
+    }
+    stamps: set[str] = set()
+    for col in ("received_at", "first_response_at", "closed_at", "return_visit_at", "due_at"):
+        for t in frames.feedback[col].drop_nulls():
+            stamps |= {t.strftime("%Y-%m-%d %H:%M"), t.strftime("%Y-%m-%dT%H:%M")}
+    dates: set[str] = set()
+    for frame, cols in (
+        (frames.disclosures, ("formed_on", "published_on", "updated_on", "withdrawn_on")),
+        (
+            frames.supervision,
+            ("opened_on", "rectify_due_on", "rectified_on", "result_published_on"),
+        ),
+    ):
+        for col in cols:
+            dates |= {d.isoformat() for d in frame[col].drop_nulls()}
+    # the as-of date is printed on every figure: it is not a record's date
+    dates.discard(AS_OF.date().isoformat())
+    out["timestamp"] = stamps | dates
+    return out
+
+
+def test_bundle_leaks_no_record(seeded: sa.Engine, tmp_path: Path) -> None:
+    frames = load_frames(seeded)
+    paths = write_bundle(public_summary(frames, PERIOD, AS_OF, DEFAULT_SETTINGS), tmp_path)
+    assert {p.name for p in paths} == FILES
+    private = _private_strings(frames)
+    # the generated city has all of these (else the test would prove nothing)
+    assert all(len(v) > 10 for v in private.values()), {k: len(v) for k, v in private.items()}
+    library = get_plotlyjs()
+    for p in paths:
+        text = p.read_bytes().decode("utf-8-sig")
+        if p.name == "index.html":
+            # plotly.js is inlined verbatim (library code, no data): search around it
+            assert text.count(library) == 1
+            text = text.replace(library, "")
+        for what, strings in private.items():
+            found = sorted(x for x in strings if x in text)
+            assert found == [], f"{p.name} shows {what}: {found[:5]}"
+        # no time of day anywhere (as-of is midnight here, printed as a date)
+        assert re.search(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d", text) is None, p.name
+
+
+def test_bundle_figures_equal_the_indicator_table(seeded: sa.Engine) -> None:
+    frames = load_frames(seeded)
+    s = public_summary(frames, PERIOD, AS_OF, DEFAULT_SETTINGS)
+    table = indicator_table(frames, PERIOD, AS_OF, DEFAULT_SETTINGS)
+    public = table.filter(pl.col("level").is_in(["bureau", "branch"]))
+    assert sorted(u.unit_id for u in s.units) == sorted(public["unit_id"].to_list())
+    data = json.loads(bundle_files(s)["summary.json"])
+    csv_rows = {r["unit_id"]: r for r in _csv_rows(bundle_files(s)["summary.csv"])}
+    shown = 0
+    for u in data["units"]:
+        row = table.filter(pl.col("unit_id") == u["unit_id"]).to_dicts()[0]
+        assert u["rank"] == row["rank"]
+        for c in (*DIMENSION_CODES, "overall"):
+            assert u["scores"][c] == row[c]
+            assert csv_rows[u["unit_id"]][c] == ("" if row[c] is None else repr(row[c]))
+        for ind in INDICATORS:
+            fig = u["indicators"][ind.code]
+            n = row[f"{ind.code}_n"]
+            if fig["status"] == "ok":
+                assert fig["value"] == row[ind.code]
+                assert n >= DEFAULT_SETTINGS.min_sample
+                shown += 1
+            else:
+                assert fig["value"] is None
+                assert n is None or n < DEFAULT_SETTINGS.min_sample or row[ind.code] is None
+            assert fig["n"] == (n if n is None or n >= 5 else "<5")
+    assert shown > 20  # most figures of the generated city are published
+
+
+# --- the page in a browser, offline ----------------------------------------------------
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.mark.browser
+def test_index_draws_its_charts_offline(tmp_path: Path) -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    from seed_data.generator import generate
+
+    frames = make_frames(**generate("tiny", 7, date(2026, 4, 10)))
+    write_bundle(public_summary(frames, PERIOD, AS_OF, DEFAULT_SETTINGS), tmp_path)
+    requests: list[str] = []
+    blocked: list[str] = []
+
+    def block(route: Route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for name, width in (("phone", 390), ("desktop", 1100)):
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                context.set_offline(True)
+                context.route("**/*", block)
+                page = context.new_page()
+                page.on("request", lambda r: requests.append(r.url))
+                page.goto((tmp_path / "index.html").as_uri())
+                plots = page.locator(".plotly-graph-div")
+                # two charts, each drawn in both languages
+                assert plots.count() == 4
+                page.wait_for_function(
+                    "document.querySelectorAll('.plotly-graph-div svg.main-svg').length"
+                    " >= document.querySelectorAll('.plotly-graph-div').length"
+                )
+                for i in range(plots.count()):
+                    assert plots.nth(i).locator("svg.main-svg").count() >= 1
+                assert page.locator("html").get_attribute("data-lang") == "zh"
+                assert page.locator(".l-en").first.is_hidden()
+                # fits a phone: nothing wider than the screen but the scrolling tables
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                page.screenshot(path=str(ARTIFACTS / f"public_{name}_zh.png"), full_page=True)
+                page.locator("button.lang").click()
+                assert page.locator("html").get_attribute("data-lang") == "en"
+                assert page.title() == "Police Affairs Openness Results"
+                visible = page.locator(".l-en .plotly-graph-div").first
+                assert visible.is_visible()
+                # the English charts were drawn hidden: the switch resizes them to the screen
+                page.wait_for_function(
+                    "[...document.querySelectorAll('.l-en .plotly-graph-div svg.main-svg')]"
+                    ".every(s => s.getBoundingClientRect().width <= window.innerWidth)"
+                    " && document.documentElement.scrollWidth <= window.innerWidth",
+                    timeout=5000,
+                )
+                assert visible.bounding_box()["width"] > width * 0.6  # type: ignore[index]
+                page.screenshot(path=str(ARTIFACTS / f"public_{name}_en.png"), full_page=True)
+                # the methodology page and the embed load too, with nothing from outside
+                page.goto((tmp_path / "methodology.html").as_uri() + "?lang=en")
+                assert page.locator("html").get_attribute("data-lang") == "en"
+                page.goto((tmp_path / "embed.html").as_uri())
+                assert page.locator("table").count() == 1
+                context.close()
+        finally:
+            browser.close()
+    assert blocked == []
+    assert [u for u in requests if not u.startswith("file://")] == []
