@@ -1,0 +1,93 @@
+"""Public summary preview: exactly the bundle `openness publish` would write, and its zip.
+
+Thin: the bundle is built by :mod:`reports.public` for the sidebar's period and
+as-of (the public summary always covers the public levels, whatever the scope).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboard import state, widgets
+from dashboard.i18n import t
+
+TEXT: dict[str, tuple[str, str]] = {
+    "intro": (
+        "以下是将发布到公安局门户网站（警务网外）的静态页面，与 openness publish 生成的文件完全相同："
+        "只含汇总数据；少于{k}件的数量显示为“<{k}”；样本少于{m}件的比率显示为“数据不足”；"
+        "只包含{levels}。",
+        "This is the static bundle for the bureau's public website (outside the police "
+        "network), the same files `openness publish` writes: aggregates only; counts below "
+        "{k} shown as “<{k}”; rates from fewer than {m} cases shown as “insufficient data”; "
+        "only {levels} units.",
+    ),
+    "download": ("下载发布包（zip）", "Download the bundle (zip)"),
+    "files": ("包含文件", "Files"),
+    "building": ("正在生成…", "Building…"),
+}
+
+
+def _t(key: str, lang: str, **kw: Any) -> str:
+    zh, en = TEXT[key]
+    return (zh if lang == "zh" else en).format(**kw)
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def _bundle(
+    url: str, version: tuple[int, ...], fp: str, period: str, as_of: str, _source: Any
+) -> dict[str, bytes]:
+    from datetime import datetime
+
+    from queries.periods import Period
+    from reports.public import bundle_files, public_summary
+
+    summary = public_summary(
+        _source.frames(), Period.parse(period), datetime.fromisoformat(as_of), _source.settings
+    )
+    return bundle_files(summary)
+
+
+def render() -> None:
+    from queries.records import UNIT_LEVELS, UNIT_LEVELS_EN
+    from reports.public import bundle_zip
+
+    ctx = state.current()
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
+    s = src.settings
+    st.title(t("page.public_preview", lang))
+    st.caption(
+        t("filter.period_shown", lang, period=f.period.label(lang), as_of=f.as_of_day.isoformat())
+    )
+    names = UNIT_LEVELS if lang == "zh" else UNIT_LEVELS_EN
+    levels = ("、" if lang == "zh" else ", ").join(names[lv] for lv in s.public_levels)
+    st.write(_t("intro", lang, k=s.public_min_count, m=s.min_sample, levels=levels))
+
+    with st.spinner(_t("building", lang)):
+        files = _bundle(
+            src.url, src.version, src.fp, str(f.period), f.as_of.isoformat(), _source=src
+        )
+    st.download_button(
+        _t("download", lang),
+        bundle_zip(files),
+        file_name=f"public_summary_{f.period}_{f.as_of_day.isoformat()}.zip",
+        mime="application/zip",
+        type="primary",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    st.caption(
+        _t("files", lang)
+        + ": "
+        + ", ".join(f"{name} ({len(data) / 1024:,.0f} KB)" for name, data in files.items())
+    )
+    tabs = st.tabs(["index.html", "embed.html", "methodology.html"])
+    heights = {"index.html": 1100, "embed.html": 520, "methodology.html": 900}
+    for tab, name in zip(tabs, heights, strict=True):
+        with tab:
+            # ?lang is not available inside srcdoc: the page opens in Chinese with its switch
+            st.iframe(files[name].decode("utf-8"), height=heights[name], alt=name)
+
+
+widgets.guarded(render)
