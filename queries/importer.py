@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
 
-from queries.db import data_dir
+from queries.importer_log import Progress, finish_log, log_failed, start_log, write_rejects_csv
 from queries.importer_read import (
     ROW,
     Batch,
@@ -37,7 +36,7 @@ from queries.importer_units import forest_rejects
 from queries.importer_validate import REJECT_SCHEMA, BatchValidator
 from queries.importer_write import Stage
 from queries.records import IMPORT_ORDER, KINDS, RecordKind
-from queries.schema import import_log, import_reject, units
+from queries.schema import units
 
 __all__ = [
     "ImportResult",
@@ -123,7 +122,7 @@ def import_files(
             files.append(open_record_file(path, k))
         except UnusableFileError:
             if path.is_file():
-                _log_failed(engine, path, k)
+                log_failed(engine, path, k)
             raise
     results = []
     for rf in files:
@@ -190,22 +189,7 @@ def _import(
     progress_total: int | None,
     expected_rows: int = 0,
 ) -> ImportResult:
-    started = datetime.now()
-    with engine.begin() as conn:
-        import_id = conn.execute(
-            import_log.insert()
-            .values(
-                file=source,
-                kind=spec.name,
-                started_at=started,
-                rows_read=0,
-                rows_accepted=0,
-                rows_rejected=0,
-                checksum="",
-                status="running",
-            )
-            .returning(import_log.c.import_id)
-        ).scalar_one()
+    import_id = start_log(engine, source, spec.name)
 
     rejects: list[pl.DataFrame] = []
     rows_read = rows_accepted = 0
@@ -220,7 +204,7 @@ def _import(
             units_kind = spec.name == "units"
             held: list[pl.DataFrame] = []
             prepare = None if units_kind else stage.prepare
-            with _Progress(progress_total, source) as bar:
+            with Progress(progress_total, source) as bar:
                 for frame, bad, nbytes, prepared in _validated(batches(), validator, prepare):
                     rows_read += frame.height + bad.get_column("row").n_unique()
                     if not bad.is_empty():
@@ -250,16 +234,16 @@ def _import(
         except BaseException:
             trans.rollback()
             with engine.begin() as log_conn:
-                log_conn.execute(
-                    import_log.update()
-                    .where(import_log.c.import_id == import_id)
-                    .values(finished_at=datetime.now(), status="failed", rows_read=rows_read)
+                finish_log(
+                    log_conn,
+                    import_id,
+                    {"finished_at": datetime.now(), "status": "failed", "rows_read": rows_read},
                 )
             raise
         status = "rolled_back" if rolled_back else "committed"
         if rolled_back:
             rows_accepted = 0
-        rejects_file = _write_rejects_csv(all_rejects, source, import_id)
+        rejects_file = write_rejects_csv(all_rejects, source, import_id)
         finish = {
             "finished_at": datetime.now(),
             "rows_read": rows_read,
@@ -273,10 +257,10 @@ def _import(
             # the log and the rejects survive the rollback, in a transaction of their own
             with conn.begin():
                 stage.release()
-                _finish_log(conn, import_id, finish, all_rejects)
+                finish_log(conn, import_id, finish, all_rejects)
         else:
             # a commit writes its log together with its rows
-            _finish_log(conn, import_id, finish, all_rejects)
+            finish_log(conn, import_id, finish, all_rejects)
             trans.commit()
     return ImportResult(
         file=source,
@@ -333,97 +317,3 @@ def _collect(rejects: list[pl.DataFrame]) -> pl.DataFrame:
     if not rejects:
         return pl.DataFrame(schema=REJECT_SCHEMA)
     return pl.concat(rejects).sort("row", maintain_order=True)
-
-
-def _write_rejects_csv(rejects: pl.DataFrame, source: str, import_id: int) -> Path | None:
-    """The rejected rows as a CSV (UTF-8 with BOM, opens in Excel): file, row, column, reason."""
-    if rejects.is_empty():
-        return None
-    folder = data_dir() / "rejects"
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = Path(source).stem if not source.startswith("<") else "frame"
-    path = folder / f"{import_id:06d}_{stem}_rejects.csv"
-    rejects.select(pl.lit(source).alias("file"), "row", "column", "reason").write_csv(
-        path, include_bom=True
-    )
-    return path
-
-
-def _finish_log(
-    conn: sa.Connection, import_id: int, values: dict[str, object], rejects: pl.DataFrame
-) -> None:
-    conn.execute(import_log.update().where(import_log.c.import_id == import_id).values(**values))
-    if not rejects.is_empty():
-        conn.execute(
-            import_reject.insert(),
-            [
-                {"import_id": import_id, "row_number": r, "column_name": c, "reason": why}
-                for r, c, why in rejects.iter_rows()
-            ],
-        )
-
-
-def _log_failed(engine: sa.Engine, path: Path, kind: str) -> None:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    now = datetime.now()
-    with engine.begin() as conn:
-        conn.execute(
-            import_log.insert().values(
-                file=str(path),
-                kind=kind,
-                started_at=now,
-                finished_at=now,
-                rows_read=0,
-                rows_accepted=0,
-                rows_rejected=0,
-                checksum=digest.hexdigest(),
-                status="failed",
-            )
-        )
-
-
-class _Progress:
-    """A rich progress bar in bytes on stderr, or nothing when ``total`` is None."""
-
-    def __init__(self, total: int | None, label: str) -> None:
-        self.total = total
-        self.label = label
-        self._progress: Any = None
-        self._task: Any = None
-
-    def __enter__(self) -> _Progress:
-        if self.total is not None:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                DownloadColumn,
-                Progress,
-                TimeRemainingColumn,
-                TransferSpeedColumn,
-            )
-
-            self._progress = Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task(
-                f"importing {Path(self.label).name}", total=self.total
-            )
-        return self
-
-    def advance(self, nbytes: int) -> None:
-        if self._progress is not None and self._task is not None:
-            self._progress.advance(self._task, nbytes)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
