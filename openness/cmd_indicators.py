@@ -64,7 +64,7 @@ def indicators(
     db: DbOption = None,
 ) -> None:
     """The indicator table (one row per unit, cli.md columns)."""
-    from queries.frames import load_frames
+    from queries.frames import default_cache_dir, load_frames
     from queries.indicators import UnknownUnitError, compute_table, subtree_of
     from queries.periods import Period, parse_as_of
     from queries.settings import SettingsError, load_settings
@@ -84,7 +84,7 @@ def indicators(
     except SettingsError as exc:
         fail(f"--config {config}: {exc}")
     engine = open_database(db)
-    frames = load_frames(engine)
+    frames = load_frames(engine, cache_dir=default_cache_dir())
     engine.dispose()
     if unit is not None:
         try:

@@ -195,6 +195,21 @@ class Scope:
     periods: tuple[Period, ...]
     as_of: datetime
     settings: Settings
+    # lean: keep only what counting needs, with units as integer ``uid`` (the index of
+    # unit_id in ``unit_ids``) instead of ``unit_id``; the statuses are the same
+    lean: bool = False
+    unit_ids: tuple[str, ...] = ()
+
+    def finish(self, lf: pl.LazyFrame, keep: Sequence[str]) -> pl.DataFrame:
+        """Collect ``lf``: everything, or (lean) uid, bucket and ``keep``."""
+        if not self.lean:
+            return lf.collect()
+        uid = pl.col("unit_id").cast(pl.Enum(self.unit_ids), strict=False).to_physical()
+        return (
+            lf.select(uid.alias("uid"), "bucket", *keep)
+            .filter(pl.col("uid").is_not_null())
+            .collect()
+        )
 
     def __post_init__(self) -> None:
         ps = sorted(self.periods, key=lambda p: p.start)
@@ -349,7 +364,7 @@ def classify_feedback(frames: Frames, scope: Scope) -> pl.DataFrame:
         .otherwise(st("S_REPEAT", "not_repeat"))
         .alias("S_REPEAT"),
     )
-    return fb.collect()
+    return scope.finish(fb, [*FEEDBACK_CODES, "close_days"])
 
 
 def classify_disclosures(frames: Frames, scope: Scope) -> tuple[pl.DataFrame, bool]:
@@ -369,8 +384,10 @@ def classify_disclosures(frames: Frames, scope: Scope) -> tuple[pl.DataFrame, bo
             scope.bucket_of_date("published_on"), _mask_date("withdrawn_on", scope.as_of_date)
         )
         .filter(pl.col("bucket").is_not_null())
-        .collect()
     )
+    if scope.lean:
+        ds = ds.select("unit_id", "bucket", "category", "channel", "formed_on", "published_on")
+    ds = ds.collect()
     cal = WorkdayCalendar.from_settings(s)
     wd, complete = cal.count_many(ds["formed_on"], ds["published_on"])
     c_lo, c_hi = calendar_years()
@@ -394,7 +411,8 @@ def classify_disclosures(frames: Frames, scope: Scope) -> tuple[pl.DataFrame, bo
         .alias("O_DEPTH"),
         st("O_CHANNELS", "published").alias("O_CHANNELS"),
     )
-    return ds, complete
+    keep = [*DISCLOSURE_CODES, "channel", "calendar_covered"]
+    return scope.finish(ds.lazy(), keep), complete
 
 
 def classify_rectify(frames: Frames, scope: Scope) -> pl.DataFrame:
@@ -427,7 +445,7 @@ def classify_rectify(frames: Frames, scope: Scope) -> pl.DataFrame:
         .then(st("R_RECTIFY", "late"))
         .otherwise(st("R_RECTIFY", "pending"))
     )
-    return sv.with_columns(status.alias("R_RECTIFY")).collect()
+    return scope.finish(sv.with_columns(status.alias("R_RECTIFY")), ["R_RECTIFY"])
 
 
 def classify_supervision_public(frames: Frames, scope: Scope) -> pl.DataFrame:
@@ -448,7 +466,7 @@ def classify_supervision_public(frames: Frames, scope: Scope) -> pl.DataFrame:
             .alias("O_SUPERVISION_PUBLIC")
         )
     )
-    return sv.collect()
+    return scope.finish(sv, ["O_SUPERVISION_PUBLIC"])
 
 
 def catalogue_frame(settings: Settings) -> pl.DataFrame:
@@ -475,22 +493,22 @@ def classify_coverage(frames: Frames, scope: Scope) -> pl.DataFrame:
             "p_end": [p.end for p in scope.periods],
         }
     )
+    # per (unit, category): is some disclosure live in period i? (no cross join: one
+    # aggregation per period over the unit's own disclosures, then the catalogue)
+    pub, wd = pl.col("published_on"), pl.col("withdrawn_on")
+    live_aggs = []
+    for i, p in enumerate(scope.periods):
+        live_i = (pub <= p.end) & (wd.is_null() | (wd >= p.start))
+        live_aggs.append(pl.col("disclosure_id").filter(live_i).min().alias(f"covered_{i}"))
     live = (
         frames.disclosures.lazy()
-        .filter((pl.col("published_on") <= a) & (pl.col("published_on") <= end))
+        .filter((pub <= a) & (pub <= end))
         .with_columns(_mask_date("withdrawn_on", a))
-        .filter(pl.col("withdrawn_on").is_null() | (pl.col("withdrawn_on") >= start))
-        .select("disclosure_id", "unit_id", "category", "published_on", "withdrawn_on")
-        .join(
-            mandatory.lazy().select("unit_id", "category"), on=["unit_id", "category"], how="semi"
-        )
-        .join(buckets.lazy(), how="cross")
-        .filter(
-            (pl.col("published_on") <= pl.col("p_end"))
-            & (pl.col("withdrawn_on").is_null() | (pl.col("withdrawn_on") >= pl.col("p_start")))
-        )
-        .group_by("unit_id", "category", "bucket")
-        .agg(pl.col("disclosure_id").min().alias("covered_by"))
+        .filter(wd.is_null() | (wd >= start))
+        .group_by("unit_id", "category")
+        .agg(live_aggs)
+        .unpivot(index=["unit_id", "category"], variable_name="bucket", value_name="covered_by")
+        .with_columns(pl.col("bucket").str.strip_prefix("covered_").cast(pl.Int32))
     )
     out = (
         mandatory.lazy()
@@ -503,9 +521,8 @@ def classify_coverage(frames: Frames, scope: Scope) -> pl.DataFrame:
             .alias("O_COVERAGE")
         )
         .select("unit_id", "bucket", "category", "covered_by", "O_COVERAGE")
-        .collect()
     )
-    return out
+    return scope.finish(out, ["O_COVERAGE"])
 
 
 @dataclass(frozen=True)
@@ -534,10 +551,20 @@ class Classified:
 
 
 def classify(
-    frames: Frames, periods: Sequence[Period], as_of: datetime, settings: Settings
+    frames: Frames,
+    periods: Sequence[Period],
+    as_of: datetime,
+    settings: Settings,
+    *,
+    lean: bool = False,
 ) -> Classified:
-    """Classify every record of ``frames`` for the given non-overlapping periods."""
-    scope = Scope(tuple(periods), as_of, settings)
+    """Classify every record of ``frames`` for the given non-overlapping periods.
+
+    ``lean``: only the columns counting needs, units as integer ``uid`` (index in
+    the sorted unit ids); for the indicator table. The drill-down uses the full form.
+    """
+    unit_ids = tuple(sorted(frames.units["unit_id"].to_list())) if lean else ()
+    scope = Scope(tuple(periods), as_of, settings, lean, unit_ids)
     ds, complete = classify_disclosures(frames, scope)
     return Classified(
         scope=scope,

@@ -9,8 +9,13 @@ text and parsed in polars, vectorised, instead of row by row in Python.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -173,9 +178,164 @@ def _read_table(conn: sa.Connection, name: str, sqlite: bool) -> pl.DataFrame:
     return _conform(name, df)
 
 
-def load_frames(engine: sa.Engine) -> Frames:
-    """The four record tables of the database behind ``engine``, typed."""
+def _load_sqlalchemy(engine: sa.Engine) -> Frames:
+    """Through SQLAlchemy's own connection (the only path for SQLite)."""
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         parts = {name: _read_table(conn, name, sqlite) for name in SCHEMAS}
     return Frames(**parts)
+
+
+def _connectorx_url(engine: sa.Engine) -> str | None:
+    """The URL connectorx understands for this engine, None if it cannot read it."""
+    url = engine.url
+    # Never SQLite: connectorx bundles its own SQLite library, and two SQLite
+    # libraries in one process break each other's POSIX locks (closing its file
+    # handle drops the locks of our connections; its checkpoint-on-close then
+    # deleted the WAL under an open connection in a test here).
+    if url.get_backend_name() == "postgresql":
+        return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return None
+
+
+def _load_connectorx(engine: sa.Engine) -> Frames | None:
+    """The four tables read by connectorx (Rust, straight into Arrow), None if unavailable.
+
+    The SQL is the SQLAlchemy Core select compiled for the engine's dialect.
+    """
+    try:
+        import connectorx as cx
+    except ImportError:
+        return None
+    cx_url = _connectorx_url(engine)
+    if cx_url is None:
+        return None
+    parts = {}
+    for name, kind in KINDS.items():
+        table = RECORD_TABLES[name]
+        stmt = sa.select(*(table.c[f.name] for f in kind.fields)).order_by(table.c[kind.key])
+        sql = str(stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+        try:
+            df = cx.read_sql(cx_url, sql, return_type="polars")
+        except Exception:  # any driver trouble: the SQLAlchemy path reads it instead
+            return None
+        if not isinstance(df, pl.DataFrame):
+            return None
+        parts[name] = _conform(name, df)
+    return Frames(**parts)
+
+
+def change_marker(engine: sa.Engine) -> str | None:
+    """A string that changes whenever the database's data may have changed, or None.
+
+    SQLite file: size and modification time of the file and of its WAL (every commit
+    appends to the WAL; a checkpoint rewrites the file). PostgreSQL: the current WAL
+    position (any write anywhere moves it: conservative, never stale).
+    """
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        db = url.database
+        if not db or db == ":memory:" or db.startswith("file:"):
+            return None
+        path = Path(db).resolve()
+        parts = []
+        for p in (path, Path(f"{path}-wal")):
+            try:
+                st = p.stat()
+            except FileNotFoundError:
+                parts.append("0:0")
+                continue
+            # an empty WAL (a reader opened the file) is the same as none
+            parts.append(f"{st.st_size}:{st.st_mtime_ns}" if st.st_size else "0:0")
+        return f"sqlite:{path}|" + "|".join(parts)
+    if url.get_backend_name() == "postgresql":
+        try:
+            with engine.connect() as conn:
+                lsn = conn.execute(sa.text("SELECT pg_current_wal_lsn()::text")).scalar()
+        except sa.exc.DBAPIError:  # e.g. a standby in recovery
+            return None
+        return f"postgresql:{url.render_as_string(hide_password=True)}|{lsn}"
+    return None
+
+
+CACHE_VERSION = "1"
+
+
+def default_cache_dir() -> Path | None:
+    """Where the command line and the dashboard keep frame caches: ``<data>/cache``,
+    None when ``OPENNESS_FRAME_CACHE=0``."""
+    if os.environ.get("OPENNESS_FRAME_CACHE", "1") == "0":
+        return None
+    from queries.db import data_dir
+
+    return data_dir() / "cache"
+
+
+def _cache_path(cache_dir: Path, engine: sa.Engine) -> Path:
+    name = engine.url.render_as_string(hide_password=True)
+    return cache_dir / hashlib.sha256(f"{CACHE_VERSION}|{name}".encode()).hexdigest()[:16]
+
+
+def _read_cache(path: Path, marker: str) -> Frames | None:
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("marker") != marker or meta.get("version") != CACHE_VERSION:
+            return None
+        parts = {n: pl.read_parquet(path / f"{n}.parquet") for n in SCHEMAS}
+    except (OSError, ValueError, pl.exceptions.PolarsError):
+        return None
+    if any(parts[n].schema != SCHEMAS[n] for n in SCHEMAS):
+        return None
+    return Frames(**parts)
+
+
+def _write_cache(path: Path, marker: str, frames: Frames, keep: int = 4) -> None:
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for n in SCHEMAS:
+            frames[n].write_parquet(tmp / f"{n}.parquet", compression="lz4")
+        meta = {"marker": marker, "version": CACHE_VERSION}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        shutil.rmtree(path, ignore_errors=True)
+        tmp.rename(path)
+        # keep the most recently used few
+        others = sorted(
+            (p for p in path.parent.iterdir() if p.is_dir() and ".tmp" not in p.name),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in others[keep:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_frames(
+    engine: sa.Engine, *, cache_dir: Path | str | None = None, reader: str = "auto"
+) -> Frames:
+    """The four record tables of the database behind ``engine``, typed.
+
+    ``reader``: ``auto`` (connectorx when installed and it can read the URL, else
+    SQLAlchemy), ``connectorx`` or ``sqlalchemy``. ``cache_dir``: keep a Parquet copy
+    of the frames there, reused while :func:`change_marker` says the database has not
+    changed (it is re-read otherwise).
+    """
+    marker = change_marker(engine) if cache_dir is not None else None
+    path = _cache_path(Path(cache_dir), engine) if cache_dir is not None else None
+    if path is not None and marker is not None:
+        cached = _read_cache(path, marker)
+        if cached is not None:
+            os.utime(path)
+            return cached
+    frames = None
+    if reader in ("auto", "connectorx"):
+        frames = _load_connectorx(engine)
+        if frames is None and reader == "connectorx":
+            raise RuntimeError(f"connectorx cannot read {engine.url!r}")
+    if frames is None:
+        frames = _load_sqlalchemy(engine)
+    if path is not None and marker is not None and change_marker(engine) == marker:
+        _write_cache(path, marker, frames)
+    return frames

@@ -71,25 +71,52 @@ def subtree_of(units: pl.DataFrame, unit_id: str) -> list[str]:
     return sorted(closure.filter(pl.col("ancestor") == unit_id)["unit_id"].to_list())
 
 
-def _roll_up(per_unit: pl.DataFrame, closure: pl.DataFrame, value_cols: list[str]) -> pl.DataFrame:
-    """Sum ``value_cols`` of (unit_id, bucket) rows over each ancestor's subtree."""
+def _uid_closure(units: pl.DataFrame, unit_ids: tuple[str, ...]) -> pl.DataFrame:
+    """The closure as integer ids (aid, uid): index of the unit id in ``unit_ids``."""
+    ids = pl.DataFrame(
+        {
+            "unit_id": pl.Series(list(unit_ids), dtype=pl.String),
+            "uid": pl.Series(range(len(unit_ids)), dtype=pl.UInt32),
+        }
+    )
     return (
-        per_unit.join(closure, on="unit_id", how="inner")
-        .group_by("ancestor", "bucket")
-        .agg(pl.col(c).sum() for c in value_cols)
-        .rename({"ancestor": "unit_id"})
+        unit_closure(units)
+        .join(ids, on="unit_id")
+        .join(ids.rename({"unit_id": "ancestor", "uid": "aid"}), on="ancestor")
+        .select("aid", "uid")
     )
 
 
-def subtree_counts(classified: Classified, units: pl.DataFrame) -> pl.DataFrame:
+def _roll_up(per_unit: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
+    """Sum the value columns of (uid, bucket) rows over each ancestor's subtree."""
+    cols = [c for c in per_unit.columns if c not in ("uid", "bucket")]
+    return (
+        per_unit.join(closure, on="uid", how="inner")
+        .group_by("aid", "bucket")
+        .agg(pl.col(c).sum() for c in cols)
+        .rename({"aid": "uid"})
+    )
+
+
+def subtree_counts(
+    classified: Classified, units: pl.DataFrame, median_buckets: Sequence[int] | None = None
+) -> pl.DataFrame:
     """Per (unit_id, bucket) over the unit's subtree: num / den of every rate, the
-    O_DEPTH group counts, distinct channels, the median days to close."""
-    settings = classified.scope.settings
-    closure = unit_closure(units)
-    buckets = pl.DataFrame(
-        {"bucket": pl.Series(range(len(classified.scope.periods)), dtype=pl.Int32)}
+    O_DEPTH group counts, distinct channels, the median days to close.
+
+    ``classified`` must be lean (:func:`queries.classify.classify` with ``lean=True``).
+    ``median_buckets``: the buckets that need R_CLOSE_DAYS (all if None); it is not
+    scored, so a previous period computed only for ranks can skip it.
+    """
+    scope = classified.scope
+    if not scope.lean:
+        raise ValueError("subtree_counts needs a lean classification")
+    settings = scope.settings
+    closure = _uid_closure(units, scope.unit_ids)
+    buckets = pl.DataFrame({"bucket": pl.Series(range(len(scope.periods)), dtype=pl.Int32)})
+    out = pl.DataFrame({"uid": pl.Series(range(len(scope.unit_ids)), dtype=pl.UInt32)}).join(
+        buckets, how="cross"
     )
-    out = units.select("unit_id").join(buckets, how="cross")
     # one pass per record frame: every code it holds, summed per unit
     sources: dict[int, tuple[pl.DataFrame, list[str]]] = {}
     for code in _SUM_CODES:
@@ -103,43 +130,52 @@ def subtree_counts(classified: Classified, units: pl.DataFrame) -> pl.DataFrame:
                 (pl.col("O_DEPTH") == st("O_DEPTH", g)).sum().alias(f"O_DEPTH__{g}")
                 for g in _DEPTH_KEYS
             ]
-        per_unit = src.group_by("unit_id", "bucket").agg(aggs)
-        cols = [c for c in per_unit.columns if c not in ("unit_id", "bucket")]
-        out = out.join(_roll_up(per_unit, closure, cols), on=["unit_id", "bucket"], how="left")
-    ds = classified.disclosures
+        per_unit = src.group_by("uid", "bucket").agg(aggs)
+        out = out.join(_roll_up(per_unit, closure), on=["uid", "bucket"], how="left")
     channels = (
-        ds.select("unit_id", "bucket", "channel")
+        classified.disclosures.select("uid", "bucket", "channel")
         .unique()
-        .join(closure, on="unit_id", how="inner")
-        .group_by("ancestor", "bucket")
-        .agg(pl.col("channel").n_unique().alias("O_CHANNELS__distinct"))
-        .rename({"ancestor": "unit_id"})
+        .join(closure, on="uid", how="inner")
+        .group_by("aid", "bucket")
+        .agg(pl.col("channel").drop_nulls().n_unique().alias("O_CHANNELS__distinct"))
+        .rename({"aid": "uid"})
     )
-    out = out.join(channels, on=["unit_id", "bucket"], how="left")
-    out = out.join(
-        _subtree_medians(classified.feedback, closure), on=["unit_id", "bucket"], how="left"
-    )
+    out = out.join(channels, on=["uid", "bucket"], how="left")
+    fb = classified.feedback
+    if median_buckets is not None:
+        fb = fb.filter(pl.col("bucket").is_in(list(median_buckets)))
+    out = out.join(_subtree_medians(fb, closure), on=["uid", "bucket"], how="left")
     count_cols = [c for c in out.columns if c.endswith(("__den", "__n", "__distinct"))] + [
         f"O_DEPTH__{g}" for g in _DEPTH_KEYS
     ]
-    return out.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols).with_columns(
-        pl.col(f"{c}__num").fill_null(0.0).cast(pl.Float64) for c in _SUM_CODES
+    names = pl.DataFrame(
+        {
+            "uid": pl.Series(range(len(scope.unit_ids)), dtype=pl.UInt32),
+            "unit_id": pl.Series(list(scope.unit_ids), dtype=pl.String),
+        }
     )
+    out = (
+        out.join(names, on="uid", how="left")
+        .drop("uid")
+        .with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols)
+        .with_columns(pl.col(f"{c}__num").fill_null(0.0).cast(pl.Float64) for c in _SUM_CODES)
+    )
+    return out.select("unit_id", pl.exclude("unit_id"))
 
 
 def _subtree_medians(feedback: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
     """R_CLOSE_DAYS: the exact median of close_days over each subtree's closed cases."""
     closed = feedback.filter(pl.col("R_CLOSE_DAYS") == st("R_CLOSE_DAYS", "closed")).select(
-        "unit_id", "bucket", "close_days"
+        "uid", "bucket", "close_days"
     )
     return (
-        closed.join(closure, on="unit_id", how="inner")
-        .group_by("ancestor", "bucket")
+        closed.join(closure, on="uid", how="inner")
+        .group_by("aid", "bucket")
         .agg(
             pl.col("close_days").median().alias("R_CLOSE_DAYS__median"),
             pl.len().alias("R_CLOSE_DAYS__n"),
         )
-        .rename({"ancestor": "unit_id"})
+        .rename({"aid": "uid"})
     )
 
 
@@ -210,11 +246,16 @@ class BucketResult:
 
 
 def compute_buckets(
-    frames: Frames, periods: Sequence[Period], as_of: datetime, settings: Settings
+    frames: Frames,
+    periods: Sequence[Period],
+    as_of: datetime,
+    settings: Settings,
+    median_buckets: Sequence[int] | None = None,
 ) -> BucketResult:
-    classified = classify(frames, periods, as_of, settings)
+    """Indicators, scores and ranks per unit for each of ``periods`` (bucket = index)."""
+    classified = classify(frames, periods, as_of, settings, lean=True)
     units = frames.units.select(UNIT_COLUMNS)
-    counts = subtree_counts(classified, units)
+    counts = subtree_counts(classified, units, median_buckets)
     wide = with_scores(indicator_values(counts), settings)
     wide = units.join(wide, on="unit_id", how="inner")
     wide = with_ranks(wide, ["bucket", "level"])
@@ -259,7 +300,8 @@ def compute_table(
     p = period if isinstance(period, Period) else Period.parse(period)
     at = _as_datetime(as_of)
     s = settings or DEFAULT_SETTINGS
-    res = compute_buckets(frames, [p, p.previous()], at, s)
+    # the previous period only gives ranks: its R_CLOSE_DAYS (not scored) is not needed
+    res = compute_buckets(frames, [p, p.previous()], at, s, median_buckets=[0])
     now = res.wide.filter(pl.col("bucket") == 0)
     prev = res.wide.filter(pl.col("bucket") == 1).select(
         "unit_id", pl.col("rank").alias("prev_rank")

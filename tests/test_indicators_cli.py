@@ -1,0 +1,103 @@
+"""``openness indicators``: columns, order, BOM, nulls, errors (cli.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from test_indicators_db import FEEDBACK, SUPERVISION, _insert
+from test_indicators_world import UNITS
+from typer.testing import CliRunner
+
+from openness.cli import app
+from queries.catalogue import table_columns
+from queries.frames import load_frames
+from queries.indicators import indicator_table
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # frame caches go to <OPENNESS_DATA>/cache: keep them out of the project's data/
+    monkeypatch.setenv("OPENNESS_DATA", str(tmp_path / "data"))
+
+
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["indicators", *args])
+
+
+def test_csv_columns_bom_and_full_precision(engine: sa.Engine, db_url: str) -> None:
+    _insert(engine, {"units": UNITS, "feedback": FEEDBACK, "supervision": SUPERVISION})
+    res = _run("--period", "2026-Q2", "--as-of", "2026-04-10 12:00", "--db", db_url)
+    assert res.exit_code == 0, res.stderr
+    data = res.stdout_bytes
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == list(table_columns())
+    assert [r[0] for r in rows[1:]] == ["B", "B1", "B1-S1", "B1-S2", "B2"]
+    by_unit = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    # B1-S2: one enquiry, unanswered and open, due 04-09 12:00 < as-of: late
+    assert by_unit["B1-S2"]["R_ONTIME"] == "0.0"
+    assert by_unit["B1-S2"]["R_ONTIME_n"] == "1"
+    # unknown values are empty cells
+    assert by_unit["B1-S2"]["R_REPLY"] == "" and by_unit["B1-S2"]["R_REPLY_n"] == "0"
+    # full precision: the value round-trips to the computed float exactly
+    table = indicator_table(load_frames(engine), "2026-Q2", "2026-04-10 12:00")
+    lo = table.filter(table["unit_id"] == "B")["R_RESPONSE_lo"][0]
+    assert float(by_unit["B"]["R_RESPONSE_lo"]) == lo
+    assert len(by_unit["B"]["R_RESPONSE_lo"]) > 10
+
+
+def test_json_unit_subtree_and_out_file(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
+    _insert(engine, {"units": UNITS, "feedback": FEEDBACK})
+    out = tmp_path / "t.json"
+    res = _run(
+        "--period", "2026-Q2", "--as-of", "2026-04-10", "--unit", "B1",
+        "--format", "json", "--out", str(out), "--db", db_url,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout == ""
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["unit_id"] for r in data] == ["B1", "B1-S1", "B1-S2"]
+    assert list(data[0]) == list(table_columns())
+    # nothing disclosed in the period: null, not 0 or ""
+    assert data[0]["O_TIMELY"] is None and data[0]["O_TIMELY_n"] == 0
+    assert data[0]["parent_id"] == "B"
+
+
+def test_config_changes_the_numbers(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
+    _insert(engine, {"units": UNITS, "feedback": FEEDBACK})
+    cfg = tmp_path / "s.toml"
+    # the enquiry was received 04-08 23:59:59 with due_at 04-09 12:00: due_at wins over
+    # the kind's default, so only basically_satisfied_weight shows here: c1 is basically
+    # satisfied -> S_SATISFACTION 0.9 with w = 0.9
+    cfg.write_text("basically_satisfied_weight = 0.9\n", encoding="utf-8")
+    args = ["--period", "2026-Q2", "--as-of", "2026-04-10", "--format", "json", "--db", db_url]
+    plain = json.loads(_run(*args).stdout)
+    tuned = json.loads(_run(*args, "--config", str(cfg)).stdout)
+    assert plain[0]["S_SATISFACTION"] == 1.0
+    assert tuned[0]["S_SATISFACTION"] == 0.9
+
+
+def test_errors_exit_2_with_one_line(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
+    _insert(engine, {"units": UNITS})
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[weights.openness]\nO_COVERAGE = -1\n", encoding="utf-8")
+    cases = [
+        (["--period", "2026-Q5"], "2026-Q5"),
+        (["--period", "2026", "--as-of", "someday"], "someday"),
+        (["--period", "2026", "--unit", "NOPE"], "NOPE"),
+        (["--period", "2026", "--config", str(bad)], "weights.openness.O_COVERAGE"),
+        (["--period", "2026", "--format", "xml"], "xml"),
+    ]
+    for args, needle in cases:
+        res = _run(*args, "--db", db_url)
+        assert res.exit_code == 2, (args, res.stderr)
+        assert needle in res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+        assert res.stdout == ""
