@@ -374,7 +374,7 @@ def classify_disclosures(frames: Frames, scope: Scope) -> tuple[pl.DataFrame, bo
     """
     s = scope.settings
     start, end = scope.span
-    ds = (
+    lf = (
         frames.disclosures.lazy()
         .filter(
             pl.col("published_on").is_between(start, end, closed="both")
@@ -386,8 +386,8 @@ def classify_disclosures(frames: Frames, scope: Scope) -> tuple[pl.DataFrame, bo
         .filter(pl.col("bucket").is_not_null())
     )
     if scope.lean:
-        ds = ds.select("unit_id", "bucket", "category", "channel", "formed_on", "published_on")
-    ds = ds.collect()
+        lf = lf.select("unit_id", "bucket", "category", "channel", "formed_on", "published_on")
+    ds = lf.collect()
     cal = WorkdayCalendar.from_settings(s)
     wd, complete = cal.count_many(ds["formed_on"], ds["published_on"])
     c_lo, c_hi = calendar_years()
