@@ -15,15 +15,16 @@ the indicator table, the deputies' own items, come from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import polars as pl
 
-from queries.catalogue import DIMENSIONS, INDICATORS, Indicator, Unit
+from queries.catalogue import DIMENSION_CODES, DIMENSIONS, INDICATORS, Indicator, Unit
 from queries.frames import Frames
-from queries.indicators import indicator_table
+from queries.indicators import compute_table, indicator_table
 from queries.periods import Period
+from queries.series import monthly_scores
 from queries.settings import Settings
 from reports.deputies import DeputyItems, deputy_items, subtree_ids
 from reports.standings import LevelStanding, is_insufficient, level_standings
@@ -81,6 +82,8 @@ class ScopeSection:
     levels: tuple[LevelStanding, ...]
     deputies: DeputyItems
     supervision_public: SupervisionPublic
+    # overall and dimension scores per month of Briefing.trend_months (None: no score)
+    trend: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Briefing:
     min_sample: int
     overall_weights: dict[str, float]
     weights: dict[str, dict[str, float]]
+    calendar_complete: bool = True  # the working-day calendar covered every day counted
+    trend_months: tuple[str, ...] = ()  # YYYY-MM, for ScopeSection.trend
 
     @property
     def period_label(self) -> str:
@@ -179,19 +184,27 @@ def build_briefing(
     bureau) when it is None.
     """
     roots = scope_roots(frames, unit_id)
-    tables = {
+    # compute_table(...).for_unit(unit) is indicator_table(..., unit_id=unit), plus
+    # whether the working-day calendar covered every day counted
+    current = compute_table(frames, period, as_of, settings)
+    tables = {"now": current.for_unit(unit_id)} | {
         key: indicator_table(frames, p, as_of, settings, unit_id=unit_id)
         for key, p in (
-            ("now", period),
             ("previous", period.previous()),
             ("last_year", period.same_period_last_year()),
         )
     }
     names = _unit_names(frames, lang)
+    months = trend_months(period, as_of)
+    labels = tuple(str(m) for m in months)
+    scores = monthly_scores(frames, as_of, settings, unit_ids=roots, months=months)
     sections = tuple(
         _section(frames, period, as_of, settings, root, tables, names, lang) for root in roots
     )
+    sections = tuple(replace(s, trend=_trend(scores, s.unit_id, labels)) for s in sections)
     return Briefing(
+        calendar_complete=current.calendar_complete,
+        trend_months=labels,
         lang=lang,
         period=period,
         as_of=as_of,
@@ -201,6 +214,15 @@ def build_briefing(
         overall_weights=dict(settings.overall_weights),
         weights={d: dict(w) for d, w in settings.weights.items()},
     )
+
+
+def trend_months(period: Period, as_of: datetime, count: int = 12) -> list[Period]:
+    """The ``count`` months ending with the period's last month (or as-of's, if earlier)."""
+    last = Period.containing_month(min(period.end, as_of.date()))
+    out = [last]
+    while len(out) < count:
+        out.append(out[-1].previous())
+    return out[::-1]
 
 
 def latest_record_on(frames: Frames, as_of: datetime) -> date | None:
@@ -300,6 +322,14 @@ def _section(
         deputies=deputies,
         supervision_public=_supervision_public(now, settings, lang),
     )
+
+
+def _trend(
+    scores: pl.DataFrame, unit_id: str, months: tuple[str, ...]
+) -> dict[str, tuple[float | None, ...]]:
+    """The unit's scores in each of ``months`` (None where it has no row)."""
+    rows = {r["month"]: r for r in scores.filter(pl.col("unit_id") == unit_id).to_dicts()}
+    return {c: tuple(rows.get(m, {}).get(c) for m in months) for c in ("overall", *DIMENSION_CODES)}
 
 
 def _supervision_public(row: dict[str, object], settings: Settings, lang: str) -> SupervisionPublic:

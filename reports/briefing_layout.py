@@ -101,6 +101,8 @@ def _section_blocks(b: Briefing, s: ScopeSection, level: int) -> list[Block]:
         )
     )
     out.append(Image(_headline_chart(b, s)))
+    if any(v is not None for v in s.trend.get("overall", ())):
+        out.append(Image(_trend_chart(b, s)))
 
     # 2. indicators, by dimension
     out.append(Heading(_part(1, "b.part.indicators", lang), level))
@@ -342,3 +344,16 @@ def _level_chart(lv: LevelStanding, lang: str) -> charts.Chart:
         reference_label=t("chart.median", lang),
         gap_after=gap,
     )
+
+
+def _trend_chart(b: Briefing, s: ScopeSection) -> charts.Chart:
+    lang = b.lang
+    title = (
+        f"{s.name} 逐月得分（截至{b.as_of_text}）"
+        if lang == "zh"
+        else f"{s.name}: monthly scores (as of {b.as_of_text})"
+    )
+    series = [(t("overall", lang) if lang == "zh" else "Overall", s.trend["overall"])] + [
+        (d.name_zh if lang == "zh" else d.name_en, s.trend[d.code]) for d in DIMENSIONS
+    ]
+    return charts.trend_lines(title, list(b.trend_months), series)

@@ -66,6 +66,15 @@ def notes_blocks(b: Briefing, heading: str, level: int) -> list[Block]:
                 "no overall score and is not ranked."
             )
         )
+    if not b.calendar_complete:
+        out.append(
+            Paragraph(
+                "注意：部分日期尚无官方工作日安排，公开及时率在这些日期按周一至周五为工作日计算。"
+                if zh
+                else "Note: the official working-day calendar did not cover every day counted; "
+                "timely disclosure took Monday to Friday as working days there."
+            )
+        )
     out.append(
         Table(
             header=(t("col.indicator", lang), t("col.explain", lang)),

@@ -180,13 +180,13 @@ def trend_lines(
                 xs, ys, marker="o", markersize=3, linewidth=1.4, label=label, color=palette[i % 5]
             )
         step = max(1, len(months) // 12)
-        ax.set_xticks(xs[::step], list(months)[::step], rotation=0)
+        ax.set_xticks(xs[::step], list(months)[::step], rotation=45, ha="right", fontsize=7)
         ax.set_ylim(0, ymax * 1.05)
         ax.legend(
             frameon=False,
             ncols=min(len(series), 4),
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.12),
+            bbox_to_anchor=(0.5, -0.26),
         )
         ax.set_title(title, fontsize=10, loc="left")
         ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)

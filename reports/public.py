@@ -38,7 +38,7 @@ from queries.periods import Period
 from queries.records import LEVEL_ORDER
 from queries.series import monthly_scores
 from queries.settings import Settings
-from reports.briefing import as_of_text
+from reports.briefing import as_of_text, trend_months
 
 # counts published, each the n of an indicator that counts exactly these records
 COUNTS: tuple[tuple[str, str, str, str], ...] = (
@@ -57,8 +57,6 @@ COUNTS: tuple[tuple[str, str, str, str], ...] = (
         "Supervision items rectified",
     ),
 )
-# months shown in the trend (ending with the period's last month)
-TREND_MONTHS = 12
 
 OK, INSUFFICIENT, NO_DATA = "ok", "insufficient", "no_data"
 INSUFFICIENT_TEXT = {"zh": "数据不足", "en": "insufficient data"}
@@ -125,15 +123,6 @@ def public_figure(
     if n < settings.min_sample:
         return PublicFigure(code, None, shown_n, INSUFFICIENT)
     return PublicFigure(code, value, shown_n, OK)
-
-
-def trend_months(period: Period, as_of: datetime) -> list[Period]:
-    """Up to TREND_MONTHS months ending with the period's last month, none after as-of."""
-    last = Period.containing_month(min(period.end, as_of.date()))
-    out = [last]
-    while len(out) < TREND_MONTHS:
-        out.append(out[-1].previous())
-    return out[::-1]
 
 
 def public_summary(

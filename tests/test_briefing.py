@@ -344,6 +344,13 @@ def test_briefing_figures_equal_the_indicator_table(seeded: sa.Engine, unit_id: 
     if unit_id == "B01":
         assert [lv.level for lv in section.levels] == ["station"]
 
+    # the trend's months end with the period's last month, whose scores are that month's table
+    assert b.trend_months[-1] == "2026-03" and len(b.trend_months) == 12
+    march = indicator_table(frames, "2026-03", AS_OF, DEFAULT_SETTINGS, unit_id=unit_id)
+    march_row = march.filter(pl.col("unit_id") == section.unit_id).to_dicts()[0]
+    for code in ("overall", "openness", "responsiveness", "satisfaction"):
+        assert _same(section.trend[code][-1], march_row[code]), code
+
     sp = section.supervision_public
     assert sp.rectified == rows["now"]["O_SUPERVISION_PUBLIC_n"]
     assert sp.published + sp.internal == sp.rectified
@@ -390,3 +397,26 @@ def test_briefing_english_and_unknown_unit(seeded: sa.Engine) -> None:
     assert "Jiangzhou" in page  # English unit names
     with pytest.raises(ValueError, match="unknown unit"):
         build_briefing(frames, PERIOD, AS_OF, DEFAULT_SETTINGS, unit_id="NOPE")
+
+
+def test_each_root_gets_its_own_section() -> None:
+    units = [
+        *UNITS,
+        {"unit_id": "R2", "name": "二市局", "level": "bureau", "kind": "management"},
+        # a parent that names no unit: treated as a root too
+        {
+            "unit_id": "O",
+            "name": "孤立分局",
+            "parent_id": "GONE",
+            "level": "branch",
+            "kind": "window",
+        },
+    ]
+    frames = make_frames(units=units, feedback=FEEDBACK, supervision=SUPERVISION)
+    b = build_briefing(frames, Period.parse("2026-03"), datetime(2026, 4, 5, 12), DEFAULT_SETTINGS)
+    assert [s.unit_id for s in b.sections] == ["B", "O", "R2"]
+    # the first root's deputy channel: its 7 cases (see the whole-bureau test above)
+    assert b.sections[0].deputies.feedback_total.received == 7
+    assert b.sections[2].deputies.feedback_total.received == 0
+    page = briefing_html(b)
+    assert page.count("<h2>二市局</h2>") == 1
