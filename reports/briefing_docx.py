@@ -41,6 +41,8 @@ ACCENT = RGBColor(0x1F, 0x5F, 0xA8)
 MUTED = RGBColor(0x5A, 0x5A, 0x5A)
 # text width of A4 with 20 mm side margins
 TEXT_WIDTH_MM = 170
+# charts a little narrower than the text: two fit on a page with the text around them
+CHART_WIDTH_MM = 145
 
 
 def _set_fonts(style: BaseStyle, size: float | None = None, bold: bool | None = None) -> None:
@@ -209,7 +211,7 @@ def render_docx(doc_model: Document) -> bytes:
         elif isinstance(block, Table):
             _table(doc, block)
         elif isinstance(block, Image):
-            doc.add_picture(io.BytesIO(block.chart.png), width=Mm(TEXT_WIDTH_MM - 10))
+            doc.add_picture(io.BytesIO(block.chart.png), width=Mm(CHART_WIDTH_MM))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             if block.caption:
                 doc.add_paragraph(block.caption, style="Caption")
