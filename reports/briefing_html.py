@@ -31,6 +31,8 @@ body {
   font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif;
   line-height: 1.65; background: #fff;
 }
+html[lang="en"] body { font-family: "Helvetica Neue", Arial, "Noto Sans", "Noto Sans CJK SC",
+  "Microsoft YaHei", sans-serif; }
 header { border-bottom: 2px solid var(--accent); margin-bottom: 18px; padding-bottom: 10px; }
 h1.title { font-size: 1.7rem; margin: 0 0 2px; letter-spacing: .04em; }
 p.subtitle { margin: 0 0 8px; color: var(--muted); }

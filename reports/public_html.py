@@ -36,6 +36,9 @@ CSS = """
 :root { --ink:#1a1a1a; --muted:#5d5d5d; --rule:#d6d6d6; --accent:#1f5fa8; --bg:#f6f7f9; }
 * { box-sizing: border-box; }
 html[data-lang="zh"] .l-en, html[data-lang="en"] .l-zh { display: none !important; }
+/* English: a Latin font first, so quotes and dashes are not drawn full-width */
+html[data-lang="en"] body { font-family: "Helvetica Neue", Arial, "Noto Sans", "Noto Sans CJK SC",
+  "Microsoft YaHei", sans-serif; }
 body { margin: 0; color: var(--ink); background: var(--bg); line-height: 1.6;
   font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Helvetica Neue", Arial,
   sans-serif; -webkit-text-size-adjust: 100%; }
@@ -369,7 +372,7 @@ def embed_html(s: PublicSummary) -> str:
     top = s.units[0].level if s.units else None
     for u in s.units:
         v = u.scores["overall"]
-        bar = f'<span class="bar" style="width:{0.6 * v:.0f}px"></span>' if v is not None else ""
+        bar = f'<span class="bar" style="width:{0.8 * v:.0f}px"></span>' if v is not None else ""
         cls = ' class="top-level"' if u.level == top else ""
         rows.append(
             f"<tr{cls}><td>{bi(u.name, u.name_en)}</td>"
