@@ -13,6 +13,7 @@ Then imports both with ``import_files`` and prints rows/s and peak memory.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -151,18 +152,24 @@ def main() -> None:
         url = args.db or f"sqlite:///{folder / 'bench.db'}"
         engine = make_engine(url)
         init_db(engine)
-        import os
-
         os.environ.setdefault("OPENNESS_DATA", str(folder))
         t0 = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_SELF)
         results = import_files(engine, [units_csv, feedback_csv], strict=args.strict)
         elapsed = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         feedback = results[-1]
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"imported {feedback.rows_read:,} rows ({feedback.rows_accepted:,} accepted, "
             f"{feedback.rows_rejected:,} rejected, status {feedback.status}) in {elapsed:.1f} s: "
             f"{feedback.rows_read / elapsed:,.0f} rows/s, {size / 1e6 / elapsed:,.0f} MB/s"
+        )
+        print(
+            f"CPU time {cpu:.1f} s ({cpu / elapsed:.2f} cores busy on average; "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end: "
+            "other work on the machine lowers rows/s)"
         )
         print(f"peak memory (max RSS of this process): {rss_mb:,.0f} MB")
         engine.dispose()

@@ -12,6 +12,7 @@ seed generator uses it).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -194,6 +195,7 @@ def _import(
     rejects: list[pl.DataFrame] = []
     rows_read = rows_accepted = 0
     rolled_back = False
+    stage: Stage | None = None
     with engine.connect() as conn:
         trans = conn.begin()
         try:
@@ -228,10 +230,13 @@ def _import(
             rows_rejected = all_rejects.get_column("row").n_unique()
             rolled_back = strict and rows_rejected > 0
             if rolled_back:
+                stage.wait()
                 trans.rollback()
             else:
                 stage.finish()
+            stage.close()
         except BaseException:
+            stage_close(stage)
             trans.rollback()
             with engine.begin() as log_conn:
                 finish_log(
@@ -274,6 +279,15 @@ def _import(
         rejects_file=rejects_file,
         rejects=all_rejects,
     )
+
+
+def stage_close(stage: Stage | None) -> None:
+    """Let a merge in flight end before rolling back (its own error is moot then)."""
+    if stage is None:
+        return
+    with contextlib.suppress(Exception):
+        stage.wait()
+    stage.close()
 
 
 def _validated(

@@ -9,6 +9,8 @@ nothing, not even the ``import_id`` of the rows.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -42,6 +44,8 @@ class Stage:
             prefixes=["TEMPORARY"],
         )
         self.dialect = conn.dialect.name
+        self._merger: ThreadPoolExecutor | None = None
+        self._pending: Future[object] | None = None
         if self.dialect == "sqlite":
             # a large page cache keeps the record table's four b-trees in memory
             conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
@@ -69,21 +73,45 @@ class Stage:
         return prepare_plain(self.kind, frame)
 
     def write(self, prepared: object, import_id: int) -> None:
-        """Upsert a prepared batch into the record table."""
-        self.conn.execute(self.table.delete())
+        """Upsert a prepared batch into the record table.
+
+        SQLite: the merge runs in a helper thread (it holds no GIL), while this
+        thread turns the next batch into Python tuples; the next load waits for
+        it. Tuples are not made in the reading thread: sqlite3 releases the GIL
+        around each row it inserts, and a thread busy in Python then makes
+        every row wait for the GIL.
+        """
         if self.dialect == "postgresql":
             assert isinstance(prepared, bytes)
+            self.conn.execute(self.table.delete())
             self._copy(prepared)
-        else:
-            assert isinstance(prepared, pl.DataFrame)
-            # Python tuples are made here, not in the reading thread: sqlite3
-            # releases the GIL around each row, and a thread busy in Python
-            # would make every row wait for the GIL
-            self._executemany(prepared.rows())
-        self.conn.execute(self._merge(import_id))
+            self.conn.execute(self._merge(import_id))
+            return
+        assert isinstance(prepared, pl.DataFrame)
+        rows = prepared.rows()
+        self.wait()
+        self.conn.execute(self.table.delete())
+        self._executemany(rows)
+        del rows
+        if self._merger is None:
+            self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-merge")
+        self._pending = self._merger.submit(self.conn.execute, self._merge(import_id))
+
+    def wait(self) -> None:
+        """Wait for the merge in flight, if any (raising its error)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Stop the merge thread (after the merge in flight, whatever its outcome)."""
+        if self._merger is not None:
+            self._merger.shutdown(wait=True)
+            self._merger = None
 
     def finish(self) -> None:
         """Drop the stage, rebuild any index dropped for a bulk load."""
+        self.wait()
         self.table.drop(self.conn)
         for index in self.dropped_indexes:
             index.create(self.conn)
