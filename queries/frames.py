@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,10 @@ class Frames:
     disclosures: pl.DataFrame
     feedback: pl.DataFrame
     supervision: pl.DataFrame
+    # results computed from these frames (queries.indicators), reused while they live
+    memo: dict[Any, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return getattr(self, name)  # type: ignore[no-any-return]

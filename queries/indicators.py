@@ -272,7 +272,7 @@ class IndicatorResult:
     table: pl.DataFrame  # exactly cli.md's columns, every unit, by unit_id
     long: pl.DataFrame  # unit_id, code, value, n, lo, hi, num, insufficient, scored_in
     calendar_complete: bool  # the working-day calendar covered every day counted
-    counts: pl.DataFrame  # subtree counts (bucket 0 = the period, 1 = the previous one)
+    counts: pl.DataFrame  # subtree counts of the period (bucket 0)
 
     def for_unit(self, unit_id: str | None) -> pl.DataFrame:
         """The table restricted to ``unit_id`` and its subtree (all units if None)."""
@@ -290,22 +290,57 @@ def _as_datetime(as_of: datetime | date | str) -> datetime:
     return parse_as_of(as_of)
 
 
+_MEMO_SIZE = 16
+
+
+def _memo(frames: Frames, key: tuple[object, ...], make):  # type: ignore[no-untyped-def]
+    """``make()`` once per key for these frames (a few recent results are kept)."""
+    memo = frames.memo
+    if key in memo:
+        value = memo.pop(key)
+    else:
+        value = make()
+        while len(memo) >= _MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+    memo[key] = value
+    return value
+
+
+def _period_summary(
+    frames: Frames, p: Period, at: datetime, s: Settings
+) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+    """(wide indicators + scores + rank, subtree counts, calendar complete) of one period."""
+
+    def make() -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+        res = compute_buckets(frames, [p], at, s)
+        flags = res.classified.disclosures["calendar_covered"]
+        complete = bool(flags.all()) if flags.len() else True
+        return res.wide, res.counts, complete
+
+    return _memo(frames, ("period", p, at, s.fingerprint()), make)  # type: ignore[no-any-return]
+
+
 def compute_table(
     frames: Frames,
     period: Period | str,
     as_of: datetime | date | str,
     settings: Settings | None = None,
 ) -> IndicatorResult:
-    """The full indicator table for ``period`` at ``as_of`` with its side information."""
+    """The full indicator table for ``period`` at ``as_of`` with its side information.
+
+    Each period's numbers are computed once per frames object and kept (the previous
+    period, needed for rank change, is often the next one asked for).
+    """
     p = period if isinstance(period, Period) else Period.parse(period)
     at = _as_datetime(as_of)
     s = settings or DEFAULT_SETTINGS
-    # the previous period only gives ranks: its R_CLOSE_DAYS (not scored) is not needed
-    res = compute_buckets(frames, [p, p.previous()], at, s, median_buckets=[0])
-    now = res.wide.filter(pl.col("bucket") == 0)
-    prev = res.wide.filter(pl.col("bucket") == 1).select(
-        "unit_id", pl.col("rank").alias("prev_rank")
-    )
+    return _memo(frames, ("table", p, at, s.fingerprint()), lambda: _table(frames, p, at, s))  # type: ignore[no-any-return]
+
+
+def _table(frames: Frames, p: Period, at: datetime, s: Settings) -> IndicatorResult:
+    now, counts, complete = _period_summary(frames, p, at, s)
+    prev_wide, _, _ = _period_summary(frames, p.previous(), at, s)
+    prev = prev_wide.select("unit_id", pl.col("rank").alias("prev_rank"))
     now = now.join(prev, on="unit_id", how="left").with_columns(
         (pl.col("prev_rank") - pl.col("rank")).alias("rank_change")
     )
@@ -326,9 +361,7 @@ def compute_table(
             )
         )
     long = pl.concat(long_parts).sort("unit_id", maintain_order=True)
-    day_flags = res.classified.disclosures.filter(pl.col("bucket") == 0)["calendar_covered"]
-    complete = bool(day_flags.all()) if day_flags.len() else True
-    return IndicatorResult(p, at, s, table, long, complete, res.counts)
+    return IndicatorResult(p, at, s, table, long, complete, counts)
 
 
 def indicator_table(
