@@ -6,7 +6,7 @@ The briefing is laid out once as these blocks (:mod:`reports.briefing_layout`);
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reports.charts import Chart
 
@@ -39,6 +39,18 @@ class Table:
     widths: tuple[float, ...] = field(default=())
     # the last row is a total (bold)
     total_row: bool = False
+
+    def drop_last_column(self, drop: bool = True) -> Table:
+        """The table without its last column (or itself when not ``drop``)."""
+        if not drop:
+            return self
+        return replace(
+            self,
+            header=self.header[:-1],
+            rows=tuple(r[:-1] for r in self.rows),
+            numeric=self.numeric[:-1],
+            widths=self.widths[:-1],
+        )
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,11 @@ class Briefing:
     def as_of_text(self) -> str:
         return as_of_text(self.as_of)
 
+    @property
+    def shows_last_year(self) -> bool:
+        """False for a year, whose previous period already is the same period last year."""
+        return self.period.previous() != self.period.same_period_last_year()
+
 
 def as_of_text(as_of: datetime) -> str:
     """``2026-04-10`` for midnight, else ``2026-04-10 12:00``."""
@@ -250,6 +255,7 @@ def _section(
     lang: str,
 ) -> ScopeSection:
     rows = {k: _row(tab, root) for k, tab in tables.items()}
+    distinct = period.previous() != period.same_period_last_year()
     now = rows["now"]
     assert now is not None, f"unit {root} missing from the indicator table"
 
@@ -258,7 +264,9 @@ def _section(
         (d.code, (d.name_zh + "得分") if lang == "zh" else f"{d.name_en} score") for d in DIMENSIONS
     ]:
         vals = [_get(rows[k], code) for k in ("now", "previous", "last_year")]
-        sentence = change_sentence(label, *vals, "score", lang)
+        # a year's previous period is the same period last year: compare once
+        said = vals if distinct else [vals[0], vals[1], None]
+        sentence = change_sentence(label, *said, "score", lang)
         if code == "overall" and vals[0] is None:
             sentence = (
                 f"{label}：{t('incomplete', lang)}。"
@@ -276,7 +284,7 @@ def _section(
         label = ind.name(lang)
         sentence = change_sentence(
             label,
-            *vals,
+            *(vals if distinct else [vals[0], vals[1], None]),
             _fmt(ind),
             lang,
             n=n,

@@ -53,11 +53,19 @@ def briefing_document(b: Briefing) -> Document:
         (t("b.scope", lang), scope),
         (
             t("b.period", lang),
-            f"{b.period_label}（{b.period}）" if lang == "zh" else f"{b.period_label} ({b.period})",
+            _period_text(b),
         ),
         (t("b.as_of", lang), b.as_of_text),
     )
     return Document(lang, t("b.title", lang), t("b.subtitle", lang), meta, tuple(blocks))
+
+
+def _period_text(b: Briefing) -> str:
+    """The period's label, with its code when that says something more (``2026-Q1``)."""
+    code = str(b.period)
+    if b.period_label == code:
+        return code
+    return f"{b.period_label}（{code}）" if b.lang == "zh" else f"{b.period_label} ({code})"
 
 
 _PARTS = (
@@ -98,7 +106,7 @@ def _section_blocks(b: Briefing, s: ScopeSection, level: int) -> list[Block]:
             ),
             numeric=(False, True, True, True),
             widths=(3, 2, 2, 2.4),
-        )
+        ).drop_last_column(not b.shows_last_year)
     )
     out.append(Image(_headline_chart(b, s)))
     if any(v is not None for v in s.trend.get("overall", ())):
@@ -109,7 +117,7 @@ def _section_blocks(b: Briefing, s: ScopeSection, level: int) -> list[Block]:
     for d in DIMENSIONS:
         lines = [f for f in s.indicators if f.dimension == d.code]
         out.append(Heading(d.name_zh if lang == "zh" else d.name_en, level + 1))
-        out.append(_indicator_table(lines, b))
+        out.append(_indicator_table(lines, b).drop_last_column(not b.shows_last_year))
         out.append(Bullets(tuple(f.sentence for f in lines)))
 
     # 3. units
@@ -305,23 +313,19 @@ def _headline_chart(b: Briefing, s: ScopeSection) -> charts.Chart:
         if lang == "zh"
         else f"{s.name}: {t('chart.scores', lang)} ({b.period_label})"
     )
+    series = []
+    if b.shows_last_year:
+        label = f"{t('col.last_year', lang)} {b.last_year_label}"
+        series.append(("last_year", label, [f.last_year for f in s.headline]))
+    label = f"{t('col.previous', lang)} {b.previous_label}"
+    series.append(("previous", label, [f.previous for f in s.headline]))
+    label = f"{t('col.now', lang)} {b.period_label}"
+    series.append(("now", label, [f.now for f in s.headline]))
     return charts.comparison_bars(
         title,
         [t("overall", lang) if lang == "zh" else "Overall"]
         + [d.name_zh if lang == "zh" else d.name_en for d in DIMENSIONS],
-        [
-            (
-                "last_year",
-                f"{t('col.last_year', lang)} {b.last_year_label}",
-                [f.last_year for f in s.headline],
-            ),
-            (
-                "previous",
-                f"{t('col.previous', lang)} {b.previous_label}",
-                [f.previous for f in s.headline],
-            ),
-            ("now", f"{t('col.now', lang)} {b.period_label}", [f.now for f in s.headline]),
-        ],
+        series,
     )
 
 

@@ -24,7 +24,11 @@ def notes_blocks(b: Briefing, heading: str, level: int) -> list[Block]:
         out.append(
             Paragraph(
                 f"本通报数据截至{b.as_of_text}：此后发生的记录和办理结果视为尚未发生，以同一截至时点重新生成，数字不变。"
-                f"上期为{b.previous_label}，去年同期为{b.last_year_label}，均按同一截至时点计算。"
+                + (
+                    f"上期为{b.previous_label}，去年同期为{b.last_year_label}，均按同一截至时点计算。"
+                    if b.shows_last_year
+                    else f"上期为{b.previous_label}，按同一截至时点计算。"
+                )
             )
         )
         out.append(
@@ -45,8 +49,12 @@ def notes_blocks(b: Briefing, heading: str, level: int) -> list[Block]:
             Paragraph(
                 f"Figures are as of {b.as_of_text}: anything recorded or done after it counts as not yet "
                 "happened, so rerunning with the same as-of gives the same numbers. "
-                f"The previous period is {b.previous_label} and the same period last year "
-                f"{b.last_year_label}, both at the same as-of."
+                + (
+                    f"The previous period is {b.previous_label} and the same period last year "
+                    f"{b.last_year_label}, both at the same as-of."
+                    if b.shows_last_year
+                    else f"The previous period is {b.previous_label}, at the same as-of."
+                )
             )
         )
         out.append(

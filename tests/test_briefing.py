@@ -420,3 +420,13 @@ def test_each_root_gets_its_own_section() -> None:
     assert b.sections[2].deputies.feedback_total.received == 0
     page = briefing_html(b)
     assert page.count("<h2>二市局</h2>") == 1
+
+
+def test_a_year_is_compared_with_the_previous_year_once() -> None:
+    frames = make_frames(units=UNITS, feedback=FEEDBACK, supervision=SUPERVISION)
+    b = build_briefing(frames, Period.parse("2026"), datetime(2026, 4, 5, 12), DEFAULT_SETTINGS)
+    assert not b.shows_last_year
+    assert "去年同期" not in briefing_html(b)
+    q = build_briefing(frames, Period.parse("2026-Q1"), datetime(2026, 4, 5, 12), DEFAULT_SETTINGS)
+    assert q.shows_last_year
+    assert "去年同期" in briefing_html(q)
