@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from queries.db import data_dir
 from queries.schema import import_log, import_reject
 
+REJECT_ROWS_PER_INSERT = 50_000
+
 
 def start_log(engine: sa.Engine, source: str, kind: str) -> int:
     """A ``running`` import_log row, committed at once; its id marks the rows written."""
@@ -47,13 +49,18 @@ def finish_log(
 ) -> None:
     """Close an import's log row, and record its rejects."""
     conn.execute(import_log.update().where(import_log.c.import_id == import_id).values(**values))
-    if rejects is not None and not rejects.is_empty():
+    if rejects is None or rejects.is_empty():
+        return
+    # in slices: a file of a million bad rows must not become a million dicts at once
+    for part in rejects.iter_slices(REJECT_ROWS_PER_INSERT):
         conn.execute(
             import_reject.insert(),
-            [
-                {"import_id": import_id, "row_number": r, "column_name": c, "reason": why}
-                for r, c, why in rejects.iter_rows()
-            ],
+            part.select(
+                pl.lit(import_id).alias("import_id"),
+                pl.col("row").alias("row_number"),
+                pl.col("column").alias("column_name"),
+                "reason",
+            ).to_dicts(),
         )
 
 
