@@ -597,3 +597,31 @@ def test_dimension_scores_insufficient_and_incomplete_units() -> None:
     assert {"O_TIMELY", "O_DEPTH", "O_CHANNELS", "S_SATISFACTION"} <= set(insufficient)
     in_score = sorted(info.filter(pl.col("in_score"))["code"].to_list())
     assert in_score == ["O_COVERAGE", "R_RESPONSE"]
+
+
+def test_settings_file_with_other_weights(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from queries.settings import load_settings
+
+    responded = {"first_response_at": "2026-04-01 09:00", "closed_at": "2026-04-02 09:00"}
+    visit = {"return_visit_at": "2026-04-03", "satisfaction": "satisfied", "resolved": False}
+    f = world(
+        disclosures=_covered("B1-S1", 7, "2026-04-02"),
+        feedback=[fb("B1-S1", "2026-04-01 08:00", **responded, **visit) for _ in range(10)],
+    )
+    # defaults: openness = 100 (coverage 7/7 only); responsiveness: R_RESPONSE 1, R_ONTIME 1,
+    # R_REPLY 0 (no reasoned reply) -> 100 x (0.3 + 0.3 + 0) / 0.8 = 75;
+    # satisfaction: S_SATISFACTION 1, S_RESOLVED 0, S_RETURN_VISIT 1 -> 100 x 0.7 / 1.0 = 70
+    r = row(f, "B1-S1", "2026-Q2", AS_OF)
+    assert (r["openness"], r["responsiveness"], r["satisfaction"]) == (100.0, 75.0, 70.0)
+    assert r["overall"] == pytest.approx((100 + 75 + 70) / 3, abs=1e-12)
+    cfg = tmp_path / "weights.toml"
+    cfg.write_text(
+        "[weights.satisfaction]\nS_RESOLVED = 1\n\n[weights.overall]\n"
+        "openness = 1\nresponsiveness = 0\nsatisfaction = 3\n",
+        encoding="utf-8",
+    )
+    r2 = row(f, "B1-S1", "2026-Q2", AS_OF, load_settings(cfg))
+    # satisfaction = S_RESOLVED only = 0; overall = (1 x 100 + 3 x 0) / 4 = 25
+    assert r2["satisfaction"] == 0.0
+    assert r2["responsiveness"] == 75.0
+    assert r2["overall"] == 25.0

@@ -101,3 +101,22 @@ def test_errors_exit_2_with_one_line(engine: sa.Engine, db_url: str, tmp_path: P
         assert needle in res.stderr
         assert len(res.stderr.strip().splitlines()) == 1, res.stderr
         assert res.stdout == ""
+
+
+def test_incomplete_calendar_warning(engine: sa.Engine, db_url: str) -> None:
+    from test_indicators_db import DISCLOSURES
+
+    late = dict(
+        DISCLOSURES[0],
+        disclosure_id="d9",
+        formed_on=DISCLOSURES[0]["formed_on"].replace(year=2026, month=12, day=20),
+        published_on=DISCLOSURES[0]["published_on"].replace(year=2027, month=1, day=8),
+        withdrawn_on=None,
+    )
+    _insert(engine, {"units": UNITS, "disclosures": [late]})
+    res = _run("--period", "2027-01", "--as-of", "2027-02-01", "--db", db_url)
+    assert res.exit_code == 0
+    # chinese_calendar 1.11 has no 2027 schedule: 12-20 -> 2027-01-08 counted Mon-Fri
+    assert "working-day calendar" in res.stderr
+    ok = _run("--period", "2026-12", "--as-of", "2027-02-01", "--db", db_url)
+    assert "working-day calendar" not in ok.stderr
