@@ -66,6 +66,7 @@ th, td { padding: 5px 6px; border-bottom: 1px solid var(--rule); text-align: lef
 th { font-weight: 600; border-bottom: 1.5px solid var(--ink); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 th { white-space: normal; vertical-align: bottom; }
+th.num { min-width: 5em; }
 td:first-child { white-space: normal; min-width: 8em; }
 td.na { color: var(--muted); }
 tr.top-level td { font-weight: 600; }
