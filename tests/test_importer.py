@@ -611,3 +611,18 @@ def test_progress_bar_on_stderr(
     [result] = import_files(engine, [units_csv], progress=True)
     assert result.rows_accepted == 3
     assert capsys.readouterr().out == ""  # stdout stays clean for data
+
+
+def test_mixed_encodings_make_the_file_unusable(
+    engine: sa.Engine, tmp_path: Path, units_csv: Path
+) -> None:
+    """UTF-8 for the first megabyte (which decides), GB18030 further on."""
+    rows = "".join(f"U{i},第{i}所,,station,window\n" for i in range(60_000))
+    utf8 = ("unit_id,name,parent_id,level,kind\n" + rows).encode()
+    assert len(utf8) > 1024 * 1024
+    path = tmp_path / "units.csv"
+    path.write_bytes(utf8 + "B,乙所,,station,window\n".encode("gb18030"))
+    with pytest.raises(UnusableFileError, match="invalid UTF-8 after the start"):
+        import_files(engine, [path], progress=False)
+    assert table(engine, "units").is_empty()
+    assert logs(engine) == [("units", 0, 0, 0, "failed")]
