@@ -23,7 +23,7 @@ MAX_YEAR = 2099
 
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 _BOOLS |= {"是": True, "否": False}
-# feedback: (column, the column it must not precede)
+# feedback: the date-times that may not precede received_at, and the return-visit results
 _NOT_BEFORE_RECEIVED = ("first_response_at", "closed_at", "return_visit_at")
 _NEED_RETURN_VISIT = ("resolved", "satisfaction")
 _MAX_SHOWN = 60
