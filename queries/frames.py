@@ -122,18 +122,30 @@ def make_frames(
 
 
 def _parse_date(e: pl.Expr) -> pl.Expr:
-    s = e.str.strip_chars().str.slice(0, 10).str.replace_all("/", "-")
-    return s.str.to_date("%Y-%m-%d", strict=False)
+    s = e.str.strip_chars()
+    fast = s.str.to_date("%Y-%m-%d", strict=False, cache=False)
+    slow = s.str.slice(0, 10).str.replace_all("/", "-").str.to_date("%Y-%m-%d", strict=False)
+    return pl.when(fast.is_not_null() | s.is_null()).then(fast).otherwise(slow)
 
 
 def _parse_datetime(e: pl.Expr) -> pl.Expr:
     # SQLAlchemy writes "2026-03-02 14:05:00.000000" (or without the fraction);
-    # the "T" form and a bare date are accepted as well
-    s = e.str.strip_chars().str.replace("T", " ", literal=True)
-    full = s.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False)
-    no_sec = s.str.to_datetime("%Y-%m-%d %H:%M", time_unit="us", strict=False)
-    day = s.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
-    return pl.coalesce(full, no_sec, day)
+    # the "T" form, no seconds and a bare date are accepted as well
+    s = e.str.strip_chars()
+    # the exact SQLAlchemy form first: polars' fast path (no cache: values are unique)
+    full = s.str.to_datetime("%Y-%m-%d %H:%M:%S.%6f", time_unit="us", strict=False, cache=False)
+    rest = s.str.replace("T", " ", literal=True)
+    return (
+        pl.when(full.is_not_null() | s.is_null())
+        .then(full)
+        .otherwise(
+            pl.coalesce(
+                rest.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False),
+                rest.str.to_datetime("%Y-%m-%d %H:%M", time_unit="us", strict=False),
+                rest.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")),
+            )
+        )
+    )
 
 
 def _parse_bool(e: pl.Expr) -> pl.Expr:
@@ -148,38 +160,48 @@ def _parse_bool(e: pl.Expr) -> pl.Expr:
 
 
 def _read_table(conn: sa.Connection, name: str, sqlite: bool) -> pl.DataFrame:
+    """One table through the connection's DBAPI cursor, in chunks of plain tuples.
+
+    The statement is SQLAlchemy Core compiled for the dialect; rows skip SQLAlchemy's
+    per-row result processing (SQLite dates arrive as text and are parsed vectorised).
+    No ORDER BY: walking a text primary key is slow in SQLite; polars sorts instead.
+    """
     table = RECORD_TABLES[name]
     kind = KINDS[name]
     cols: list[sa.ColumnElement[Any]] = []
+    raw_schema: list[tuple[str, pl.DataType]] = []
     for f in kind.fields:
         c = table.c[f.name]
         if sqlite and f.type in (FieldType.DATE, FieldType.DATETIME):
-            # raw text: no per-row conversion in Python
             cols.append(sa.type_coerce(c, sa.String()).label(f.name))
+            raw_schema.append((f.name, pl.String()))
         elif sqlite and f.type == FieldType.BOOL:
             cols.append(sa.type_coerce(c, sa.Integer()).label(f.name))
+            raw_schema.append((f.name, pl.Int64()))
         else:
             cols.append(c)
-    stmt = sa.select(*cols).order_by(table.c[kind.key])
-    result = conn.execute(stmt)
-    rows = result.fetchall()
-    names = list(result.keys())
-    if not rows:
+            raw_schema.append((f.name, _POLARS_TYPES[f.type]))
+    stmt = sa.select(*cols)
+    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    cur = dbapi.cursor()
+    chunks = []
+    try:
+        cur.execute(sql)
+        while rows := cur.fetchmany(_CHUNK):
+            chunks.append(pl.DataFrame(rows, schema=raw_schema, orient="row"))
+    finally:
+        cur.close()
+    if not chunks:
         return _conform(name, None)
-    raw_schema: dict[str, pl.DataType] = {}
-    for f in kind.fields:
-        if sqlite and f.type in (FieldType.DATE, FieldType.DATETIME):
-            raw_schema[f.name] = pl.String()
-        elif sqlite and f.type == FieldType.BOOL:
-            raw_schema[f.name] = pl.Int64()
-        else:
-            raw_schema[f.name] = _POLARS_TYPES[f.type]
-    df = pl.DataFrame(rows, schema=[(n, raw_schema[n]) for n in names], orient="row")
+    df = pl.concat(chunks, rechunk=True)
     if sqlite:
-        df = df.with_columns(
-            pl.col(n).cast(pl.Boolean) for n, t in raw_schema.items() if t == pl.Int64()
-        )
-    return _conform(name, df)
+        df = df.with_columns(pl.col(n).cast(pl.Boolean) for n, t in raw_schema if t == pl.Int64())
+    return _conform(name, df).sort(kind.key)
+
+
+_CHUNK = 200_000
 
 
 def _load_sqlalchemy(engine: sa.Engine) -> Frames:
@@ -217,7 +239,7 @@ def _load_connectorx(engine: sa.Engine) -> Frames | None:
     parts = {}
     for name, kind in KINDS.items():
         table = RECORD_TABLES[name]
-        stmt = sa.select(*(table.c[f.name] for f in kind.fields)).order_by(table.c[kind.key])
+        stmt = sa.select(*(table.c[f.name] for f in kind.fields))
         sql = str(stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
         try:
             df = cx.read_sql(cx_url, sql, return_type="polars")
@@ -225,7 +247,7 @@ def _load_connectorx(engine: sa.Engine) -> Frames | None:
             return None
         if not isinstance(df, pl.DataFrame):
             return None
-        parts[name] = _conform(name, df)
+        parts[name] = _conform(name, df).sort(kind.key)
     return Frames(**parts)
 
 
