@@ -171,9 +171,7 @@ class Source:
     settings: Settings
     config: str | None
 
-    @property
-    def fp(self) -> str:
-        return self.settings.fingerprint()
+    fp: str  # the settings' fingerprint, computed once
 
     @property
     def empty(self) -> bool:
@@ -269,4 +267,4 @@ def open_source() -> Source:
     url = database_url()
     cfg = config_path()
     settings = get_settings(cfg)
-    return Source(url, data_version(url), settings, cfg)
+    return Source(url, data_version(url), settings, cfg, settings.fingerprint())

@@ -31,7 +31,14 @@ def _layout(fig: go.Figure, title: str, *, height: int = 380, legend: bool = Tru
         height=height,
         margin={"l": 10, "r": 20, "t": 56, "b": 90 if legend else 40},
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+        # below the x-axis title, whatever the figure's height
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -min(0.45, 78 / height),
+            "xanchor": "left",
+            "x": 0,
+        },
         hoverlabel={"font": {"family": FONT}},
         separators=".,",
     )
@@ -99,8 +106,9 @@ def interval_dots(
     low = float(frame.get_column("lo").fill_null(frame.get_column("value")).min() or 0.0)  # type: ignore[arg-type]
     high = float(frame.get_column("hi").fill_null(frame.get_column("value")).max() or 1.0)  # type: ignore[arg-type]
     pad = max(0.02, (high - low) * 0.05)
+    both = bool(frame.get_column("insufficient").any())  # explain the grey ones
     fig.update_xaxes(**_axis(value_axis), range=[max(0.0, low - pad), min(1.0, high + pad) + 0.005])
-    return _layout(fig, title, height=max(260, 60 + 26 * len(labels)))
+    return _layout(fig, title, height=max(260, 110 + 26 * len(labels)), legend=both)
 
 
 def score_map(
@@ -156,6 +164,12 @@ def score_map(
             annotation_font={"color": "#6b7b8c", "size": 11},
         )
         fig.add_hline(y=my, line=line)  # type: ignore[arg-type]
+    # room around the points for their labels
+    for axis, col in ((fig.update_xaxes, "x"), (fig.update_yaxes, "y")):
+        lo = float(frame.get_column(col).min() or 0)  # type: ignore[arg-type]
+        hi = float(frame.get_column(col).max() or 100)  # type: ignore[arg-type]
+        pad = max(1.5, (hi - lo) * 0.15)
+        axis(range=[lo - pad, hi + pad])
     fig.update_xaxes(**_axis(x_axis))
     fig.update_yaxes(**_axis(y_axis))
     return _layout(fig, title, height=460, legend=False)
@@ -165,7 +179,7 @@ def _spread_labels(frame: pl.DataFrame) -> list[str]:
     """Text positions that alternate around each point, so that neighbours' labels
     overlap less than if all sat on top."""
     order = frame.with_row_index("i").sort("x", "y").get_column("i").to_list()
-    spots = ["top center", "bottom center", "middle right", "middle left"]
+    spots = ["top center", "bottom center"]
     pos = [""] * frame.height
     for rank, i in enumerate(order):
         pos[i] = spots[rank % len(spots)]

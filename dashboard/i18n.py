@@ -509,6 +509,12 @@ def enum_label(group: str, code: str | None, lang: Lang) -> str:
     return table.get(code, code)
 
 
+def enum_labels(group: str, lang: Lang) -> dict[str, str]:
+    """code -> label of an enum group, for labelling a whole column at once."""
+    zh, en = _ENUM_LABELS[group]
+    return dict(zh if lang == "zh" else en)
+
+
 def unit_name(name: str | None, name_en: str | None, lang: Lang) -> str:
     if lang == "en" and name_en:
         return name_en

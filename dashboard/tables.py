@@ -17,6 +17,7 @@ from dashboard.i18n import (
     Lang,
     dimension,
     enum_label,
+    enum_labels,
     field_label,
     fmt_days,
     fmt_pct,
@@ -209,11 +210,9 @@ def record_rows(
             exprs.append(e.alias(field_label("unit_id", lang)))
             exprs.append(e.replace_strict(labels, default=e).alias(field_label("unit", lang)))
             continue
-        if col == "channel":
-            e = e.map_elements(lambda v: enum_label(channel_group, v, lang), return_dtype=pl.String)
-        elif col in _ENUM_COLUMNS:
-            group = _ENUM_COLUMNS[col]
-            e = e.map_elements(lambda v, g=group: enum_label(g, v, lang), return_dtype=pl.String)
+        if col == "channel" or col in _ENUM_COLUMNS:
+            group = channel_group if col == "channel" else _ENUM_COLUMNS[col]
+            e = e.replace_strict(enum_labels(group, lang), default=e, return_dtype=pl.String)
         elif dtype == pl.Boolean:
             e = pl.when(e).then(pl.lit(t("yes", lang))).when(~e).then(pl.lit(t("no", lang)))
         elif isinstance(dtype, pl.Datetime):

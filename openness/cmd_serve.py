@@ -9,8 +9,13 @@ the database URL and the settings file reach it through the environment
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -67,11 +72,39 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "minimal",
         "--client.showErrorDetails",
         "none",
+        # lets `_warm_up` run the entry script once before the first reader arrives
+        "--server.scriptHealthCheckEnabled",
+        "true",
         "--theme.base",
         "light",
         "--theme.primaryColor",
         "#1f4e96",
     ]
+
+
+def _warm_up(address: str, port: int, timeout: float = 120) -> None:
+    """Run the dashboard's script once as soon as the server listens, so that the
+    imports, the records and the default view's numbers are in memory before the
+    first reader opens the page (Streamlit runs nothing until a session starts)."""
+    host = "127.0.0.1" if address in ("0.0.0.0", "", "localhost") else address
+    host = "::1" if host == "::" else host
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        return
+    netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        with urllib.request.urlopen(
+            f"http://{netloc}/_stcore/script-health-check", timeout=timeout
+        ):
+            pass
+    except OSError:  # a warm-up that fails only costs the first reader some time
+        pass
 
 
 def _check_config(config: Path | None) -> None:
@@ -111,6 +144,12 @@ def run_dashboard(url: str, port: int, address: str, config: Path | None) -> int
         )
     err.print("Press Ctrl+C to stop.")
     proc = subprocess.Popen(streamlit_command(port, address), env=env)
+    threading.Thread(target=_warm_up, args=(address, port), daemon=True).start()
+
+    def forward(signum: int, _frame: object) -> None:  # a stop request stops the server too
+        proc.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
     try:
         return proc.wait()
     except KeyboardInterrupt:
