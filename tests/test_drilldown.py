@@ -69,3 +69,15 @@ def test_unknown_code_and_unit() -> None:
         records_behind(_frames(), "R_NOPE", "B", "2026-Q2", AS_OF)
     with pytest.raises(UnknownUnitError):
         records_behind(_frames(), "R_RESPONSE", "Z", "2026-Q2", AS_OF)
+
+
+def test_every_status_has_rules_and_labels() -> None:
+    from queries.statuses import STATUS_LABELS, STATUS_RULES
+
+    assert sorted(STATUS_RULES) == sorted(INDICATOR_CODES)
+    for code, rules in STATUS_RULES.items():
+        for status, (num, den) in rules.items():
+            zh, en = STATUS_LABELS[status]
+            assert zh and en, status
+            # nothing counts in the numerator without counting in the denominator
+            assert den == 1 or num == 0, (code, status)
