@@ -300,6 +300,7 @@ def main() -> None:
     ap.add_argument("--rows-scale", type=float, default=1.0, help="fraction of province size")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--pg", help="also copy the synthetic records to this PostgreSQL URL")
+    ap.add_argument("--pg-ready", action="store_true", help="--pg already holds them")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.case:
@@ -316,9 +317,10 @@ def main() -> None:
             print(f"built {path} in {time.perf_counter() - t:.1f} s", flush=True)
         urls.append(f"sqlite:///{path}")
         if args.pg:
-            t = time.perf_counter()
-            build_postgres(args.pg, path)
-            print(f"copied to {args.pg} in {time.perf_counter() - t:.1f} s", flush=True)
+            if not args.pg_ready:
+                t = time.perf_counter()
+                build_postgres(args.pg, path)
+                print(f"copied to {args.pg} in {time.perf_counter() - t:.1f} s", flush=True)
             urls.append(args.pg)
     as_of = "2026-11-27 12:00"
     cache = str(BENCH_DIR / "cache")
