@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -118,7 +117,7 @@ def main() -> None:
     if not ready or source is None:
         st.warning(t("empty.schema", lang), icon=":material/warning:")
         st.stop()
-    filters = state.sidebar_filters(lang, source, date.today())
+    filters = state.sidebar_filters(lang, source, state.local_now().date())
     state.begin_run(state.Context(filters, source))
     with st.sidebar:
         st.caption(t("filter.share", lang))

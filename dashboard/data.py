@@ -64,9 +64,10 @@ def get_settings(path: str | None) -> Settings:
 
 @st.cache_resource(ttl=TTL, max_entries=2, show_spinner=False)
 def _frames(url: str, version: tuple[int, ...]) -> Any:
-    from queries.frames import load_frames
+    from queries.frames import default_cache_dir, load_frames
 
-    return load_frames(get_engine(url))
+    # the engine's Parquet copy makes a restarted dashboard's first load quick
+    return load_frames(get_engine(url), cache_dir=default_cache_dir())
 
 
 @st.cache_resource(ttl=TTL, max_entries=2, show_spinner=False)

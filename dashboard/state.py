@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -39,6 +40,15 @@ _WIDGET_KEYS = (
 URL_KEYS = ("lang", "period", "asof", "scope", "level")
 
 
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # records are stamped in local time (records.md)
+
+
+def local_now() -> datetime:
+    """Now in local time, naive like the records, to the minute (so that caches keyed
+    by the as-of hold for a minute)."""
+    return datetime.now(LOCAL_TIME).replace(tzinfo=None, second=0, microsecond=0)
+
+
 @dataclass(frozen=True)
 class Filters:
     lang: Lang
@@ -46,11 +56,14 @@ class Filters:
     as_of_day: date
     scope: str | None
     level: str | None
+    now: datetime
 
     @property
     def as_of(self) -> datetime:
-        """The end of the as-of day: everything stamped that day has happened."""
-        return datetime.combine(self.as_of_day, time(23, 59, 59))
+        """The end of the as-of day (everything stamped that day has happened), or now
+        when that day is today: a case due this evening is not late at noon."""
+        end = datetime.combine(self.as_of_day, time(23, 59, 59))
+        return min(end, self.now)
 
     @property
     def period_text(self) -> str:
@@ -351,7 +364,7 @@ def sidebar_filters(lang: Lang, source: Source, today: date) -> Filters:
     last = max(min(last, as_of_day), first)
     period = _period_widget(lang, first, max(last, as_of_day) if span is None else last)
     scope, level = _unit_widgets(lang, source)
-    filters = Filters(lang, period, as_of_day, scope, level)
+    filters = Filters(lang, period, as_of_day, scope, level, local_now())
     ss["_saved"] = {k: ss[k] for k in _WIDGET_KEYS if k in ss}
     write_url(filters)
     return filters
