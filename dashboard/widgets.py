@@ -51,12 +51,15 @@ def table(
     unit: str | None = None,
     column_config: dict[str, Any] | None = None,
     select: bool = False,
+    open_unit: list[str] | None = None,
     height: int | str = "auto",
     hide: tuple[str, ...] = (),
 ) -> Any:
     """Draw ``frame`` (text as text, never markup) with its CSV/XLSX downloads.
 
     With ``select`` the user can pick one row; returns the selection event.
+    With ``open_unit`` (the unit id of each row) picking a row opens that unit's page
+    straight away (the entry script switches before drawing the page again).
     """
     if frame.is_empty():
         st.info(t("empty.table", ctx.lang), icon=":material/info:")
@@ -70,7 +73,15 @@ def table(
         "height": height,
         "key": key,
     }
-    if select:
+    if open_unit is not None:
+
+        def opened() -> None:
+            rows = st.session_state[key].selection.rows
+            if rows:
+                st.session_state["_open_unit"] = open_unit[rows[0]]
+
+        kwargs.update(on_select=opened, selection_mode="single-row")
+    elif select:
         kwargs.update(on_select="rerun", selection_mode="single-row")
     event = st.dataframe(frame, **kwargs)
     download_buttons(

@@ -71,23 +71,16 @@ def render() -> None:
         t("col.status", lang): st.column_config.TextColumn(t("col.status", lang), width="large"),
     }
     uid_col = t("col.unit_id", lang)
-    event = widgets.table(
+    widgets.table(
         ctx,
         ranking,
         key="ov_ranking",
         stem="ranking",
         column_config=config,
-        select=True,
+        open_unit=ranking[uid_col].to_list(),
         height=min(38 + 35 * ranking.height, 460),
         hide=(uid_col,),
     )
-    picked = widgets.selected_row(event)
-    if picked is not None:
-        st.switch_page(
-            state.page_path("unit"),
-            query_params=state.link_params(f, unit=ranking[uid_col][picked]),
-        )
-
     # ---- indicator with intervals, and the three-score map
     left, right = st.columns(2, gap="large")
     with left:

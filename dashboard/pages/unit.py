@@ -139,13 +139,13 @@ def render() -> None:
     else:
         kids = tables.score_table(table, children, labels, settings, lang, with_level=True)
         uid_col = t("col.unit_id", lang)
-        ev = widgets.table(
+        widgets.table(
             ctx,
             kids,
             key=f"un_children_{unit}",
             stem="children",
             unit=unit,
-            select=True,
+            open_unit=kids[uid_col].to_list(),
             hide=(uid_col,),
             height=min(38 + 35 * kids.height, 420),
             column_config={
@@ -157,12 +157,6 @@ def render() -> None:
                 ),
             },
         )
-        child = widgets.selected_row(ev)
-        if child is not None:
-            st.switch_page(
-                state.page_path("unit"),
-                query_params=state.link_params(f, unit=kids[uid_col][child]),
-            )
 
     # ---- monthly trend against the peers' median
     st.subheader(t("unit.trends", lang))
