@@ -164,7 +164,8 @@ def _read_table(conn: sa.Connection, name: str, sqlite: bool) -> pl.DataFrame:
 
     The statement is SQLAlchemy Core compiled for the dialect; rows skip SQLAlchemy's
     per-row result processing (SQLite dates arrive as text and are parsed vectorised).
-    No ORDER BY: walking a text primary key is slow in SQLite; polars sorts instead.
+    No ORDER BY: walking a text primary key is slow in SQLite, and no result depends
+    on the order of the rows.
     """
     table = RECORD_TABLES[name]
     kind = KINDS[name]
@@ -195,10 +196,11 @@ def _read_table(conn: sa.Connection, name: str, sqlite: bool) -> pl.DataFrame:
         cur.close()
     if not chunks:
         return _conform(name, None)
-    df = pl.concat(chunks, rechunk=True)
+    df = pl.concat(chunks, rechunk=False)
+    del chunks
     if sqlite:
         df = df.with_columns(pl.col(n).cast(pl.Boolean) for n, t in raw_schema if t == pl.Int64())
-    return _conform(name, df).sort(kind.key)
+    return _conform(name, df).rechunk()
 
 
 _CHUNK = 200_000
@@ -247,7 +249,7 @@ def _load_connectorx(engine: sa.Engine) -> Frames | None:
             return None
         if not isinstance(df, pl.DataFrame):
             return None
-        parts[name] = _conform(name, df).sort(kind.key)
+        parts[name] = _conform(name, df)
     return Frames(**parts)
 
 
