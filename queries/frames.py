@@ -249,7 +249,8 @@ def _load_connectorx(engine: sa.Engine) -> Frames | None:
             return None
         if not isinstance(df, pl.DataFrame):
             return None
-        parts[name] = _conform(name, df)
+        # connectorx hands over many small chunks: one contiguous block computes faster
+        parts[name] = _conform(name, df).rechunk()
     return Frames(**parts)
 
 
