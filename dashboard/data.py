@@ -112,16 +112,16 @@ def _series_long(
     _settings: Settings,
 ) -> pl.DataFrame:
     """Every unit's indicators and scores per month, long: unit_id, month, code, value."""
-    from queries.breakdowns import scores_long
-    from queries.series import monthly_scores, monthly_series
+    from queries.breakdowns import monthly_long
+    from queries.indicators import compute_buckets
 
-    frames = _frames(url, version)
-    at = datetime.fromisoformat(as_of)
-    ind = monthly_series(frames, at, _settings, None, list(months)).select(
-        "unit_id", "month", "code", "value"
-    )
-    scores = scores_long(monthly_scores(frames, at, _settings, None, list(months)))
-    return pl.concat([scores.select(ind.columns), ind])
+    wide = compute_buckets(
+        _frames(url, version),
+        [Period.parse(m) for m in months],
+        datetime.fromisoformat(as_of),
+        _settings,
+    ).wide
+    return monthly_long(wide, months)
 
 
 @st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)

@@ -299,6 +299,27 @@ def peer_median(series: pl.DataFrame, peer_ids: Sequence[str], code: str) -> pl.
     )
 
 
+def monthly_long(wide: pl.DataFrame, months: Sequence[str]) -> pl.DataFrame:
+    """The engine's per-bucket wide frame (``queries.indicators.compute_buckets(...).wide``
+    over consecutive months) as ``unit_id, month, code, value``: every indicator's value
+    and the four scores, one pass for both."""
+    from queries.catalogue import INDICATOR_CODES, SCORE_COLUMNS
+
+    labels = dict(enumerate(months))
+    return (
+        wide.with_columns(
+            pl.col("bucket").replace_strict(labels, return_dtype=pl.String).alias("month")
+        )
+        .select(
+            "unit_id",
+            "month",
+            *[pl.col(c).cast(pl.Float64) for c in (*SCORE_COLUMNS, *INDICATOR_CODES)],
+        )
+        .unpivot(index=["unit_id", "month"], variable_name="code", value_name="value")
+        .sort("unit_id", "month")
+    )
+
+
 def scores_long(scores: pl.DataFrame) -> pl.DataFrame:
     """Monthly scores (``queries.series.monthly_scores``) in the long shape of
     ``monthly_series``: ``unit_id, month, code, value`` with code the score's name."""
