@@ -51,7 +51,7 @@ class Tree:
         """The units above ``unit_id``, root first (not the unit itself)."""
         out: list[str] = []
         p = self.parent.get(unit_id)
-        while p is not None and p not in out:
+        while p is not None and p != unit_id and p not in out:
             out.append(p)
             p = self.parent.get(p)
         return out[::-1]
