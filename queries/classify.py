@@ -364,6 +364,7 @@ def classify_coverage(frames: Frames, scope: Scope) -> pl.DataFrame:
         .filter((pub <= a) & (pub <= end))
         .with_columns(_mask_date("withdrawn_on", a))
         .filter(wd.is_null() | (wd >= start))
+        .filter(pl.col("category").is_in(sorted(set(mandatory["category"].to_list()))))
         .group_by("unit_id", "category")
         .agg(live_aggs)
         .unpivot(index=["unit_id", "category"], variable_name="bucket", value_name="covered_by")

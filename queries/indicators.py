@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
 import polars as pl
 
 from queries.catalogue import (
@@ -144,7 +145,8 @@ def subtree_counts(
     fb = classified.feedback
     if median_buckets is not None:
         fb = fb.filter(pl.col("bucket").is_in(list(median_buckets)))
-    out = out.join(_subtree_medians(fb, closure), on=["uid", "bucket"], how="left")
+    ancestors = _ancestor_matrix(units, scope.unit_ids)
+    out = out.join(_subtree_medians(fb, closure, ancestors), on=["uid", "bucket"], how="left")
     count_cols = [c for c in out.columns if c.endswith(("__den", "__n", "__distinct"))] + [
         f"O_DEPTH__{g}" for g in _DEPTH_KEYS
     ]
@@ -163,20 +165,70 @@ def subtree_counts(
     return out.select("unit_id", pl.exclude("unit_id"))
 
 
-def _subtree_medians(feedback: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
-    """R_CLOSE_DAYS: the exact median of close_days over each subtree's closed cases."""
+def _ancestor_matrix(units: pl.DataFrame, unit_ids: tuple[str, ...]) -> np.ndarray | None:
+    """m[d, uid] = the uid of the unit's ancestor at depth d (root = 0; itself at its own
+    depth), -1 below its depth. A unit's ancestor at depth d is the same row d for every
+    unit below it. None if the parents have a cycle (import rejects them)."""
+    parent = dict(zip(units["unit_id"].to_list(), units["parent_id"].to_list(), strict=True))
+    index = {u: i for i, u in enumerate(unit_ids)}
+    paths: list[list[int]] = []
+    for u in unit_ids:
+        path: list[int] = []
+        cur: str | None = u
+        while cur is not None and cur in parent:
+            if len(path) > len(parent):
+                return None
+            path.append(index[cur])
+            cur = parent[cur]
+        paths.append(path[::-1])
+    depth = max((len(p) for p in paths), default=0)
+    m = np.full((depth, len(unit_ids)), -1, dtype=np.int64)
+    for i, path in enumerate(paths):
+        m[: len(path), i] = path
+    return m
+
+
+def _subtree_medians(
+    feedback: pl.DataFrame, closure: pl.DataFrame, ancestors: np.ndarray | None
+) -> pl.DataFrame:
+    """R_CLOSE_DAYS: the exact median of close_days over each subtree's closed cases.
+
+    One aggregation per depth of the hierarchy (each case once per level, keyed by its
+    ancestor at that level) rather than a join that copies every case per ancestor.
+    """
     closed = feedback.filter(pl.col("R_CLOSE_DAYS") == st("R_CLOSE_DAYS", "closed")).select(
         "uid", "bucket", "close_days"
     )
-    return (
-        closed.join(closure, on="uid", how="inner")
-        .group_by("aid", "bucket")
-        .agg(
-            pl.col("close_days").median().alias("R_CLOSE_DAYS__median"),
-            pl.len().alias("R_CLOSE_DAYS__n"),
-        )
-        .rename({"aid": "uid"})
+    aggs = (
+        pl.col("close_days").median().alias("R_CLOSE_DAYS__median"),
+        pl.len().alias("R_CLOSE_DAYS__n"),
     )
+    if ancestors is None:
+        return (
+            closed.join(closure, on="uid", how="inner")
+            .group_by("aid", "bucket")
+            .agg(*aggs)
+            .rename({"aid": "uid"})
+        )
+    uid = closed["uid"].cast(pl.Int64).to_numpy()
+    parts = []
+    for level in ancestors:
+        aid = pl.Series("aid", level[uid]).cast(pl.Int64)
+        parts.append(
+            closed.select("bucket", "close_days")
+            .with_columns(aid)
+            .filter(pl.col("aid") >= 0)
+            .group_by("aid", "bucket")
+            .agg(*aggs)
+        )
+    schema = {
+        "aid": pl.Int64,
+        "bucket": pl.Int32,
+        "R_CLOSE_DAYS__median": pl.Float64,
+        "R_CLOSE_DAYS__n": pl.UInt32,
+    }
+    out = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    return out.with_columns(pl.col("aid").cast(pl.UInt32)).rename({"aid": "uid"})
 
 
 _DEPTH_KEYS = ("result", "procedure", "rights", "obligation")

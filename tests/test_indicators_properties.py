@@ -204,3 +204,20 @@ def test_records_after_as_of_change_nothing(fb, ds, sv, unit) -> None:  # type: 
         },
     ]
     assert_frame_equal(compute_table(_frames(fb2, ds2, sv2), PERIOD, AS_OF).table, expected)
+
+
+@COMMON
+@given(feedback_rows())
+def test_median_by_level_equals_median_over_the_closure(fb) -> None:  # type: ignore[no-untyped-def]
+    from queries.indicators import _ancestor_matrix, _subtree_medians, _uid_closure
+
+    f = _frames(fb, [], [])
+    cl = classify(
+        f, [Period.parse("2026-03"), Period.parse("2026-04")], AS_OF, DEFAULT_SETTINGS, lean=True
+    )
+    ids = cl.scope.unit_ids
+    closure = _uid_closure(f.units, ids)
+    by_level = _subtree_medians(cl.feedback, closure, _ancestor_matrix(f.units, ids))
+    by_join = _subtree_medians(cl.feedback, closure, None)
+    key = ["uid", "bucket"]
+    assert_frame_equal(by_level.sort(key), by_join.sort(key), check_dtypes=False)
