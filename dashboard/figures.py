@@ -259,9 +259,9 @@ def coverage_heatmap(
     )
     fig.update_layout(plot_bgcolor=LIGHT_GREY)
     fig.update_yaxes(autorange="reversed", title={"text": y_title}, automargin=True)
-    fig.update_xaxes(side="top", tickangle=-35, title={"text": x_title})
-    fig = _layout(fig, title, height=max(300, 140 + 24 * len(labels)), legend=False)
-    fig.update_layout(margin={"t": 130})
+    fig.update_xaxes(side="top", tickangle=-35, title={"text": ""})
+    fig = _layout(fig, title, height=max(300, 150 + 26 * len(labels)), legend=False)
+    fig.update_layout(margin={"t": 150})
     return fig
 
 

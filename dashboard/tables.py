@@ -129,6 +129,15 @@ def score_table(
         pl.col("unit_id")
         .replace_strict(labels, default=pl.col("unit_id"))
         .alias(t("col.unit", lang)),
+        *(
+            [
+                pl.col("level")
+                .replace_strict(enum_labels("level", lang), default=pl.col("level"))
+                .alias(t("col.level", lang))
+            ]
+            if with_level
+            else []
+        ),
         *[
             pl.col(c).round(1).alias(t(f"col.{c}", lang))
             for c in ("overall", "openness", "responsiveness", "satisfaction")

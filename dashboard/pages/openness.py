@@ -33,8 +33,6 @@ def render() -> None:
     )
 
     # ---- catalogue coverage: peers x categories
-    st.subheader(t("openness.heatmap", lang))
-    st.caption(t("openness.heatmap.help", lang))
     mandatory = {c for cats in settings.catalogue.values() for c in cats}
     categories = [c for c in DISCLOSURE_CATEGORIES if c in mandatory]
     matrix = breakdowns.coverage_matrix(classified, {u: tree.subtree(u) for u in peers}, categories)
@@ -59,6 +57,7 @@ def render() -> None:
             ),
             "op_heatmap",
         )
+        st.caption(t("openness.heatmap.help", lang))
     missing = breakdowns.missing_categories(classified, subtree)
     with st.expander(t("openness.missing_list", lang) + f"（{missing.height}）", expanded=False):
         if missing.is_empty():
