@@ -49,11 +49,12 @@ def import_(
     status = EXIT_OK
     for r in results:
         line = (
-            f"{r.file}: {r.kind}, {r.rows_read:,} rows read, {r.rows_accepted:,} accepted, "
+            f"{r.file}: {r.kind}, 读取 {r.rows_read:,} 行, 接受 {r.rows_accepted:,}, "
+            f"拒绝 {r.rows_rejected:,} / {r.rows_read:,} rows read, {r.rows_accepted:,} accepted, "
             f"{r.rows_rejected:,} rejected"
         )
         if r.status == "rolled_back":
-            line += " — strict mode: nothing written from this file (rolled back)"
+            line += " — 严格模式，本文件未写入 / strict mode: nothing written from this file (rolled back)"
         err.print(line, markup=False)
         if r.rejects_file is not None:
             err.print(f"  rejected rows / 被拒绝的行: {r.rejects_file}", markup=False)
