@@ -190,17 +190,16 @@ def _read_table(conn: sa.Connection, name: str, sqlite: bool) -> pl.DataFrame:
     chunks = []
     try:
         cur.execute(sql)
+        # typed chunk by chunk: the raw text never exists for the whole table at once
         while rows := cur.fetchmany(_CHUNK):
-            chunks.append(pl.DataFrame(rows, schema=raw_schema, orient="row"))
+            raw = pl.DataFrame(rows, schema=raw_schema, orient="row")
+            del rows
+            chunks.append(_conform(name, raw))
     finally:
         cur.close()
     if not chunks:
         return _conform(name, None)
-    df = pl.concat(chunks, rechunk=False)
-    del chunks
-    if sqlite:
-        df = df.with_columns(pl.col(n).cast(pl.Boolean) for n, t in raw_schema if t == pl.Int64())
-    return _conform(name, df).rechunk()
+    return pl.concat(chunks, rechunk=False)
 
 
 _CHUNK = 200_000
