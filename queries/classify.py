@@ -63,7 +63,12 @@ class Scope:
         """Collect ``lf``: everything, or (lean) uid, bucket and ``keep``."""
         if not self.lean:
             return lf.collect()
-        uid = pl.col("unit_id").cast(pl.Enum(self.unit_ids), strict=False).to_physical()
+        uid = (
+            pl.col("unit_id")
+            .cast(pl.Enum(self.unit_ids), strict=False)
+            .to_physical()
+            .cast(pl.UInt32)
+        )
         return (
             lf.select(uid.alias("uid"), "bucket", *keep)
             .filter(pl.col("uid").is_not_null())
