@@ -584,7 +584,7 @@ def test_bulk_load_rebuilds_the_indexes(
 ) -> None:
     import queries.importer_write as write_module
 
-    monkeypatch.setattr(write_module, "BULK_MIN_ROWS", 3)
+    monkeypatch.setattr(write_module, "BULK_MIN_ROWS", 3)  # 4 > 3 rows: a bulk load
     import_files(engine, [units_csv], progress=False)
     frame = pl.DataFrame(
         {
@@ -595,9 +595,31 @@ def test_bulk_load_rebuilds_the_indexes(
             "received_at": ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"],
         }
     )
-    result = import_frame(engine, frame, "feedback", batch_rows=2)
-    assert result.rows_accepted == 4
-    assert table(engine, "feedback")["case_id"].to_list() == ["A", "B", "C", "D"]
+    # into an empty table, then into a smaller one: both bulk loads, the second an upsert
+    first = import_frame(engine, frame, "feedback", batch_rows=2)
+    assert first.rows_accepted == 4
+    more = frame.with_columns(
+        pl.Series("case_id", ["D", "E", "F", "G"]), pl.Series("channel", ["mailbox"] * 4)
+    )
+    second = import_frame(
+        engine,
+        pl.concat([more, more.with_columns(case_id=pl.lit("H"))[:1]]),
+        "feedback",
+        batch_rows=2,
+    )
+    assert second.rows_accepted == 5
+    got = table(engine, "feedback").select("case_id", "channel", "import_id")
+    a, b = first.import_id, second.import_id
+    assert got.rows() == [
+        ("A", "hotline", a),
+        ("B", "hotline", a),
+        ("C", "hotline", a),
+        ("D", "mailbox", b),  # updated by the second import
+        ("E", "mailbox", b),
+        ("F", "mailbox", b),
+        ("G", "mailbox", b),
+        ("H", "mailbox", b),
+    ]
     indexes = {i["name"] for i in sa.inspect(engine).get_indexes("feedback")}
     assert {"ix_feedback_unit", "ix_feedback_anchor"} <= indexes
 
