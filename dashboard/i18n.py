@@ -396,6 +396,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data.col.reason": ("原因", "Reason"),
     "data.col.last": ("最近{kind}", "Latest {kind}"),
     "data.col.age": ("{kind}距今（天）", "{kind}: days old"),
+    "data.status.committed": ("已写入", "committed"),
+    "data.status.rolled_back": ("已回滚（严格模式）", "rolled back (strict)"),
+    "data.status.failed": ("失败（文件无法读取）", "failed (unreadable file)"),
     "data.db": ("数据库：{url}", "Database: {url}"),
 }
 

@@ -65,6 +65,8 @@ def table(
         st.info(t("empty.table", ctx.lang), icon=":material/info:")
         return None
     order = [c for c in frame.columns if c not in hide]
+    if height == "auto" and frame.height <= 20:  # small tables whole, no inner scroll
+        height = 38 + 35 * frame.height
     kwargs: dict[str, Any] = {
         "hide_index": True,
         "column_config": {**number_columns(frame), **(column_config or {})},
@@ -108,13 +110,15 @@ def chart(fig: go.Figure, key: str) -> None:
 
 
 def number_columns(frame: pl.DataFrame, decimals: int = 1) -> dict[str, Any]:
-    """Column config showing every float column with ``decimals`` decimals."""
+    """Column config: floats with ``decimals`` decimals, dates as YYYY-MM-DD."""
     fmt = f"%.{decimals}f"
-    return {
-        c: st.column_config.NumberColumn(c, format=fmt)
-        for c, dt in frame.schema.items()
-        if dt.is_float()
-    }
+    out: dict[str, Any] = {}
+    for c, dt in frame.schema.items():
+        if dt.is_float():
+            out[c] = st.column_config.NumberColumn(c, format=fmt)
+        elif dt == pl.Date:
+            out[c] = st.column_config.DateColumn(c, format="YYYY-MM-DD")
+    return out
 
 
 def scope_units(ctx: state.Context) -> tuple[str, list[str], list[str]]:

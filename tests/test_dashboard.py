@@ -271,12 +271,26 @@ def test_feedback_only_like_detroit(
     engine.dispose()
     monkeypatch.setenv("OPENNESS_DB", db_url)
     monkeypatch.setenv("OPENNESS_CONFIG", str(REAL_RECORDS / "settings.toml"))
+    engine = make_engine(db_url)
+    frames = load_frames(engine)
+    engine.dispose()
+    quiet = frames.units.filter(
+        ~pl.col("unit_id").is_in(frames.feedback["unit_id"].unique().to_list())
+        & pl.col("parent_id").is_not_null()
+    )
+    assert quiet.height > 0  # some commands have no complaints of their own
     for lang in ("en", "zh"):
         at = app(lang=lang, period="2019", asof="2020-12-31")
         at.run()
         clean(at)
         for page in PAGES:
             open_page(at, page)
+        # a unit with no feedback at all: its page still shows, with empty rates
+        at.query_params["unit"] = quiet["unit_id"][0]
+        open_page(at, "unit")
+        row = quiet.row(0, named=True)
+        shown = (row["name_en"] or row["name"]) if lang == "en" else row["name"]
+        assert at.title[0].value == shown
         # no return visits: satisfaction says why it has no numbers
         open_page(at, "satisfaction")
         assert any(("No return visits" in i.value) or ("没有回访记录" in i.value) for i in at.info)

@@ -47,9 +47,14 @@ def render() -> None:
             pl.col("rows_read").alias(t("data.col.read", lang)),
             pl.col("rows_accepted").alias(t("data.col.accepted", lang)),
             pl.col("rows_rejected").alias(t("data.col.rejected", lang)),
-            pl.col("status").alias(t("data.col.import_status", lang)),
+            pl.col("status")
+            .replace_strict(
+                {k: t(f"data.status.{k}", lang) for k in ("committed", "rolled_back", "failed")},
+                default=pl.col("status"),
+            )
+            .alias(t("data.col.import_status", lang)),
         )
-        widgets.table(ctx, shown, key="da_imports", stem="import_log", height=300)
+        widgets.table(ctx, shown, key="da_imports", stem="import_log")
 
     st.subheader(t("data.rejects", lang))
     if rejects.is_empty():
@@ -66,7 +71,6 @@ def render() -> None:
             ),
             key="da_rejects",
             stem="rejected_rows",
-            height=300,
         )
 
     st.subheader(t("data.freshness", lang))

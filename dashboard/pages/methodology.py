@@ -59,9 +59,9 @@ def render() -> None:
     for d in DIMENSION_CODES:
         weight = settings.overall_weights.get(d, 0)
         st.markdown(
-            f"#### {dimension(d, lang)}（{t('col.weight', lang)} {weight:g}）"
+            f"##### {dimension(d, lang)}（{t('col.weight', lang)} {weight:g}）"
             if lang == "zh"
-            else f"#### {dimension(d, lang)} ({t('col.weight', lang).lower()} {weight:g})"
+            else f"##### {dimension(d, lang)} ({t('col.weight', lang).lower()} {weight:g})"
         )
         part = definitions.filter(pl.col(dim_col) == dimension(d, lang)).drop(dim_col)
         st.table(
