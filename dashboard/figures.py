@@ -6,6 +6,7 @@ the labels in, so this module holds no interface text of its own.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ PALETTE = [BLUE, "#e07b39", GREEN, "#8e5ea2", "#3ba3b6", AMBER, RED, "#6b7b8c"]
 
 def _layout(fig: go.Figure, title: str, *, height: int = 380, legend: bool = True) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={"text": plain(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 13, "color": "#1c2733"},
         template="plotly_white",
         height=height,
@@ -43,6 +44,16 @@ def _layout(fig: go.Figure, title: str, *, height: int = 380, legend: bool = Tru
         separators=".,",
     )
     return fig
+
+
+def plain(text: object) -> str:
+    """Text shown by plotly (which reads a few HTML tags) kept as text: unit names and
+    other labels from records are escaped."""
+    return html.escape(str(text), quote=False)
+
+
+def _plain_labels(frame: pl.DataFrame, col: str = "label") -> list[str]:
+    return [plain(v) for v in frame.get_column(col).to_list()]
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ def interval_dots(
         fig.add_trace(
             go.Scatter(
                 x=v.to_list(),
-                y=part.get_column("label").to_list(),
+                y=_plain_labels(part),
                 mode="markers",
                 name=name,
                 marker={"color": color, "size": 10, "symbol": symbol, "line": {"width": 2}},
@@ -100,7 +111,7 @@ def interval_dots(
                 hovertemplate="%{y}: %{x:.1%} (n=%{customdata[0]})<extra></extra>",
             )
         )
-    labels = frame.get_column("label").to_list()
+    labels = _plain_labels(frame)
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
     # zoom to the values: the differences between units are what the reader compares
     low = float(frame.get_column("lo").fill_null(frame.get_column("value")).min() or 0.0)  # type: ignore[arg-type]
@@ -127,7 +138,7 @@ def score_map(
             x=frame.get_column("x").to_list(),
             y=frame.get_column("y").to_list(),
             mode="markers+text",
-            text=frame.get_column("label").to_list(),
+            text=_plain_labels(frame),
             textposition=_spread_labels(frame),
             textfont={"size": 11, "color": "#3a4654"},
             marker={
@@ -201,7 +212,7 @@ def coverage_heatmap(
     share; fractions for a unit with several units below), 0.0 missing, null
     not mandatory. ``categories``: (code, label) in column order.
     """
-    labels = frame.get_column("label").to_list()
+    labels = _plain_labels(frame)
     z: list[list[float | None]] = []
     text: list[list[str]] = []
     covered, missing, not_required = state_names
@@ -276,7 +287,7 @@ def bars(
     text_format: str | None = None,
 ) -> go.Figure:
     """Simple bars from ``label, value`` (optionally ``text``); one colour or one per bar."""
-    labels = frame.get_column("label").to_list()
+    labels = _plain_labels(frame)
     values = frame.get_column("value").to_list()
     text = frame.get_column("text").to_list() if "text" in frame.columns else None
     marker = color if isinstance(color, str) else list(color)
@@ -309,7 +320,7 @@ def stacked_bars(
     horizontal: bool = False,
 ) -> go.Figure:
     """Stacked bars: ``label`` and one column per series (column, name, colour)."""
-    labels = frame.get_column("label").to_list()
+    labels = _plain_labels(frame)
     fig = go.Figure()
     for col, name, color in series:
         vals = frame.get_column(col).to_list()

@@ -9,6 +9,7 @@ test checks it.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -173,6 +174,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.title": ("总览：{unit}", "Overview: {unit}"),
     "overview.headline": ("得分与上期比较", "Scores against the previous period"),
     "overview.previous": ("上期 {period}", "previous period {period}"),
+    "overview.rank.help": (
+        "在同级全部单位中的名次；上期名次 {prev}。名次上升为正。",
+        "Rank among all units of the same level; previous rank {prev}. Moving up is positive.",
+    ),
     "overview.no_score": ("无得分", "no score"),
     "overview.ranking": ("{level}排名", "Ranking of {level} units"),
     "overview.ranking.help": (
@@ -187,6 +192,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "横轴公开得分，纵轴响应得分，颜色为满意得分；虚线为同级中位数，左下方为短板单位。",
         "Openness across, responsiveness up, colour is satisfaction; dashed lines are the peers' "
         "median, weak units sit bottom left.",
+    ),
+    "overview.map.missing": (
+        "未在图中（缺少某一维度得分）：{units}",
+        "Not on the map (a dimension has no score): {units}",
     ),
     "overview.unranked": (
         "{count} 个单位未排名（见“说明”列）。",
@@ -596,6 +605,15 @@ def fmt_month(month: str, lang: Lang) -> str:
     if lang == "zh" and len(month) == 7 and month[4] == "-":
         return f"{month[:4]}年{int(month[5:])}月"
     return month
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def md(text: object) -> str:
+    """``text`` (from records or a URL) made inert for Streamlit's Markdown: every
+    punctuation character that Markdown, its HTML or its math could read is escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def language_from_locale(locale: str | None) -> Lang:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from dashboard.data import Source
-from dashboard.i18n import LANGS, Lang, enum_label, language_from_locale, t, unit_name
+from dashboard.i18n import LANGS, Lang, enum_label, language_from_locale, md, t, unit_name
 from queries.periods import Period, parse_date
 from queries.records import LEVEL_ORDER
 
@@ -233,7 +233,7 @@ def _seed_from_url(today: date, last: date) -> list[str]:
     raw = qp.get("period")
     period = _parse_period(raw)
     if raw and period is None:
-        problems.append(t("error.period", ss["f_lang"], period=raw))
+        problems.append(t("error.period", ss["_lang"], period=md(raw)))
     if period is None:
         period = _default_period(min(last, as_of))
     ss["f_ptype"] = _KIND_TO_TYPE[period.kind]
@@ -310,7 +310,14 @@ def _unit_widgets(lang: Lang, source: Source) -> tuple[str | None, str | None]:
     depth = dict(order)
     if ss.get("f_scope") not in info:
         if ss.get("f_scope"):
-            st.toast(t("error.unknown_unit", lang, unit=ss["f_scope"], fallback=ids[0]))
+            st.toast(
+                t(
+                    "error.unknown_unit",
+                    lang,
+                    unit=md(ss["f_scope"]),
+                    fallback=md(unit_name(info[ids[0]]["name"], info[ids[0]]["name_en"], lang)),
+                )
+            )
         ss["f_scope"] = ids[0]
 
     def label(uid: str) -> str:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.export import download_buttons
-from dashboard.i18n import t, unit_name
+from dashboard.i18n import md, t, unit_name
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -31,7 +31,7 @@ def scope_name(ctx: state.Context, unit_id: str | None = None) -> str:
 def heading(ctx: state.Context, key: str, unit_id: str | None = None) -> None:
     """The page title with the scope, and the period and as-of under it."""
     f = ctx.filters
-    st.title(t(key, ctx.lang, unit=scope_name(ctx, unit_id)))
+    st.title(t(key, ctx.lang, unit=md(scope_name(ctx, unit_id))))
     st.caption(
         t(
             "filter.period_shown",
@@ -199,3 +199,41 @@ def guarded(render: Any) -> None:
     except Exception as exc:
         logging.getLogger("openness.dashboard").exception("page error")
         st.error(t("error.page", lang, error=type(exc).__name__), icon=":material/error:")
+
+
+def score_metrics(
+    ctx: state.Context,
+    table: pl.DataFrame,
+    row: dict[str, Any],
+    prev_row: dict[str, Any],
+    previous: Any,
+) -> None:
+    """The four scores with their change against the previous period, and the rank
+    among the unit's level with its change (when the level has more than one unit)."""
+    from dashboard.i18n import fmt_score
+
+    lang = ctx.lang
+    peers = table.filter(pl.col("level") == row.get("level")).height
+    codes = ("overall", "openness", "responsiveness", "satisfaction")
+    cols = st.columns(5 if peers > 1 else 4)
+    for col, code in zip(cols, codes, strict=False):
+        now, before = row.get(code), prev_row.get(code)
+        with col:
+            st.metric(
+                t(f"col.{code}", lang),
+                fmt_score(now, lang) if now is not None else t("overview.no_score", lang),
+                delta=None if now is None or before is None else f"{now - before:+.1f}",
+                help=t("overview.previous", lang, period=previous.label(lang))
+                + f": {fmt_score(before, lang)}",
+                border=True,
+            )
+    if peers > 1:
+        rank, change = row.get("rank"), row.get("rank_change")
+        with cols[4]:
+            st.metric(
+                t("col.rank", lang),
+                f"{rank} / {peers}" if rank is not None else t("incomplete", lang),
+                delta=None if change is None else f"{change:+d}",
+                help=t("overview.rank.help", lang, prev=prev_row.get("rank") or t("na", lang)),
+                border=True,
+            )

@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from dashboard.i18n import md
 from queries.db import make_engine
 from queries.drilldown import records_behind
 from queries.frames import load_frames
@@ -290,7 +291,24 @@ def test_feedback_only_like_detroit(
         open_page(at, "unit")
         row = quiet.row(0, named=True)
         shown = (row["name_en"] or row["name"]) if lang == "en" else row["name"]
-        assert at.title[0].value == shown
+        assert at.title[0].value == md(shown)
         # no return visits: satisfaction says why it has no numbers
         open_page(at, "satisfaction")
         assert any(("No return visits" in i.value) or ("没有回访记录" in i.value) for i in at.info)
+
+
+def test_record_text_is_never_markup(seeded: str) -> None:
+    """A unit name written like Markdown and HTML is shown as those characters."""
+    name = "**粗体** <b>x</b> [link](http://example.org) $x$"
+    engine = make_engine(seeded)
+    with engine.begin() as conn:
+        units = sa.table("units", sa.column("unit_id"), sa.column("name"), sa.column("parent_id"))
+        conn.execute(units.update().where(units.c.parent_id.is_(None)).values(name=name))
+    engine.dispose()
+    at = app(lang="zh", period=PERIOD, asof=REF.isoformat())
+    at.run()
+    clean(at)
+    assert at.title[0].value == "总览：" + md(name)
+    assert "\\*\\*粗体\\*\\*" in at.title[0].value
+    open_page(at, "unit")
+    assert at.title[0].value == md(name)

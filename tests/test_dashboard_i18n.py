@@ -71,6 +71,12 @@ def test_dates_months_and_rank_changes() -> None:
     assert fmt_rank_change(None, "en") == "—"
 
 
+def test_markdown_is_made_inert() -> None:
+    assert i18n.md("**a** [b](c) $d$ <i>") == r"\*\*a\*\* \[b\]\(c\) \$d\$ \<i\>"
+    assert i18n.md("江州市公安局") == "江州市公安局"
+    assert i18n.md("B01-S03") == r"B01\-S03"
+
+
 def test_language_follows_the_browser_chinese_when_unknown() -> None:
     assert language_from_locale("zh-CN") == "zh"
     assert language_from_locale("zh-TW") == "zh"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard import state, widgets
-from dashboard.i18n import enum_label, fmt_int, t
+from dashboard.i18n import enum_label, fmt_int, md, t
 
 
 def render() -> None:
@@ -17,7 +17,7 @@ def render() -> None:
     st.title(t("data.title", lang))
     st.caption(t("data.as_of", lang, as_of=f.as_of.strftime("%Y-%m-%d %H:%M:%S")))
     st.caption(
-        t("data.db", lang, url=sa.engine.make_url(src.url).render_as_string(hide_password=True))
+        t("data.db", lang, url=md(sa.engine.make_url(src.url).render_as_string(hide_password=True)))
     )
 
     st.subheader(t("data.counts", lang))

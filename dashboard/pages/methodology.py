@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import state, widgets
 from dashboard.export import download_buttons
-from dashboard.i18n import dimension, enum_label, t
+from dashboard.i18n import dimension, enum_label, md, t
 from queries.catalogue import DIMENSION_CODES, INDICATORS
 
 
@@ -18,7 +18,7 @@ def render() -> None:
     st.title(t("method.title", lang))
     st.caption(t("method.intro", lang))
     st.caption(
-        t("method.settings_file", lang, path=src.config)
+        t("method.settings_file", lang, path=md(src.config))
         if src.config
         else t("method.settings_default", lang)
     )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import figures, state, tables, widgets
 from dashboard.figures import Axis
-from dashboard.i18n import enum_label, fmt_score, t
+from dashboard.i18n import enum_label, md, t
 from queries.catalogue import RATE_CODES, indicator
 
 
@@ -32,21 +32,7 @@ def render() -> None:
 
     # ---- headline: the scope's scores against the previous period
     st.subheader(t("overview.headline", lang))
-    cols = st.columns(4)
-    for col, code in zip(
-        cols, ("overall", "openness", "responsiveness", "satisfaction"), strict=True
-    ):
-        now, before = row.get(code), prev_row.get(code)
-        delta = None if now is None or before is None else f"{now - before:+.1f}"
-        with col:
-            st.metric(
-                t(f"col.{code}", lang),
-                fmt_score(now, lang) if now is not None else t("overview.no_score", lang),
-                delta=delta,
-                help=t("overview.previous", lang, period=previous.label(lang))
-                + f": {fmt_score(before, lang)}",
-                border=True,
-            )
+    widgets.score_metrics(ctx, table, row, prev_row, previous)
 
     # ---- the peer ranking
     level = f.level or row["level"]
@@ -152,6 +138,13 @@ def render() -> None:
                 "ov_map",
             )
             st.caption(t("overview.map.help", lang))
+        shown = set(scored["label"].to_list())
+        left_out = [md(labels[u]) for u in peers if labels[u] not in shown]
+        if left_out:
+            sep = "、" if lang == "zh" else ", "
+            st.caption(
+                ":material/info: " + t("overview.map.missing", lang, units=sep.join(left_out))
+            )
 
 
 widgets.guarded(render)

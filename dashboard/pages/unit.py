@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import figures, state, tables, widgets
 from dashboard.figures import Axis
-from dashboard.i18n import dimension, enum_label, fmt_month, t
+from dashboard.i18n import dimension, enum_label, fmt_month, md, t
 from queries import breakdowns
 from queries.catalogue import INDICATORS, indicator
 
@@ -24,7 +24,7 @@ def render() -> None:
     unit = state.page_param("unit") or f.scope or tree.roots[0]
     if unit not in labels:
         fallback = f.scope or tree.roots[0]
-        st.warning(t("error.unknown_unit", lang, unit=unit, fallback=labels[fallback]))
+        st.warning(t("error.unknown_unit", lang, unit=md(unit), fallback=md(labels[fallback])))
         unit = fallback
     state.set_page_param("unit", unit)
 
@@ -39,7 +39,7 @@ def render() -> None:
             for a in crumbs:
                 st.page_link(
                     state.page_path("unit"),
-                    label=labels[a],
+                    label=md(labels[a]),
                     query_params=state.link_params(f, unit=a),
                     icon=":material/chevron_right:",
                 )
@@ -50,7 +50,7 @@ def render() -> None:
     facts = [
         f"{t('col.level', lang)}: {level_name}",
         f"{t('col.kind', lang)}: {enum_label('kind', row['kind'], lang)}",
-        f"{t('col.unit_id', lang)}: {unit}",
+        f"{t('col.unit_id', lang)}: {md(unit)}",
     ]
     if rank is not None:
         facts.append(
@@ -62,16 +62,10 @@ def render() -> None:
     if note:
         st.caption(":material/warning: " + note)
 
-    # ---- scores
-    cols = st.columns(4)
-    for col, code in zip(
-        cols, ("overall", "openness", "responsiveness", "satisfaction"), strict=True
-    ):
-        with col:
-            v = row.get(code)
-            st.metric(
-                t(f"col.{code}", lang), t("na", lang) if v is None else f"{v:.1f}", border=True
-            )
+    # ---- scores against the previous period
+    previous = f.period.previous()
+    prev_table = src.table(previous, f.as_of)
+    widgets.score_metrics(ctx, table, row, widgets.unit_row(prev_table, unit), previous)
 
     # ---- indicators, and the records behind the one picked
     st.subheader(t("unit.indicators", lang))
