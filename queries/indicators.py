@@ -358,18 +358,36 @@ def _memo(frames: Frames, key: tuple[object, ...], make):  # type: ignore[no-unt
     return value
 
 
-def _period_summary(
-    frames: Frames, p: Period, at: datetime, s: Settings
-) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
-    """(wide indicators + scores + rank, subtree counts, calendar complete) of one period."""
+Summary = tuple[pl.DataFrame, pl.DataFrame, bool]
 
-    def make() -> tuple[pl.DataFrame, pl.DataFrame, bool]:
-        res = compute_buckets(frames, [p], at, s)
-        flags = res.classified.disclosures["calendar_covered"]
-        complete = bool(flags.all()) if flags.len() else True
-        return res.wide, res.counts, complete
 
-    return _memo(frames, ("period", p, at, s.fingerprint()), make)  # type: ignore[no-any-return]
+def _period_summaries(
+    frames: Frames, periods: Sequence[Period], at: datetime, s: Settings
+) -> list[Summary]:
+    """(wide indicators + scores + rank, subtree counts, calendar complete) per period.
+
+    Periods already computed for these frames are reused; the others are computed
+    together in one pass over the records (they must not overlap).
+    """
+    fp = s.fingerprint()
+    memo = frames.memo
+    missing = [p for p in dict.fromkeys(periods) if ("period", p, at, fp) not in memo]
+    if missing:
+        res = compute_buckets(frames, missing, at, s)
+        covered = res.classified.disclosures.select("bucket", "calendar_covered")
+        for i, p in enumerate(missing):
+            flags = covered.filter(pl.col("bucket") == i)["calendar_covered"]
+            summary = (
+                res.wide.filter(pl.col("bucket") == i).with_columns(
+                    pl.lit(0, pl.Int32).alias("bucket")
+                ),
+                res.counts.filter(pl.col("bucket") == i).with_columns(
+                    pl.lit(0, pl.Int32).alias("bucket")
+                ),
+                bool(flags.all()) if flags.len() else True,
+            )
+            _memo(frames, ("period", p, at, fp), lambda summary=summary: summary)
+    return [_memo(frames, ("period", p, at, fp), lambda: None) for p in periods]
 
 
 def compute_table(
@@ -390,8 +408,7 @@ def compute_table(
 
 
 def _table(frames: Frames, p: Period, at: datetime, s: Settings) -> IndicatorResult:
-    now, counts, complete = _period_summary(frames, p, at, s)
-    prev_wide, _, _ = _period_summary(frames, p.previous(), at, s)
+    (now, counts, complete), (prev_wide, _, _) = _period_summaries(frames, [p, p.previous()], at, s)
     prev = prev_wide.select("unit_id", pl.col("rank").alias("prev_rank"))
     now = now.join(prev, on="unit_id", how="left").with_columns(
         (pl.col("prev_rank") - pl.col("rank")).alias("rank_change")
