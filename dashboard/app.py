@@ -139,12 +139,6 @@ def main() -> None:
             **sections,
         }
     page = st.navigation(sections, position="sidebar")
-    target = st.session_state.pop("_open_unit", None)
-    if target is not None:  # a row picked in a table of units (widgets.table open_unit)
-        state.end_run()
-        st.switch_page(
-            state.page_path("unit"), query_params=state.link_params(filters, unit=target)
-        )
     try:
         page.run()  # each page guards its own body (widgets.guarded)
     finally:

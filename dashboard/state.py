@@ -390,6 +390,19 @@ def write_url(filters: Filters) -> None:
             qp[k] = v
 
 
+def open_unit(filters: Filters, unit: str) -> None:
+    """Switch to the Unit page for ``unit`` with the same filters.
+
+    A page switch started by the script reaches the next run without the sidebar's
+    widget values (the browser sends them only with its own requests): keep them for
+    the entry script to put back, as after a run that drew no sidebar.
+    """
+    ss = st.session_state
+    ss["_saved"] = {k: ss[k] for k in _WIDGET_KEYS if k in ss}
+    ss["_restore"] = True
+    st.switch_page(page_path("unit"), query_params=link_params(filters, unit=unit))
+
+
 def link_params(filters: Filters, **extra: Any) -> dict[str, str]:
     """Query parameters for a link to another page with the same filters."""
     params = filters.url_params()

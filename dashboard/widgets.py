@@ -58,8 +58,7 @@ def table(
     """Draw ``frame`` (text as text, never markup) with its CSV/XLSX downloads.
 
     With ``select`` the user can pick one row; returns the selection event.
-    With ``open_unit`` (the unit id of each row) picking a row opens that unit's page
-    straight away (the entry script switches before drawing the page again).
+    With ``open_unit`` (the unit id of each row) picking a row opens that unit's page.
     """
     if frame.is_empty():
         st.info(t("empty.table", ctx.lang), icon=":material/info:")
@@ -75,17 +74,12 @@ def table(
         "height": height,
         "key": key,
     }
-    if open_unit is not None:
-
-        def opened() -> None:
-            rows = st.session_state[key].selection.rows
-            if rows:
-                st.session_state["_open_unit"] = open_unit[rows[0]]
-
-        kwargs.update(on_select=opened, selection_mode="single-row")
-    elif select:
+    if open_unit is not None or select:
         kwargs.update(on_select="rerun", selection_mode="single-row")
     event = st.dataframe(frame, **kwargs)
+    picked = selected_row(event) if open_unit is not None else None
+    if picked is not None:
+        state.open_unit(ctx.filters, open_unit[picked])  # type: ignore[index]
     download_buttons(
         frame.select(order),
         stem=stem,

@@ -203,6 +203,9 @@ def test_ranking_row_to_unit_to_records_and_csv(server: str, browser: object) ->
     settle(page)
     no_errors(page)
     assert "unit=" in page.url
+    # the filters came along: same period, same as-of
+    assert "period=2026-Q2" in page.url and "asof=2026-06-30" in page.url
+    assert page.get_by_text("2026年第二季度，截至 2026-06-30").count() >= 1
     shot(page, "click_unit")
 
     # the indicator "响应率" (R_RESPONSE, the 6th row) -> the records behind it
