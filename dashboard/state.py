@@ -351,13 +351,14 @@ def sidebar_filters(lang: Lang, source: Source, today: date) -> Filters:
     ss = st.session_state
     span = source.span()
     first, last = span if span else (today - timedelta(days=365), today)
+    restore = ss.pop("_restore", False)
     if not ss.get("f_seeded"):
         for problem in _seed_from_url(today, last):
             st.toast(problem)
         ss["f_seeded"] = True
-    elif ss.pop("_restore", False):
-        # the previous run drew no sidebar, so Streamlit reset its widgets: put back
-        # the values of the last full run
+    elif restore:
+        # the previous run drew no sidebar, or switched pages itself: Streamlit reset
+        # the sidebar's widgets, so put back the values they had
         for k, v in ss.get("_saved", {}).items():
             ss[k] = v
     st.sidebar.header(t("filter.header", lang), divider="gray")
