@@ -8,9 +8,11 @@ of its stations' rates.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -345,16 +347,39 @@ def _as_datetime(as_of: datetime | date | str) -> datetime:
 _MEMO_SIZE = 16
 
 
-def _memo(frames: Frames, key: tuple[object, ...], make):  # type: ignore[no-untyped-def]
-    """``make()`` once per key for these frames (a few recent results are kept)."""
-    memo = frames.memo
-    if key in memo:
-        value = memo.pop(key)
-    else:
-        value = make()
+_MISSING = object()
+# the dashboard may compute from one Frames object in several threads
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo_get(frames: Frames, key: tuple[object, ...]) -> Any:
+    """The kept value for ``key`` (marked most recently used), or _MISSING."""
+    with _MEMO_LOCK:
+        value = frames.memo.pop(key, _MISSING)
+        if value is not _MISSING:
+            frames.memo[key] = value
+        return value
+
+
+def _memo_put(frames: Frames, key: tuple[object, ...], value: object) -> None:
+    with _MEMO_LOCK:
+        memo = frames.memo
+        memo.pop(key, None)
         while len(memo) >= _MEMO_SIZE:
             memo.pop(next(iter(memo)))
-    memo[key] = value
+        memo[key] = value
+
+
+def _memo(frames: Frames, key: tuple[object, ...], make):  # type: ignore[no-untyped-def]
+    """``make()`` once per key for these frames (a few recent results are kept).
+
+    Thread-safe: two threads may both compute a missing value (the same result); only
+    the bookkeeping is under a lock.
+    """
+    value = _memo_get(frames, key)
+    if value is _MISSING:
+        value = make()
+        _memo_put(frames, key, value)
     return value
 
 
@@ -370,14 +395,18 @@ def _period_summaries(
     together in one pass over the records (they must not overlap).
     """
     fp = s.fingerprint()
-    memo = frames.memo
-    missing = [p for p in dict.fromkeys(periods) if ("period", p, at, fp) not in memo]
+    found: dict[Period, Summary] = {}
+    for p in dict.fromkeys(periods):
+        value = _memo_get(frames, ("period", p, at, fp))
+        if value is not _MISSING:
+            found[p] = value
+    missing = [p for p in dict.fromkeys(periods) if p not in found]
     if missing:
         res = compute_buckets(frames, missing, at, s)
         covered = res.classified.disclosures.select("bucket", "calendar_covered")
         for i, p in enumerate(missing):
             flags = covered.filter(pl.col("bucket") == i)["calendar_covered"]
-            summary = (
+            found[p] = (
                 res.wide.filter(pl.col("bucket") == i).with_columns(
                     pl.lit(0, pl.Int32).alias("bucket")
                 ),
@@ -386,8 +415,8 @@ def _period_summaries(
                 ),
                 bool(flags.all()) if flags.len() else True,
             )
-            _memo(frames, ("period", p, at, fp), lambda summary=summary: summary)
-    return [_memo(frames, ("period", p, at, fp), lambda: None) for p in periods]
+            _memo_put(frames, ("period", p, at, fp), found[p])
+    return [found[p] for p in periods]
 
 
 def compute_table(

@@ -625,3 +625,36 @@ def test_settings_file_with_other_weights(tmp_path) -> None:  # type: ignore[no-
     assert r2["satisfaction"] == 0.0
     assert r2["responsiveness"] == 75.0
     assert r2["overall"] == 25.0
+
+
+def test_results_are_kept_per_frames_and_threads_agree() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from polars.testing import assert_frame_equal
+
+    from queries.frames import make_frames
+
+    f = world(
+        feedback=[
+            fb("B1-S1", f"2026-0{m}-02 08:00", first_response_at=f"2026-0{m}-02 09:00")
+            for m in range(1, 10)
+        ],
+        disclosures=[dis("B2", "procedures", "2026-02-02")],
+    )
+    first = compute_table(f, "2026-Q2", AS_OF)
+    assert compute_table(f, "2026-Q2", AS_OF) is first
+    # Q1 was computed as Q2's previous period: the same numbers as computing it afresh
+    fresh = make_frames(units=f.units, feedback=f.feedback, disclosures=f.disclosures)
+    assert_frame_equal(
+        compute_table(f, "2026-Q1", AS_OF).table, compute_table(fresh, "2026-Q1", AS_OF).table
+    )
+    periods = ["2026-01", "2026-02", "2026-03", "2026-Q1", "2026-Q3", "2026", "2025"] * 3
+    expected = {
+        p: compute_table(make_frames(units=f.units, feedback=f.feedback), p, AS_OF).table
+        for p in set(periods)
+    }
+    shared = make_frames(units=f.units, feedback=f.feedback)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda p: (p, compute_table(shared, p, AS_OF).table), periods))
+    for p, table in got:
+        assert_frame_equal(table, expected[p])
