@@ -344,7 +344,7 @@ def _as_datetime(as_of: datetime | date | str) -> datetime:
     return parse_as_of(as_of)
 
 
-_MEMO_SIZE = 16
+_MEMO_SIZE = 40
 
 
 _MISSING = object()
@@ -386,7 +386,7 @@ def _memo(frames: Frames, key: tuple[object, ...], make):  # type: ignore[no-unt
 Summary = tuple[pl.DataFrame, pl.DataFrame, bool]
 
 
-def _period_summaries(
+def period_summaries(
     frames: Frames, periods: Sequence[Period], at: datetime, s: Settings
 ) -> list[Summary]:
     """(wide indicators + scores + rank, subtree counts, calendar complete) per period.
@@ -437,7 +437,7 @@ def compute_table(
 
 
 def _table(frames: Frames, p: Period, at: datetime, s: Settings) -> IndicatorResult:
-    (now, counts, complete), (prev_wide, _, _) = _period_summaries(frames, [p, p.previous()], at, s)
+    (now, counts, complete), (prev_wide, _, _) = period_summaries(frames, [p, p.previous()], at, s)
     prev = prev_wide.select("unit_id", pl.col("rank").alias("prev_rank"))
     now = now.join(prev, on="unit_id", how="left").with_columns(
         (pl.col("prev_rank") - pl.col("rank")).alias("rank_change")

@@ -9,7 +9,7 @@ import polars as pl
 
 from queries.catalogue import INDICATORS
 from queries.frames import Frames
-from queries.indicators import compute_buckets
+from queries.indicators import period_summaries
 from queries.periods import Period, parse_as_of
 from queries.scoring import insufficient
 from queries.settings import DEFAULT_SETTINGS, Settings
@@ -42,13 +42,22 @@ def monthly_series(
     months: Sequence[Period | str] | None = None,
 ) -> pl.DataFrame:
     """Long frame (unit_id, month, code, value, n, lo, hi, insufficient), one row per
-    unit, month and indicator; month is ``YYYY-MM``. All months are computed in one
-    pass. Scores per month are in :func:`monthly_scores`."""
+    unit, month and indicator; month is ``YYYY-MM``. Months not yet computed for
+    these frames are computed in one pass. Scores per month are in :func:`monthly_scores`."""
     at = parse_as_of(as_of)
     s = settings or DEFAULT_SETTINGS
     ms = _months(months, at)
-    wide = compute_buckets(frames, ms, at, s).wide
-    return _long(wide, ms, s, unit_ids)
+    return _long(_months_wide(frames, ms, at, s), ms, s, unit_ids)
+
+
+def _months_wide(frames: Frames, ms: list[Period], at: datetime, s: Settings) -> pl.DataFrame:
+    """The wide indicator frames of the months (bucket = index in ``ms``); months already
+    computed for these frames (by a table or another series) are reused."""
+    parts = [
+        wide.with_columns(pl.lit(i, pl.Int32).alias("bucket"))
+        for i, (wide, _counts, _complete) in enumerate(period_summaries(frames, ms, at, s))
+    ]
+    return pl.concat(parts)
 
 
 def _with_month(
@@ -98,7 +107,7 @@ def monthly_scores(
     at = parse_as_of(as_of)
     s = settings or DEFAULT_SETTINGS
     ms = _months(months, at)
-    wide = _with_month(compute_buckets(frames, ms, at, s).wide, ms, unit_ids)
+    wide = _with_month(_months_wide(frames, ms, at, s), ms, unit_ids)
     return wide.select(
         "unit_id", "month", "openness", "responsiveness", "satisfaction", "overall", "rank"
     ).sort("unit_id", "month")
