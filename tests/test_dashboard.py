@@ -312,3 +312,47 @@ def test_record_text_is_never_markup(seeded: str) -> None:
     assert "\\*\\*粗体\\*\\*" in at.title[0].value
     open_page(at, "unit")
     assert at.title[0].value == md(name)
+
+
+def test_coverage_records_list_the_missing_categories_first(
+    seeded: str, engine_table: pl.DataFrame
+) -> None:
+    station = engine_table.filter(pl.col("level") == "station")["unit_id"][0]
+    at = app(lang="zh", period=PERIOD, asof=REF.isoformat(), unit=station, ind="O_COVERAGE")
+    at.run()
+    open_page(at, "unit")
+    row = engine_table.filter(pl.col("unit_id") == station).row(0, named=True)
+    records = at.dataframe[1].value
+    # one row per mandatory category of the station's kind: n of O_COVERAGE
+    assert len(records) == row["O_COVERAGE_n"]
+    missing = round((1 - row["O_COVERAGE"]) * row["O_COVERAGE_n"])
+    assert list(records["状态"][:missing]) == ["未覆盖"] * missing
+    assert set(records["状态"][missing:]) <= {"已覆盖"}
+
+
+def test_custom_days_and_year(seeded: str) -> None:
+    at = app(lang="en", period=PERIOD, asof=REF.isoformat())
+    at.run()
+    at.selectbox(key="f_ptype").set_value("custom").run()
+    clean(at)
+    # the custom range starts as the quarter's days
+    assert at.query_params["period"] == "2026-04-01..2026-06-30"
+    at.date_input(key="f_days").set_value((date(2026, 5, 1), date(2026, 5, 10))).run()
+    clean(at)
+    assert at.query_params["period"] == "2026-05-01..2026-05-10"
+    assert "2026-05-01 to 2026-05-10" in at.caption[0].value
+    at.selectbox(key="f_ptype").set_value("year").run()
+    clean(at)
+    assert at.query_params["period"] == "2026"
+
+
+def test_data_page_lists_the_imports(seeded: str) -> None:
+    at = app(lang="en", period=PERIOD, asof=REF.isoformat())
+    at.run()
+    open_page(at, "data")
+    log = at.dataframe[0].value
+    # the generator logs one import per record kind
+    assert sorted(log["Record kind"]) == sorted(
+        ["Units", "Disclosures", "Feedback", "Supervision items"]
+    )
+    assert metric(at, "Feedback") == "4,000"
