@@ -356,3 +356,21 @@ def test_data_page_lists_the_imports(seeded: str) -> None:
         ["Units", "Disclosures", "Feedback", "Supervision items"]
     )
     assert metric(at, "Feedback") == "4,000"
+
+
+@pytest.mark.parametrize("level", ["station", "department"])
+def test_every_page_for_a_unit_with_nothing_below(
+    seeded: str, engine_table: pl.DataFrame, level: str
+) -> None:
+    """A station or department as the scope: it is its own only peer, and has no
+    units below; every page still draws."""
+    unit = engine_table.filter(pl.col("level") == level)["unit_id"][0]
+    at = app(lang="zh", period="2025", asof=REF.isoformat(), scope=unit)
+    at.run()
+    clean(at)
+    assert at.query_params["level"] == level
+    for page in PAGES:
+        open_page(at, page)
+    at.query_params["unit"] = unit
+    open_page(at, "unit")
+    assert any("没有下属单位" in c.value for c in at.caption)
