@@ -256,7 +256,10 @@ def _period_widget(lang: Lang, first: date, last: date) -> Period:
     ptype = ss["f_ptype"]
     current = _parse_period(ss.get("f_period"))
     if ptype == "custom":
-        if "f_days" not in ss or not isinstance(ss["f_days"], tuple | list):
+        if current is not None and current.kind != "range":
+            # just switched to custom days: start from the period shown
+            ss["f_days"] = (current.start, current.end)
+        elif "f_days" not in ss or not isinstance(ss["f_days"], tuple | list):
             ss["f_days"] = (current.start, current.end) if current else (first, last)
         sb.date_input(t("filter.days", lang), key="f_days", format="YYYY-MM-DD")
         days = ss["f_days"]

@@ -344,6 +344,12 @@ def test_custom_days_and_year(seeded: str) -> None:
     at.selectbox(key="f_ptype").set_value("year").run()
     clean(at)
     assert at.query_params["period"] == "2026"
+    # from a month back to custom days: the month's days
+    at.selectbox(key="f_ptype").set_value("month").run()
+    at.selectbox(key="f_month").set_value("2026-03").run()
+    at.selectbox(key="f_ptype").set_value("custom").run()
+    clean(at)
+    assert at.query_params["period"] == "2026-03-01..2026-03-31"
 
 
 def test_data_page_lists_the_imports(seeded: str) -> None:
