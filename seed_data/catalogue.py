@@ -12,50 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from queries.records import DISCLOSURE_CATEGORIES
+from queries.settings import DEFAULT_CATALOGUE
 
 CATEGORIES: tuple[str, ...] = tuple(DISCLOSURE_CATEGORIES)
 
-# methodology.md, "Mandatory catalogue by unit kind (default)"
-MANDATORY: dict[str, tuple[str, ...]] = {
-    "comprehensive": (
-        "powers_duties",
-        "procedures",
-        "obligations",
-        "rights_remedies",
-        "convenience_measures",
-        "complaint_channels",
-        "units_contacts",
-        "case_progress",
-        "enforcement_results",
-    ),
-    "window": (
-        "powers_duties",
-        "procedures",
-        "obligations",
-        "rights_remedies",
-        "convenience_measures",
-        "complaint_channels",
-        "units_contacts",
-    ),
-    "case_handling": (
-        "powers_duties",
-        "procedures",
-        "rights_remedies",
-        "complaint_channels",
-        "units_contacts",
-        "case_progress",
-        "enforcement_results",
-    ),
-    "management": (
-        "powers_duties",
-        "normative_documents",
-        "procedures",
-        "complaint_channels",
-        "units_contacts",
-        "major_decisions",
-        "statistics",
-    ),
-}
+# methodology.md, "Mandatory catalogue by unit kind (default)": declared once, in settings
+MANDATORY: dict[str, tuple[str, ...]] = DEFAULT_CATALOGUE
 
 # results and rights: what higher, less open units publish least of
 RESULTS = ("case_progress", "enforcement_results")
