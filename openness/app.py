@@ -68,3 +68,33 @@ def open_database(db: str | None, *, create: bool = False):  # type: ignore[no-u
 @app.callback()
 def _main() -> None:
     """Police affairs openness (警务公开) metrics."""
+
+
+def now_local():  # type: ignore[no-untyped-def]
+    """Now, as naive local time in Asia/Shanghai (how records are stamped)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+
+
+def period_as_of_settings(period: str, as_of: str | None, config):  # type: ignore[no-untyped-def]
+    """Parse ``--period``, ``--as-of`` (default now) and ``--config``; exit 2 naming the option."""
+    from queries.periods import Period, parse_as_of
+    from queries.settings import SettingsError, load_settings
+
+    try:
+        p = Period.parse(period)
+    except ValueError as exc:
+        fail(f"--period: {exc}")
+    try:
+        at = parse_as_of(as_of) if as_of is not None else now_local()
+    except ValueError as exc:
+        fail(f"--as-of: {exc}")
+    try:
+        settings = load_settings(config)
+    except SettingsError as exc:
+        fail(f"--config {config}: {exc}")
+    except OSError as exc:
+        fail(f"--config {config}: {exc.strerror}")
+    return p, at, settings

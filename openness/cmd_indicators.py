@@ -9,17 +9,9 @@ from typing import Annotated
 
 import typer
 
-from openness.app import DbOption, app, err, fail, open_database
+from openness.app import DbOption, app, err, fail, open_database, period_as_of_settings
 
 FORMATS = ("csv", "json")
-
-
-def now_local():  # type: ignore[no-untyped-def]
-    """Now, as naive local time in Asia/Shanghai (how records are stamped)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
 
 
 def table_bytes(table, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
@@ -66,23 +58,10 @@ def indicators(
     """The indicator table (one row per unit, cli.md columns)."""
     from queries.frames import default_cache_dir, load_frames
     from queries.indicators import UnknownUnitError, compute_table, subtree_of
-    from queries.periods import Period, parse_as_of
-    from queries.settings import SettingsError, load_settings
 
     if fmt not in FORMATS:
         fail(f"--format must be csv or json, not {fmt!r}")
-    try:
-        p = Period.parse(period)
-    except ValueError as exc:
-        fail(f"--period: {exc}")
-    try:
-        at = parse_as_of(as_of) if as_of is not None else now_local()
-    except ValueError as exc:
-        fail(f"--as-of: {exc}")
-    try:
-        settings = load_settings(config)
-    except SettingsError as exc:
-        fail(f"--config {config}: {exc}")
+    p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
     frames = load_frames(engine, cache_dir=default_cache_dir())
     engine.dispose()

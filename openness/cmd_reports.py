@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from openness.app import DbOption, app, err, fail, open_database
+from openness.app import DbOption, app, err, fail, open_database, period_as_of_settings
 
 if TYPE_CHECKING:
     from queries.frames import Frames
@@ -42,28 +42,12 @@ def _inputs(
     period: str, as_of: str | None, config: Path | None, db: str | None
 ) -> tuple[Period, datetime, Settings, Frames, datetime | None]:
     """Parse the shared options and load the records; exit 2 on bad input."""
-    from openness.cmd_indicators import now_local
-    from queries.frames import load_frames
+    from queries.frames import default_cache_dir, load_frames
     from queries.imports_view import import_history
-    from queries.periods import Period, parse_as_of
-    from queries.settings import SettingsError, load_settings
 
-    try:
-        p = Period.parse(period)
-    except ValueError as exc:
-        fail(f"--period: {exc}")
-    try:
-        at = parse_as_of(as_of) if as_of is not None else now_local()
-    except ValueError as exc:
-        fail(f"--as-of: {exc}")
-    try:
-        settings = load_settings(config)
-    except SettingsError as exc:
-        fail(f"--config {config}: {exc}")
-    except OSError as exc:
-        fail(f"--config {config}: {exc.strerror}")
+    p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
-    frames = load_frames(engine)
+    frames = load_frames(engine, cache_dir=default_cache_dir())
     history = import_history(engine, limit=50)
     engine.dispose()
     done = history.filter(history["status"] == "committed")["finished_at"].drop_nulls()
