@@ -75,15 +75,27 @@ def _conform(name: str, df: pl.DataFrame | None) -> pl.DataFrame:
         src = df.schema[col]
         if src == dtype:
             exprs.append(pl.col(col))
-        elif src == pl.String and dtype == pl.Date:
-            exprs.append(_parse_date(pl.col(col)).alias(col))
-        elif src == pl.String and dtype == pl.Datetime("us"):
-            exprs.append(_parse_datetime(pl.col(col)).alias(col))
+        elif src == pl.String and dtype in (pl.Date, pl.Datetime("us")):
+            exprs.append(_parse_temporal(df[col], dtype).alias(col))
         elif src == pl.String and dtype == pl.Boolean:
             exprs.append(_parse_bool(pl.col(col)).alias(col))
         else:
             exprs.append(pl.col(col).cast(dtype).alias(col))
     return df.select(exprs)
+
+
+def _parse_temporal(s: pl.Series, dtype: pl.DataType) -> pl.Expr:
+    """Text dates or date-times parsed: the exact form SQLAlchemy writes first, the
+    lenient parser only when some value is in another form (polars evaluates every
+    branch of a ``when`` over the whole column, so it is not one expression)."""
+    if dtype == pl.Date:
+        fast = s.str.to_date("%Y-%m-%d", strict=False, cache=False)
+    else:
+        fast = s.str.to_datetime("%Y-%m-%d %H:%M:%S.%6f", time_unit="us", strict=False, cache=False)
+    if fast.null_count() == s.null_count():
+        return pl.lit(fast)
+    slow = _parse_date(pl.col(s.name)) if dtype == pl.Date else _parse_datetime(pl.col(s.name))
+    return pl.coalesce(pl.lit(fast), slow)
 
 
 def make_frames(
@@ -206,11 +218,181 @@ _CHUNK = 200_000
 
 
 def _load_sqlalchemy(engine: sa.Engine) -> Frames:
-    """Through SQLAlchemy's own connection (the only path for SQLite)."""
+    """Through SQLAlchemy's own connection, a DBAPI row per record (any dialect)."""
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         parts = {name: _read_table(conn, name, sqlite) for name in SCHEMAS}
     return Frames(**parts)
+
+
+# SQLite text dump: one row per record separated by RS, fields by US, NULL as NAK
+_RS, _US, _NULL = "\x1e", "\x1f", "\x15"
+# in free-text columns these control characters are escaped with DLE (decoded below)
+_ESC = "\x10"
+_ESCAPES = ((_ESC, "a"), (_NULL, "b"), (_RS, "c"), (_US, "d"))
+_SQLITE_CHUNK = 500_000
+
+
+def _sqlite_dump_sql(name: str, dialect: sa.Dialect) -> sa.sql.compiler.SQLCompiler:
+    """One chunk of table ``name`` (rowids ``:lo`` to ``:hi``) as one text value.
+
+    SQLite formats every row in C (``printf``) and joins them (``group_concat``);
+    polars parses the text (``read_csv``): Python never sees a row. Also selected:
+    the number of rows and of values in each column, to check the parse against.
+    """
+    table = RECORD_TABLES[name]
+    args: list[sa.ColumnElement[Any]] = []
+    nulls: list[sa.ColumnElement[Any]] = []
+    for f in KINDS[name].fields:
+        c: sa.ColumnElement[Any] = sa.type_coerce(table.c[f.name], sa.String())
+        nulls.append(sa.func.count(c))
+        if f.free_text:
+            for char, code in _ESCAPES:
+                c = sa.func.replace(c, char, _ESC + code)
+        args.append(sa.func.ifnull(c, _NULL))
+    row = sa.func.printf(_US.join(["%s"] * len(args)), *args)
+    rowid: sa.ColumnClause[int] = sa.literal_column("rowid")
+    stmt = sa.select(
+        sa.func.count(),
+        sa.cast(sa.func.group_concat(row, _RS), sa.LargeBinary()),
+        *nulls,
+    ).where(rowid.between(sa.bindparam("lo"), sa.bindparam("hi")))
+    compiled = stmt.select_from(table).compile(dialect=dialect)
+    assert isinstance(compiled, sa.sql.compiler.SQLCompiler)
+    return compiled
+
+
+def _sqlite_parse(name: str, blob: bytes, n_rows: int, nulls: list[int]) -> pl.DataFrame | None:
+    """The frame of one dumped chunk; None if a value held a separator or was the
+    NULL marker (only free text is escaped): the counts would not match then."""
+    kind = KINDS[name]
+    cols = [f.name for f in kind.fields]
+    if blob.count(_RS.encode()) != n_rows - 1 or blob.count(_US.encode()) != n_rows * (
+        len(cols) - 1
+    ):
+        return None
+    raw = pl.read_csv(
+        blob,
+        has_header=False,
+        new_columns=cols,
+        separator=_US,
+        eol_char=_RS,
+        quote_char=None,
+        schema=dict.fromkeys(cols, pl.String()),
+        null_values=_NULL,
+        empty_string_is_null=False,
+        truncate_ragged_lines=False,
+    )
+    if raw.height != n_rows or [raw[c].null_count() for c in cols] != nulls:
+        return None
+    exprs = []
+    for f in kind.fields:
+        e = pl.col(f.name)
+        if f.free_text:
+            for char, code in _ESCAPES[1:] + _ESCAPES[:1]:
+                e = e.str.replace_all(_ESC + code, char, literal=True)
+        elif f.type == FieldType.BOOL:
+            e = e.cast(pl.Int64)
+        exprs.append(e.alias(f.name))
+    return _conform(name, raw.select(exprs))
+
+
+def _sqlite_path(engine: sa.Engine) -> str | None:
+    db = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not db or db == ":memory:":
+        return None
+    if db.startswith("file:") or engine.url.query:
+        return None
+    return str(Path(db).resolve())
+
+
+def _load_sqlite_text(engine: sa.Engine) -> Frames | None:
+    """The four tables of a SQLite database (see :func:`_read_sqlite_text`), read again
+    if the database changed while they were read (the chunks come from separate
+    read transactions); None if they cannot be read so."""
+    path = _sqlite_path(engine)
+    for _ in range(3):
+        before = change_marker(engine) if path is not None else None
+        frames = _read_sqlite_text(engine, path)
+        if frames is None or path is None or change_marker(engine) == before:
+            return frames
+    return None
+
+
+def _read_sqlite_text(engine: sa.Engine, path: str | None) -> Frames | None:
+    """The four tables dumped as text by SQLite and parsed by polars, in rowid ranges.
+
+    On a file, two ranges at a time in two threads, each with its own connection of
+    the same SQLite library as the engine's (SQLite and polars release the GIL).
+    None when a chunk does not parse (the row-by-row path reads the database then).
+    """
+    import sqlite3
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    sqls = {n: _sqlite_dump_sql(n, engine.dialect) for n in SCHEMAS}
+    local = threading.local()
+    opened: list[Any] = []
+    lock = threading.Lock()
+
+    def connection() -> Any:
+        con = getattr(local, "con", None)
+        if con is None:
+            assert path is not None
+            con = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            local.con = con
+            with lock:
+                opened.append(con)
+        return con
+
+    def chunk(task: tuple[str, int, int]) -> pl.DataFrame | None:
+        name, lo, hi = task
+        compiled = sqls[name]
+        params = compiled.construct_params({"lo": lo, "hi": hi})
+        assert params is not None and compiled.positiontup is not None
+        args = [params[k] for k in compiled.positiontup]
+        n, blob, *counts = connection().execute(str(compiled), args).fetchone()
+        if n == 0:
+            return _conform(name, None)
+        return _sqlite_parse(name, blob, n, [n - k for k in counts])
+
+    with engine.connect() as conn:
+        dbapi = conn.connection.driver_connection
+        assert dbapi is not None
+        tasks: list[tuple[str, int, int]] = []
+        rowid: sa.ColumnClause[int] = sa.literal_column("rowid")
+        for name, table in RECORD_TABLES.items():
+            lo, hi = conn.execute(
+                sa.select(sa.func.min(rowid), sa.func.max(rowid)).select_from(table)
+            ).one()
+            if lo is None:
+                continue
+            tasks += [
+                (name, start, min(start + _SQLITE_CHUNK - 1, hi))
+                for start in range(lo, hi + 1, _SQLITE_CHUNK)
+            ]
+        if path is None:
+            local.con = dbapi
+            results = [chunk(t) for t in tasks]
+        else:
+            try:
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    results = list(pool.map(chunk, tasks))
+            finally:
+                for con in opened:
+                    con.close()
+    if any(r is None for r in results):
+        return None
+    parts: dict[str, list[pl.DataFrame]] = {n: [] for n in SCHEMAS}
+    for (name, *_), df in zip(tasks, results, strict=True):
+        assert df is not None
+        parts[name].append(df)
+    return Frames(
+        **{
+            n: pl.concat(dfs, rechunk=False) if dfs else _conform(n, None)
+            for n, dfs in parts.items()
+        }
+    )
 
 
 def _connectorx_url(engine: sa.Engine) -> str | None:
@@ -346,8 +528,10 @@ def load_frames(
 ) -> Frames:
     """The four record tables of the database behind ``engine``, typed.
 
-    ``reader``: ``auto`` (connectorx when installed and it can read the URL, else
-    SQLAlchemy), ``connectorx`` or ``sqlalchemy``. ``cache_dir``: keep a Parquet copy
+    ``reader``: ``auto`` (SQLite: ``sqlite-text``; PostgreSQL: connectorx when
+    installed; else SQLAlchemy), ``sqlite-text`` (SQLite formats the rows as text,
+    polars parses them), ``connectorx`` or ``sqlalchemy`` (a DBAPI row per record,
+    any dialect). ``cache_dir``: keep a Parquet copy
     of the frames there, reused while :func:`change_marker` says the database has not
     changed (it is re-read otherwise).
     """
@@ -359,7 +543,12 @@ def load_frames(
             os.utime(path)
             return cached
     frames = None
-    if reader in ("auto", "connectorx"):
+    sqlite = engine.dialect.name == "sqlite"
+    if reader == "sqlite-text" or (reader == "auto" and sqlite):
+        if not sqlite:
+            raise RuntimeError(f"not a SQLite database: {engine.url!r}")
+        frames = _load_sqlite_text(engine)
+    elif reader in ("auto", "connectorx"):
         frames = _load_connectorx(engine)
         if frames is None and reader == "connectorx":
             raise RuntimeError(f"connectorx cannot read {engine.url!r}")
@@ -368,3 +557,19 @@ def load_frames(
     if path is not None and marker is not None and change_marker(engine) == marker:
         _write_cache(path, marker, frames)
     return frames
+
+
+def refresh_cache(engine: sa.Engine, cache_dir: Path | str | None = None) -> bool:
+    """After a write (an import, the seed): re-read the frames into the cache, so the
+    next :func:`load_frames` is a cache hit. Only where a cache for this database is
+    already kept (``cache_dir``, default :func:`default_cache_dir`); never raises (the
+    write has been committed; a stale cache is never used anyway). True if refreshed.
+    """
+    try:
+        base = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        if base is None or not _cache_path(base, engine).is_dir():
+            return False
+        load_frames(engine, cache_dir=base)
+    except Exception:  # the next load_frames reads the database instead
+        return False
+    return True

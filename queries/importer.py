@@ -140,6 +140,10 @@ def import_files(
                 expected_rows=rf.size // BYTES_PER_ROW_GUESS,
             )
         )
+    if any(r.status == "committed" for r in results):
+        from queries.frames import refresh_cache
+
+        refresh_cache(engine)  # the next indicator run is a frame-cache hit
     return results
 
 

@@ -159,4 +159,7 @@ def seed_database(
                     status="committed",
                 )
             )
+    from queries.frames import refresh_cache
+
+    refresh_cache(engine)  # the next indicator run is a frame-cache hit
     return written
