@@ -153,12 +153,15 @@ def main() -> None:
         engine = make_engine(url)
         init_db(engine)
         os.environ.setdefault("OPENNESS_DATA", str(folder))
+        load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
         before = resource.getrusage(resource.RUSAGE_SELF)
         results = import_files(engine, [units_csv, feedback_csv], strict=args.strict)
         elapsed = time.perf_counter() - t0
         after = resource.getrusage(resource.RUSAGE_SELF)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        user = after.ru_utime - before.ru_utime
+        system = after.ru_stime - before.ru_stime
+        cpu = user + system
         feedback = results[-1]
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
@@ -167,9 +170,12 @@ def main() -> None:
             f"{feedback.rows_read / elapsed:,.0f} rows/s, {size / 1e6 / elapsed:,.0f} MB/s"
         )
         print(
-            f"CPU time {cpu:.1f} s ({cpu / elapsed:.2f} cores busy on average; "
-            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end: "
-            "other work on the machine lowers rows/s)"
+            f"CPU time {cpu:.1f} s (user {user:.1f} + sys {system:.1f}; "
+            f"{cpu / args.rows * 1e6:.1f} µs a row; {cpu / elapsed:.2f} cores busy on average)"
+        )
+        print(
+            f"{os.cpu_count()} cores, load average {load_before:.1f} before and "
+            f"{os.getloadavg()[0]:.1f} after: other work on the machine lowers rows/s"
         )
         print(f"peak memory (max RSS of this process): {rss_mb:,.0f} MB")
         engine.dispose()

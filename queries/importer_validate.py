@@ -82,12 +82,14 @@ _DATETIME_FORMATS = (
 def parse_datetimes(raw: pl.Series) -> pl.Series:
     """Datetimes from any spelling records.md accepts; null where none fits."""
     dtype = pl.Datetime("us")
-    out = raw.str.strptime(dtype, _DATETIME_FORMATS[0], strict=False)
+    out = raw.str.strptime(dtype, _DATETIME_FORMATS[0], strict=False, cache=False)
     for fmt in _DATETIME_FORMATS[1:]:
         todo = (out.is_null() & raw.is_not_null()).arg_true()
         if todo.is_empty():
             break
-        out = out.scatter(todo, raw.gather(todo).str.strptime(dtype, fmt, strict=False))
+        out = out.scatter(
+            todo, raw.gather(todo).str.strptime(dtype, fmt, strict=False, cache=False)
+        )
     return out
 
 

@@ -26,6 +26,9 @@ SQLITE_CACHE_KIB = 256 * 1024
 # SQLite loads of at least this many rows into a smaller table rebuild the
 # secondary indexes at the end instead of updating them row by row
 BULK_MIN_ROWS = 200_000
+# rows per INSERT statement when loading the SQLite stage (14 columns x 64 =
+# 896 parameters, far below SQLite's limit of 32,766)
+ROWS_PER_INSERT = 64
 
 
 class Stage:
@@ -88,11 +91,11 @@ class Stage:
             self.conn.execute(self._merge(import_id))
             return
         assert isinstance(prepared, pl.DataFrame)
-        rows = prepared.rows()
+        values = flat_values(prepared)
         self.wait()
         self.conn.execute(self.table.delete())
-        self._executemany(rows)
-        del rows
+        self._insert_many(values)
+        del values
         if self._merger is None:
             self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-merge")
         self._pending = self._merger.submit(self.conn.execute, self._merge(import_id))
@@ -125,16 +128,33 @@ class Stage:
 
     # -- loading the stage -------------------------------------------------------
 
-    def _executemany(self, rows: list[tuple[object, ...]]) -> None:
-        if not rows:
-            return
-        placeholders = ", ".join("?" for _ in self.columns)
-        sql = f"INSERT INTO {self.table.name} ({', '.join(self.columns)}) VALUES ({placeholders})"
+    def _insert_many(self, values: list[object]) -> None:
+        """Load the stage from row-major values, ``ROWS_PER_INSERT`` rows a statement.
+
+        A multi-row ``VALUES`` costs SQLite's per-statement work (reset, step,
+        and the GIL handed back and forth) once per many rows: a third less
+        CPU than one statement a row.
+        """
+        k = len(self.columns)
+        per = k * ROWS_PER_INSERT
+        full = len(values) // per * per
         cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(sql, rows)
+            if full:
+                # sqlite3 takes any iterable: one statement's values at a time
+                statements = (values[i : i + per] for i in range(0, full, per))
+                cursor.executemany(self._insert_sql(ROWS_PER_INSERT), statements)  # type: ignore[arg-type]
+            if full < len(values):
+                cursor.execute(self._insert_sql((len(values) - full) // k), values[full:])
         finally:
             cursor.close()
+
+    def _insert_sql(self, rows: int) -> str:
+        one = "(" + ", ".join("?" for _ in self.columns) + ")"
+        return (
+            f"INSERT INTO {self.table.name} ({', '.join(self.columns)}) "
+            f"VALUES {', '.join([one] * rows)}"
+        )
 
     def _copy(self, data: bytes) -> None:
         if not data:
@@ -164,6 +184,19 @@ class Stage:
             set_={**{c: stmt.excluded[c] for c in values}, "import_id": stmt.excluded.import_id},
             where=changed,
         )
+
+
+def flat_values(frame: pl.DataFrame) -> list[object]:
+    """The frame's values as one row-major list of Python values (row 1's, then row 2's...).
+
+    One ``to_list`` per column, interleaved by slice assignment (C loops):
+    cheaper than ``DataFrame.rows()`` and no tuple per row.
+    """
+    k = frame.width
+    values: list[object] = [None] * (frame.height * k)
+    for j, column in enumerate(frame.get_columns()):
+        values[j::k] = column.to_list()
+    return values
 
 
 def prepare_plain(kind: RecordKind, frame: pl.DataFrame) -> pl.DataFrame:

@@ -648,3 +648,53 @@ def test_mixed_encodings_make_the_file_unusable(
         import_files(engine, [path], progress=False)
     assert table(engine, "units").is_empty()
     assert logs(engine) == [("units", 0, 0, 0, "failed")]
+
+
+@pytest.mark.parametrize("batch_rows", [7, 3, 1])
+def test_multi_row_inserts_keep_every_value_in_place(
+    engine: sa.Engine, units_csv: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    import queries.importer_write as write_module
+
+    # SQLite loads 3 rows a statement here: 7 rows in one batch are two full
+    # statements and one of a single row; batches of 3 fill statements exactly
+    monkeypatch.setattr(write_module, "ROWS_PER_INSERT", 3)
+    import_files(engine, [units_csv], progress=False)
+    frame = pl.DataFrame(
+        {
+            "case_id": [f"C{i}" for i in range(1, 8)],
+            "unit_id": ["PCS1", "FJ1", "SJ", "PCS1", "FJ1", "SJ", "PCS1"],
+            "kind": ["complaint", "report", "suggestion", "opinion", "enquiry", "投诉", "举报"],
+            "channel": ["hotline", "mailbox", "online", "in_person", "letter", "deputy", "media"],
+            "received_at": [f"2026-03-0{i} 08:0{i}" for i in range(1, 8)],
+            "closed_at": [None, "2026-03-09 10:00:00.5", None, None, None, None, "2026-03-20"],
+            "outcome": [None, "upheld", None, None, None, None, "answered"],
+            "reasoned_reply": [None, "1", "0", None, None, None, "否"],
+            "repeat_of": [None, None, "", "C1", None, None, None],
+        }
+    )
+    result = import_frame(engine, frame, "feedback", batch_rows=batch_rows)
+    assert result.rows_accepted == 7
+    got = table(engine, "feedback").select(
+        "case_id", "unit_id", "kind", "received_at", "closed_at", "reasoned_reply", "repeat_of"
+    )
+    expected = pl.DataFrame(
+        {
+            "case_id": [f"C{i}" for i in range(1, 8)],
+            "unit_id": ["PCS1", "FJ1", "SJ", "PCS1", "FJ1", "SJ", "PCS1"],
+            # the Chinese labels 投诉 / 举报 are stored as their codes
+            "kind": [
+                *["complaint", "report", "suggestion", "opinion", "enquiry"],
+                *["complaint", "report"],
+            ],
+            "received_at": [datetime(2026, 3, i, 8, i) for i in range(1, 8)],
+            "closed_at": [
+                *[None, datetime(2026, 3, 9, 10, 0, 0, 500_000), None, None, None, None],
+                datetime(2026, 3, 20),
+            ],
+            "reasoned_reply": [None, True, False, None, None, None, False],
+            # an empty cell is null, whatever the column
+            "repeat_of": [None, None, None, "C1", None, None, None],
+        }
+    )
+    assert_frame_equal(got, expected, check_dtypes=False)
