@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sqlite3
 import subprocess
@@ -349,7 +350,10 @@ def main() -> None:
             ("year, frame cache hit", year, cache),
             ("quarter, frame cache hit", quarter, cache),
         ):
+            load_before = os.getloadavg()[0]
             res = _run({"url": url, "steps": steps, "as_of": as_of, "cache_dir": cache_dir})
+            # other jobs on the machine: the 1-minute load average before and after
+            res["loadavg"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
             print(f"  {label}: {json.dumps(res)}", flush=True)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from queries.records import KINDS, FieldType, RecordKind
+from queries.records import KINDS, Field, FieldType, RecordKind
 from queries.schema import RECORD_TABLES
 
 _POLARS_TYPES: dict[FieldType, pl.DataType] = {
@@ -231,6 +231,7 @@ _RS, _US, _NULL = "\x1e", "\x1f", "\x15"
 _ESC = "\x10"
 _ESCAPES = ((_ESC, "a"), (_NULL, "b"), (_RS, "c"), (_US, "d"))
 _SQLITE_CHUNK = 500_000
+_SQLITE_THREADS = 2
 
 
 def _sqlite_dump_sql(name: str, dialect: sa.Dialect) -> sa.sql.compiler.SQLCompiler:
@@ -238,14 +239,16 @@ def _sqlite_dump_sql(name: str, dialect: sa.Dialect) -> sa.sql.compiler.SQLCompi
 
     SQLite formats every row in C (``printf``) and joins them (``group_concat``);
     polars parses the text (``read_csv``): Python never sees a row. Also selected:
-    the number of rows and of values in each column, to check the parse against.
+    the number of rows and the number of values in each column of :func:`_counted`,
+    to check the parse against.
     """
     table = RECORD_TABLES[name]
     args: list[sa.ColumnElement[Any]] = []
-    nulls: list[sa.ColumnElement[Any]] = []
+    counts: list[sa.ColumnElement[Any]] = []
     for f in KINDS[name].fields:
         c: sa.ColumnElement[Any] = sa.type_coerce(table.c[f.name], sa.String())
-        nulls.append(sa.func.count(c))
+        if _counted(f):
+            counts.append(sa.func.count(c))
         if f.free_text:
             for char, code in _ESCAPES:
                 c = sa.func.replace(c, char, _ESC + code)
@@ -255,35 +258,52 @@ def _sqlite_dump_sql(name: str, dialect: sa.Dialect) -> sa.sql.compiler.SQLCompi
     stmt = sa.select(
         sa.func.count(),
         sa.cast(sa.func.group_concat(row, _RS), sa.LargeBinary()),
-        *nulls,
+        *counts,
     ).where(rowid.between(sa.bindparam("lo"), sa.bindparam("hi")))
     compiled = stmt.select_from(table).compile(dialect=dialect)
     assert isinstance(compiled, sa.sql.compiler.SQLCompiler)
     return compiled
 
 
-def _sqlite_parse(name: str, blob: bytes, n_rows: int, nulls: list[int]) -> pl.DataFrame | None:
+def _counted(f: Field) -> bool:
+    """Whether a value of ``f`` that is the NULL marker itself is told apart only by
+    counting NULLs in SQL: nullable text that is not escaped. (A required column must
+    have no NULL at all; a date that is the marker reads as NULL on every path;
+    booleans are integers.)"""
+    return f.type in (FieldType.TEXT, FieldType.ENUM) and not f.required and not f.free_text
+
+
+def _sqlite_parse(name: str, blob: bytes, n_rows: int, counts: list[int]) -> pl.DataFrame | None:
     """The frame of one dumped chunk; None if a value held a separator or was the
     NULL marker (only free text is escaped): the counts would not match then."""
     kind = KINDS[name]
     cols = [f.name for f in kind.fields]
-    if blob.count(_RS.encode()) != n_rows - 1 or blob.count(_US.encode()) != n_rows * (
-        len(cols) - 1
-    ):
+    values = iter(counts)
+    nulls = [
+        n_rows - next(values) if _counted(f) else (0 if f.required else None) for f in kind.fields
+    ]
+    # a separator inside a value: a stray RS splits a row (seen here, also where
+    # polars would skip an empty line), a stray US adds a field (read_csv raises)
+    if blob.count(_RS.encode()) != n_rows - 1:
         return None
-    raw = pl.read_csv(
-        blob,
-        has_header=False,
-        new_columns=cols,
-        separator=_US,
-        eol_char=_RS,
-        quote_char=None,
-        schema=dict.fromkeys(cols, pl.String()),
-        null_values=_NULL,
-        empty_string_is_null=False,
-        truncate_ragged_lines=False,
-    )
-    if raw.height != n_rows or [raw[c].null_count() for c in cols] != nulls:
+    try:
+        raw = pl.read_csv(
+            blob,
+            has_header=False,
+            new_columns=cols,
+            separator=_US,
+            eol_char=_RS,
+            quote_char=None,
+            schema=dict.fromkeys(cols, pl.String()),
+            null_values=_NULL,
+            empty_string_is_null=False,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    if raw.height != n_rows or any(
+        k is not None and raw[c].null_count() != k for c, k in zip(cols, nulls, strict=True)
+    ):
         return None
     exprs = []
     for f in kind.fields:
@@ -294,7 +314,10 @@ def _sqlite_parse(name: str, blob: bytes, n_rows: int, nulls: list[int]) -> pl.D
         elif f.type == FieldType.BOOL:
             e = e.cast(pl.Int64)
         exprs.append(e.alias(f.name))
-    return _conform(name, raw.select(exprs))
+    try:
+        return _conform(name, raw.select(exprs))
+    except pl.exceptions.PolarsError:  # a boolean that is not 0 or 1
+        return None
 
 
 def _sqlite_path(engine: sa.Engine) -> str | None:
@@ -354,7 +377,7 @@ def _read_sqlite_text(engine: sa.Engine, path: str | None) -> Frames | None:
         n, blob, *counts = connection().execute(str(compiled), args).fetchone()
         if n == 0:
             return _conform(name, None)
-        return _sqlite_parse(name, blob, n, [n - k for k in counts])
+        return _sqlite_parse(name, blob, n, counts)
 
     with engine.connect() as conn:
         dbapi = conn.connection.driver_connection
@@ -376,7 +399,7 @@ def _read_sqlite_text(engine: sa.Engine, path: str | None) -> Frames | None:
             results = [chunk(t) for t in tasks]
         else:
             try:
-                with ThreadPoolExecutor(max_workers=2) as pool:
+                with ThreadPoolExecutor(max_workers=_SQLITE_THREADS) as pool:
                     results = list(pool.map(chunk, tasks))
             finally:
                 for con in opened:

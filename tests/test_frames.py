@@ -163,12 +163,14 @@ def test_separator_in_an_id_falls_back_to_rows(
     rows = _records(5)
     rows["feedback"][2]["repeat_of"] = value
     rows["units"][1]["name_en"] = value
+    rows["supervision"][1]["unit_id"] = value  # required: no NULL expected
     _insert(engine, rows)
     if engine.dialect.name == "sqlite":
         assert fr._load_sqlite_text(engine) is None
     fast = load_frames(engine)
     _assert_same(fast, load_frames(engine, reader="sqlalchemy"))
     assert fast.feedback.filter(pl.col("case_id") == "c2")["repeat_of"].to_list() == [value]
+    assert fast.supervision.filter(pl.col("item_id") == "i1")["unit_id"].to_list() == [value]
 
 
 def test_empty_tables(engine: sa.Engine) -> None:
