@@ -232,6 +232,9 @@ _ESC = "\x10"
 _ESCAPES = ((_ESC, "a"), (_NULL, "b"), (_RS, "c"), (_US, "d"))
 _SQLITE_CHUNK = 500_000
 _SQLITE_THREADS = 2
+# at most this much text per chunk (bounds memory with long free text): a chunk
+# whose text SQLite refuses as too long is split in two
+_SQLITE_MAX_TEXT = 256 * 2**20
 
 
 def _sqlite_dump_sql(name: str, dialect: sa.Dialect) -> sa.sql.compiler.SQLCompiler:
@@ -363,6 +366,7 @@ def _read_sqlite_text(engine: sa.Engine, path: str | None) -> Frames | None:
         if con is None:
             assert path is not None
             con = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _SQLITE_MAX_TEXT)
             local.con = con
             with lock:
                 opened.append(con)
@@ -374,7 +378,16 @@ def _read_sqlite_text(engine: sa.Engine, path: str | None) -> Frames | None:
         params = compiled.construct_params({"lo": lo, "hi": hi})
         assert params is not None and compiled.positiontup is not None
         args = [params[k] for k in compiled.positiontup]
-        n, blob, *counts = connection().execute(str(compiled), args).fetchone()
+        try:
+            n, blob, *counts = connection().execute(str(compiled), args).fetchone()
+        except sqlite3.DataError:  # string or blob too big
+            if lo >= hi:
+                return None
+            mid = (lo + hi) // 2
+            halves = [chunk((name, lo, mid)), chunk((name, mid + 1, hi))]
+            if halves[0] is None or halves[1] is None:
+                return None
+            return pl.concat([halves[0], halves[1]], rechunk=False)
         if n == 0:
             return _conform(name, None)
         return _sqlite_parse(name, blob, n, counts)
@@ -396,7 +409,11 @@ def _read_sqlite_text(engine: sa.Engine, path: str | None) -> Frames | None:
             ]
         if path is None:
             local.con = dbapi
-            results = [chunk(t) for t in tasks]
+            limit = dbapi.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _SQLITE_MAX_TEXT)
+            try:
+                results = [chunk(t) for t in tasks]
+            finally:
+                dbapi.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
         else:
             try:
                 with ThreadPoolExecutor(max_workers=_SQLITE_THREADS) as pool:

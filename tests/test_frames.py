@@ -153,6 +153,22 @@ def test_fast_reader_equals_row_reader(engine: sa.Engine, monkeypatch: pytest.Mo
     assert u["name_en"].to_list() == [None, "", "x"]
 
 
+def test_chunks_too_long_are_split(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk's text longer than the limit is read as two halves, down to one row."""
+    monkeypatch.setattr(fr, "_SQLITE_MAX_TEXT", 2000)
+    rows = _records(30)
+    rows["disclosures"][4]["title"] = "长" * 400  # 1,200 bytes: a chunk of its own
+    _insert(engine, rows)
+    fast = load_frames(engine)
+    _assert_same(fast, load_frames(engine, reader="sqlalchemy"))
+    if engine.dialect.name == "sqlite":
+        assert fr._load_sqlite_text(engine) is not None
+        # one row longer than the limit: that cannot be split, the row path reads it
+        monkeypatch.setattr(fr, "_SQLITE_MAX_TEXT", 1000)
+        assert fr._load_sqlite_text(engine) is None
+        _assert_same(load_frames(engine), fast)
+
+
 @pytest.mark.parametrize("value", ["x\x1fy", "x\x1ey", "\x15", "\x1e"])
 def test_separator_in_an_id_falls_back_to_rows(
     engine: sa.Engine, monkeypatch: pytest.MonkeyPatch, value: str
