@@ -273,3 +273,23 @@ def test_refresh_cache_never_raises(tmp_path: Path) -> None:
         assert refresh_cache(engine, cache) is False
     finally:
         engine.dispose()
+
+
+def test_seed_refreshes_a_cache_in_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from seed_data.generator import seed_database
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'seeded.db'}")
+    try:
+        init_db(engine)
+        cache = tmp_path / "cache"
+        monkeypatch.setattr(fr, "default_cache_dir", lambda: cache)
+        assert load_frames(engine, cache_dir=cache).row_counts["units"] == 0
+        counts = seed_database(engine, "tiny", 3, date(2026, 4, 10), progress=False)
+        marker = fr.change_marker(engine)
+        assert marker is not None
+        cached = fr._read_cache(fr._cache_path(cache, engine), marker)
+        assert cached is not None
+        assert cached.row_counts == counts
+        _assert_same(cached, load_frames(engine, reader="sqlalchemy"))
+    finally:
+        engine.dispose()
