@@ -27,9 +27,10 @@ SQLITE_CACHE_KIB = 256 * 1024
 # SQLite loads of at least this many rows into a smaller table rebuild the
 # secondary indexes at the end instead of updating them row by row
 BULK_MIN_ROWS = 200_000
-# rows per INSERT statement when loading the SQLite stage (14 columns x 64 =
-# 896 parameters, far below SQLite's limit of 32,766)
+# rows per INSERT statement when loading the SQLite stage (at most; a statement
+# stays within 999 parameters, the limit of SQLite builds before 3.32)
 ROWS_PER_INSERT = 64
+_MAX_PARAMETERS = 999
 
 
 class Stage:
@@ -138,14 +139,15 @@ class Stage:
         CPU than one statement a row.
         """
         k = len(self.columns)
-        per = k * ROWS_PER_INSERT
+        rows = max(1, min(ROWS_PER_INSERT, _MAX_PARAMETERS // k))
+        per = k * rows
         full = len(values) // per * per
         cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if full:
                 # sqlite3 takes any iterable: one statement's values at a time
                 statements = (values[i : i + per] for i in range(0, full, per))
-                cursor.executemany(self._insert_sql(ROWS_PER_INSERT), statements)  # type: ignore[arg-type]
+                cursor.executemany(self._insert_sql(rows), statements)  # type: ignore[arg-type]
             if full < len(values):
                 cursor.execute(self._insert_sql((len(values) - full) // k), values[full:])
         finally:
