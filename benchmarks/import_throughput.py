@@ -149,6 +149,9 @@ def main() -> None:
             f"generated {args.rows:,} rows, {size / 1e6:,.0f} MB in {time.perf_counter() - t0:.1f} s"
         )
 
+        if not args.db:  # a fresh file, also when --keep names a folder used before
+            for suffix in ("", "-wal", "-shm"):
+                (folder / f"bench.db{suffix}").unlink(missing_ok=True)
         url = args.db or f"sqlite:///{folder / 'bench.db'}"
         engine = make_engine(url)
         init_db(engine)

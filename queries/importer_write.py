@@ -57,6 +57,12 @@ class Stage:
             conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
             # helper threads for the sorts of CREATE INDEX after a bulk load
             conn.exec_driver_sql("PRAGMA threads=2")
+            # Python's sqlite3 opens its transaction at the first INSERT, not
+            # before DDL: without this, dropping the indexes below would commit
+            # at once, and a rollback (strict mode, an error) would leave the
+            # table without them
+            if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+                conn.exec_driver_sql("BEGIN")
         self.table.drop(conn, checkfirst=True)
         self.table.create(conn)
         self.dropped_indexes: list[sa.Index] = []

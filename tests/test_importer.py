@@ -698,3 +698,31 @@ def test_multi_row_inserts_keep_every_value_in_place(
         }
     )
     assert_frame_equal(got, expected, check_dtypes=False)
+
+
+def test_a_strict_rollback_of_a_bulk_load_keeps_the_indexes(
+    engine: sa.Engine, units_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import queries.importer_write as write_module
+
+    # 3 rows > 2: a bulk load, which drops the indexes to rebuild them at the end;
+    # the reject makes the strict import roll back, the dropping included
+    monkeypatch.setattr(write_module, "BULK_MIN_ROWS", 2)
+    import_files(engine, [units_csv], progress=False)
+    frame = pl.DataFrame(
+        {
+            "case_id": ["A", "B", "C"],
+            "unit_id": ["PCS1", "PCS1", "NOWHERE"],
+            "kind": ["complaint"] * 3,
+            "channel": ["hotline"] * 3,
+            "received_at": ["2026-03-02", "2026-03-03", "2026-03-04"],
+        }
+    )
+    result = import_frame(engine, frame, "feedback", strict=True)
+    assert (result.status, result.rows_rejected) == ("rolled_back", 1)
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("feedback")}
+    assert {"ix_feedback_unit", "ix_feedback_anchor"} <= indexes
+    # and the next bulk load finds them to drop and rebuild
+    again = import_frame(engine, frame.head(2), "feedback", strict=True)
+    assert (again.status, again.rows_accepted) == ("committed", 2)
+    assert table(engine, "feedback")["case_id"].to_list() == ["A", "B"]
