@@ -25,7 +25,9 @@ from queries.records import KINDS, RecordKind
 # the spreadsheet row number of each record (header = row 1)
 ROW = "__row"
 
-CHUNK_BYTES = 32 * 1024 * 1024
+# 16 MB (about 70,000 feedback rows) a batch: measured against 32 MB, 0.5 s less wall
+# time, 1 s less system CPU and 200 MB less memory for 2,000,000 rows
+CHUNK_BYTES = 16 * 1024 * 1024
 _KIND_IN_NAME = re.compile(r"(?<![a-z])(units|disclosures|feedback|supervision)(?![a-z])")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
