@@ -11,6 +11,9 @@ parameters (never hashed); results are held with ``st.cache_resource``
 from __future__ import annotations
 
 import os
+import threading
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -102,6 +105,49 @@ def _classified(
     )
 
 
+def _compute_series_long(
+    frames: Any, as_of: str, months: tuple[str, ...], settings: Settings
+) -> pl.DataFrame:
+    """Every unit's indicators and scores per month, long: unit_id, month, code, value."""
+    from queries.breakdowns import monthly_long
+    from queries.indicators import compute_buckets
+
+    wide = compute_buckets(
+        frames, [Period.parse(m) for m in months], datetime.fromisoformat(as_of), settings
+    ).wide
+    return monthly_long(wide, months)
+
+
+# Trend series computed ahead, in one background thread, while a reader looks at
+# the ranking: the first unit opened then finds its peers' twelve months ready
+# (at the province scale they take seconds). Pure polars work: no Streamlit call
+# runs in the thread. The last few are kept (so showing the Overview again
+# starts nothing); older ones are dropped.
+_PREFETCH_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trend-prefetch")
+_PREFETCHED: dict[tuple[object, ...], Future[pl.DataFrame | None]] = {}
+_PREFETCH_LOCK = threading.Lock()
+_PREFETCH_KEEP = 4
+# only the newest request is worth computing: a queued one that was superseded
+# by another view (the reader moved on) is skipped
+_latest_prefetch: list[tuple[object, ...]] = []
+
+
+def _prefetch_series(
+    key: tuple[object, ...], frames: Any, as_of: str, months: tuple[str, ...], settings: Settings
+) -> pl.DataFrame | None:
+    with _PREFETCH_LOCK:
+        if _latest_prefetch[-1:] != [key]:
+            return None
+    return _compute_series_long(frames, as_of, months, settings)
+
+
+def _finished(future: Future[pl.DataFrame | None]) -> pl.DataFrame | None:
+    """A finished prefetch's series; None if it was skipped, cancelled or failed."""
+    if future.cancelled() or future.exception() is not None:
+        return None
+    return future.result()
+
+
 @st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
 def _series_long(
     url: str,
@@ -111,17 +157,17 @@ def _series_long(
     months: tuple[str, ...],
     _settings: Settings,
 ) -> pl.DataFrame:
-    """Every unit's indicators and scores per month, long: unit_id, month, code, value."""
-    from queries.breakdowns import monthly_long
-    from queries.indicators import compute_buckets
-
-    wide = compute_buckets(
-        _frames(url, version),
-        [Period.parse(m) for m in months],
-        datetime.fromisoformat(as_of),
-        _settings,
-    ).wide
-    return monthly_long(wide, months)
+    with _PREFETCH_LOCK:
+        ahead = _PREFETCHED.get((url, version, fp, as_of, months))
+        # still queued: computing it here is quicker than waiting behind others
+        if ahead is not None and ahead.cancel():
+            ahead = None
+    if ahead is not None:
+        futures.wait([ahead])  # already being computed: waiting is never slower
+        done = _finished(ahead)
+        if done is not None:
+            return done
+    return _compute_series_long(_frames(url, version), as_of, months, _settings)
 
 
 @st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
@@ -223,6 +269,23 @@ class Source:
         for _ in range(count - 1):
             months.append(months[-1].previous())
         return months[::-1]
+
+    def prefetch_trend(self, period: Period, as_of: datetime) -> None:
+        """Start computing the trend months of ``period`` in the background (idempotent)."""
+        months = tuple(str(m) for m in self.trend_months(period, as_of))
+        key = (self.url, self.version, self.fp, as_of.isoformat(), months)
+        frames = self.frames()
+        with _PREFETCH_LOCK:
+            _latest_prefetch[:] = [key]
+            ahead = _PREFETCHED.get(key)
+            if ahead is not None and (not ahead.done() or _finished(ahead) is not None):
+                return
+            _PREFETCHED.pop(key, None)
+            while len(_PREFETCHED) >= _PREFETCH_KEEP:
+                _PREFETCHED.pop(next(iter(_PREFETCHED))).cancel()
+            _PREFETCHED[key] = _PREFETCH_POOL.submit(
+                _prefetch_series, key, frames, as_of.isoformat(), months, self.settings
+            )
 
     def series_long(
         self, as_of: datetime, unit_ids: list[str], months: list[Period]

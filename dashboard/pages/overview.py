@@ -146,5 +146,8 @@ def render() -> None:
                 ":material/info: " + t("overview.map.missing", lang, units=sep.join(left_out))
             )
 
+    # the reader's next step is usually a unit: its trend needs every peer's months
+    src.prefetch_trend(f.period, f.as_of)
+
 
 widgets.guarded(render)
