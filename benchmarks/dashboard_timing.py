@@ -88,7 +88,12 @@ def runs(page: Page) -> int:
         return 0
 
 
+# seconds a reader spends looking at each view before the next action (--pause)
+READ_PAUSE = [0.0]
+
+
 def timed(page: Page, action: Callable[[], None]) -> float:
+    page.wait_for_timeout(READ_PAUSE[0] * 1000)
     before = runs(page)
     start = time.perf_counter()
     action()
@@ -158,7 +163,14 @@ def main() -> None:
     ap.add_argument("--db")
     ap.add_argument("--scale", default="demo")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds a reader looks at each view before acting (default 0: back to back)",
+    )
     args = ap.parse_args()
+    READ_PAUSE[0] = args.pause
     tmp = Path(tempfile.mkdtemp(prefix="openness-bench-"))
     env = {**os.environ, "OPENNESS_DATA": str(tmp)}
     url = args.db or f"sqlite:///{tmp / 'openness.db'}"
@@ -192,7 +204,8 @@ def main() -> None:
         server.wait(timeout=15)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)")
-    print(f"| step ({args.scale}, {args.rounds} rounds) | median s | max s |")
+    what = "given database" if args.db else args.scale
+    print(f"| step ({what}, {args.rounds} rounds, pause {args.pause:g} s) | median s | max s |")
     print("|---|---|---|")
     for step, times in results.items():
         print(f"| {step} | {statistics.median(times):.2f} | {max(times):.2f} |")
