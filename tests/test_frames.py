@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
 from queries import frames as fr
+from queries import frames_sqlite as frs
 from queries.db import init_db, make_engine
 from queries.frames import SCHEMAS, load_frames, refresh_cache
 from queries.importer import import_files
@@ -128,7 +129,7 @@ def _assert_same(a: fr.Frames, b: fr.Frames) -> None:
 
 def test_fast_reader_equals_row_reader(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     # 40 records per table in chunks of 7 rowids: several chunks, two threads
-    monkeypatch.setattr(fr, "_SQLITE_CHUNK", 7)
+    monkeypatch.setattr(frs, "_SQLITE_CHUNK", 7)
     rows = _records(40)
     _insert(engine, rows)
     # a gap of more than a chunk in the rowids: an empty chunk
@@ -155,17 +156,17 @@ def test_fast_reader_equals_row_reader(engine: sa.Engine, monkeypatch: pytest.Mo
 
 def test_chunks_too_long_are_split(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """A chunk's text longer than the limit is read as two halves, down to one row."""
-    monkeypatch.setattr(fr, "_SQLITE_MAX_TEXT", 2000)
+    monkeypatch.setattr(frs, "_SQLITE_MAX_TEXT", 2000)
     rows = _records(30)
     rows["disclosures"][4]["title"] = "长" * 400  # 1,200 bytes: a chunk of its own
     _insert(engine, rows)
     fast = load_frames(engine)
     _assert_same(fast, load_frames(engine, reader="sqlalchemy"))
     if engine.dialect.name == "sqlite":
-        assert fr._load_sqlite_text(engine) is not None
+        assert frs._load_sqlite_text(engine) is not None
         # one row longer than the limit: that cannot be split, the row path reads it
-        monkeypatch.setattr(fr, "_SQLITE_MAX_TEXT", 1000)
-        assert fr._load_sqlite_text(engine) is None
+        monkeypatch.setattr(frs, "_SQLITE_MAX_TEXT", 1000)
+        assert frs._load_sqlite_text(engine) is None
         _assert_same(load_frames(engine), fast)
 
 
@@ -175,14 +176,14 @@ def test_separator_in_an_id_falls_back_to_rows(
 ) -> None:
     """Ids are not escaped (cost): the counts catch the stray separator or NULL marker
     and the row-by-row path reads the database instead, with the same result."""
-    monkeypatch.setattr(fr, "_SQLITE_CHUNK", 3)
+    monkeypatch.setattr(frs, "_SQLITE_CHUNK", 3)
     rows = _records(5)
     rows["feedback"][2]["repeat_of"] = value
     rows["units"][1]["name_en"] = value
     rows["supervision"][1]["unit_id"] = value  # required: no NULL expected
     _insert(engine, rows)
     if engine.dialect.name == "sqlite":
-        assert fr._load_sqlite_text(engine) is None
+        assert frs._load_sqlite_text(engine) is None
     fast = load_frames(engine)
     _assert_same(fast, load_frames(engine, reader="sqlalchemy"))
     assert fast.feedback.filter(pl.col("case_id") == "c2")["repeat_of"].to_list() == [value]
@@ -200,7 +201,7 @@ def test_in_memory_sqlite_reads_on_the_engine_connection() -> None:
     try:
         init_db(engine)
         _insert(engine, _records(9))
-        fast = fr._load_sqlite_text(engine)
+        fast = frs._load_sqlite_text(engine)
         assert fast is not None
         _assert_same(fast, load_frames(engine, reader="sqlalchemy"))
     finally:
