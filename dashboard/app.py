@@ -1,7 +1,7 @@
 """The dashboard's entry point: page set-up, language, shared filters, routing.
 
 Run with ``openness serve`` (or ``streamlit run dashboard/app.py`` with
-``OPENNESS_DB`` set). Each page is one thin module in ``dashboard/pages``;
+``OPENNESS_DB`` set). Each page is one thin module in ``dashboard/views``;
 to add a page, add one line to :data:`PAGES` (and its title to i18n.py as
 ``page.<key>``).
 """
@@ -39,16 +39,16 @@ class PageSpec:
 
 # one line per page; a page whose module does not exist (yet) is left out
 PAGES: list[PageSpec] = [
-    PageSpec("overview", "pages/overview.py", ":material/leaderboard:", default=True),
-    PageSpec("unit", "pages/unit.py", ":material/account_tree:"),
-    PageSpec("openness", "pages/openness.py", ":material/campaign:"),
-    PageSpec("responsiveness", "pages/responsiveness.py", ":material/schedule:"),
-    PageSpec("satisfaction", "pages/satisfaction.py", ":material/sentiment_satisfied:"),
-    PageSpec("supervision", "pages/supervision.py", ":material/policy:"),
-    PageSpec("briefing", "pages/briefing.py", ":material/description:", "reports"),
-    PageSpec("public_preview", "pages/public_preview.py", ":material/public:", "reports"),
-    PageSpec("methodology", "pages/methodology.py", ":material/functions:", "reference", False),
-    PageSpec("data", "pages/data.py", ":material/database:", "reference", False),
+    PageSpec("overview", "views/overview.py", ":material/leaderboard:", default=True),
+    PageSpec("unit", "views/unit.py", ":material/account_tree:"),
+    PageSpec("openness", "views/openness.py", ":material/campaign:"),
+    PageSpec("responsiveness", "views/responsiveness.py", ":material/schedule:"),
+    PageSpec("satisfaction", "views/satisfaction.py", ":material/sentiment_satisfied:"),
+    PageSpec("supervision", "views/supervision.py", ":material/policy:"),
+    PageSpec("briefing", "views/briefing.py", ":material/description:", "reports"),
+    PageSpec("public_preview", "views/public_preview.py", ":material/public:", "reports"),
+    PageSpec("methodology", "views/methodology.py", ":material/functions:", "reference", False),
+    PageSpec("data", "views/data.py", ":material/database:", "reference", False),
 ]
 
 SECTIONS = {

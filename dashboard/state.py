@@ -106,25 +106,11 @@ def current() -> Context:
     """The context the entry script built for this run."""
     ctx: Context | None = getattr(_RUN, "ctx", None)
     if ctx is None:
-        # Streamlit ran this page without the entry script: its legacy handling
-        # of a folder named pages/ (a fresh server whose first request names a
-        # page; every AppTest run). Switch that off and run the entry script.
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
-        # this run draws no sidebar, so Streamlit will reset its widgets: keep the
-        # values they arrived with, for the entry script to put back
-        ss = st.session_state
-        ss["_saved"] = {k: ss[k] for k in _WIDGET_KEYS if k in ss}
-        if ss.get("f_lang") in LANGS:
-            ss["_lang"] = ss["f_lang"]
-        ss["_restore"] = True
-        st.rerun()
-    assert ctx is not None
+        raise RuntimeError("a dashboard page ran without the entry script (dashboard/app.py)")
     return ctx
 
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 
 def page_path(key: str) -> str:

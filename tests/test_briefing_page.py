@@ -46,7 +46,7 @@ def _open(page: str, lang: str) -> AppTest:
     for k, v in {"lang": lang, "period": PERIOD, "asof": REF.isoformat()}.items():
         at.query_params[k] = v
     at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]

@@ -90,7 +90,7 @@ def clean(at: AppTest) -> AppTest:
 
 def open_page(at: AppTest, page: str) -> AppTest:
     if page != "overview":
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
     at.run()
     return clean(at)
 
