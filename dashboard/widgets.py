@@ -13,6 +13,10 @@ from dashboard import state
 from dashboard.export import download_buttons
 from dashboard.i18n import md, t, unit_name
 
+# what a table shows for a missing value (Streamlit shows a grey "None"); the
+# downloads keep null as an empty cell
+NULL_CELL = "—"
+
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -73,6 +77,7 @@ def table(
         "width": "stretch",
         "height": height,
         "key": key,
+        "placeholder": NULL_CELL,
     }
     if open_unit is not None or select:
         kwargs.update(on_select="rerun", selection_mode="single-row")

@@ -364,6 +364,20 @@ def test_data_page_lists_the_imports(seeded: str) -> None:
     assert metric(at, "Feedback") == "4,000"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_missing_value_shows_a_dash_not_none(seeded: str, lang: str) -> None:
+    """Every table shows a null cell as "—" (Streamlit's own default is a grey "None"),
+    in both languages; the table's values (and so its downloads) keep the null."""
+    at = app(lang=lang, period=PERIOD, asof=REF.isoformat())
+    at.run()
+    open_page(at, "data")
+    fresh = at.dataframe[-1]  # each unit's data freshness: some unit lacks a record kind
+    assert int(fresh.value.isna().sum().sum()) > 0
+    for page in PAGES:
+        open_page(at, page)
+        assert [d.proto.placeholder for d in at.dataframe] == ["—"] * len(at.dataframe), page
+
+
 @pytest.mark.parametrize("level", ["station", "department"])
 def test_every_page_for_a_unit_with_nothing_below(
     seeded: str, engine_table: pl.DataFrame, level: str
