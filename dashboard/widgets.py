@@ -3,6 +3,7 @@ plotly charts, metrics. No data access and no computing here."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
@@ -10,8 +11,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard import state
+from dashboard.data import Source
 from dashboard.export import download_buttons
-from dashboard.i18n import md, t, unit_name
+from dashboard.i18n import Lang, md, t, unit_name
+from dashboard.tables import unit_labels
+from queries.settings import Settings
 
 # what a table shows for a missing value (Streamlit shows a grey "None"); the
 # downloads keep null as an empty cell
@@ -134,6 +138,58 @@ def scope_units(ctx: state.Context) -> tuple[str, list[str], list[str]]:
 def unit_row(table: pl.DataFrame, unit_id: str) -> dict[str, Any]:
     rows = table.filter(pl.col("unit_id") == unit_id)
     return rows.row(0, named=True) if rows.height else {}
+
+
+@dataclass(frozen=True)
+class TopicPage:
+    """What a topic page (openness, responsiveness, satisfaction, supervision) starts
+    from: the run's context, the scope's units, the period's indicator table, the
+    units' labels, and the scope's row this period and the previous one."""
+
+    ctx: state.Context
+    scope: str
+    subtree: list[str]
+    peers: list[str]
+    table: pl.DataFrame
+    labels: dict[str, str]
+    row: dict[str, Any]
+    prev_row: dict[str, Any]
+
+    @property
+    def filters(self) -> state.Filters:
+        return self.ctx.filters
+
+    @property
+    def lang(self) -> Lang:
+        return self.ctx.lang
+
+    @property
+    def source(self) -> Source:
+        return self.ctx.source
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.source.settings
+
+
+def topic_page(title_key: str) -> TopicPage:
+    """Draw a topic page's heading and gather what the page starts from."""
+    ctx = state.current()
+    f, src = ctx.filters, ctx.source
+    heading(ctx, title_key)
+    scope, subtree, peers = scope_units(ctx)
+    table = src.table(f.period, f.as_of)
+    previous = src.table(f.period.previous(), f.as_of)
+    return TopicPage(
+        ctx=ctx,
+        scope=scope,
+        subtree=subtree,
+        peers=peers,
+        table=table,
+        labels=unit_labels(src.units(), ctx.lang),
+        row=unit_row(table, scope),
+        prev_row=unit_row(previous, scope),
+    )
 
 
 def indicator_metrics(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, state, tables, widgets
+from dashboard import figures, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, field_label, t
 from queries import breakdowns
@@ -13,34 +13,29 @@ from queries.records import DISCLOSURE_CATEGORIES, DISCLOSURE_CHANNELS
 
 
 def render() -> None:
-    ctx = state.current()
-    f, lang, src = ctx.filters, ctx.lang, ctx.source
-    settings = src.settings
-    widgets.heading(ctx, "openness.title")
-    scope, subtree, peers = widgets.scope_units(ctx)
-    table = src.table(f.period, f.as_of)
-    prev = src.table(f.period.previous(), f.as_of)
-    labels = tables.unit_labels(src.units(), lang)
-    row, prev_row = widgets.unit_row(table, scope), widgets.unit_row(prev, scope)
+    p = widgets.topic_page("openness.title")
+    ctx, f, lang, src = p.ctx, p.filters, p.lang, p.source
     classified = src.classified(f.period, f.as_of)
     tree = src.tree()
 
     widgets.indicator_metrics(
         ctx,
-        row,
-        prev_row,
+        p.row,
+        p.prev_row,
         ["O_COVERAGE", "O_TIMELY", "O_DEPTH", "O_CHANNELS", "O_SUPERVISION_PUBLIC"],
     )
 
     # ---- catalogue coverage: peers x categories
-    mandatory = {c for cats in settings.catalogue.values() for c in cats}
+    mandatory = {c for cats in p.settings.catalogue.values() for c in cats}
     categories = [c for c in DISCLOSURE_CATEGORIES if c in mandatory]
-    matrix = breakdowns.coverage_matrix(classified, {u: tree.subtree(u) for u in peers}, categories)
+    matrix = breakdowns.coverage_matrix(
+        classified, {u: tree.subtree(u) for u in p.peers}, categories
+    )
     if matrix.is_empty():
         st.info(t("empty.peers", lang), icon=":material/info:")
     else:
         shown = matrix.with_columns(
-            pl.col("unit_id").replace_strict(labels, default=pl.col("unit_id")).alias("label")
+            pl.col("unit_id").replace_strict(p.labels, default=pl.col("unit_id")).alias("label")
         )
         widgets.chart(
             figures.coverage_heatmap(
@@ -58,7 +53,7 @@ def render() -> None:
             "op_heatmap",
         )
         st.caption(t("openness.heatmap.help", lang))
-    missing = breakdowns.missing_categories(classified, subtree)
+    missing = breakdowns.missing_categories(classified, p.subtree)
     with st.expander(t("openness.missing_list", lang) + f"（{missing.height}）", expanded=False):
         if missing.is_empty():
             st.caption(t("openness.missing_none", lang))
@@ -68,7 +63,7 @@ def render() -> None:
                 missing.select(
                     pl.col("unit_id").alias(field_label("unit_id", lang)),
                     pl.col("unit_id")
-                    .replace_strict(labels, default=pl.col("unit_id"))
+                    .replace_strict(p.labels, default=pl.col("unit_id"))
                     .alias(field_label("unit", lang)),
                     pl.col("category")
                     .map_elements(lambda c: enum_label("category", c, lang), return_dtype=pl.String)
@@ -82,7 +77,7 @@ def render() -> None:
     left, right = st.columns(2, gap="large")
     # ---- depth balance
     with left:
-        depth = breakdowns.status_counts(classified, "O_DEPTH", subtree)
+        depth = breakdowns.status_counts(classified, "O_DEPTH", p.subtree)
         counts = dict(zip(depth["status"].to_list(), depth["count"].to_list(), strict=True))
         groups = ("result", "procedure", "rights", "obligation")
         bars = pl.DataFrame(
@@ -107,8 +102,8 @@ def render() -> None:
         )
     # ---- time to publish against the deadline
     with right:
-        days = breakdowns.publish_workdays(classified, subtree)
-        limit = settings.disclosure_deadline_workdays
+        days = breakdowns.publish_workdays(classified, p.subtree)
+        limit = p.settings.disclosure_deadline_workdays
         if days.is_empty():
             st.info(t("empty.disclosures", lang), icon=":material/info:")
         else:
@@ -126,7 +121,7 @@ def render() -> None:
 
     # ---- channels
     st.subheader(t("openness.channels", lang))
-    ch = breakdowns.count_by("disclosures", classified, subtree, "channel")
+    ch = breakdowns.count_by("disclosures", classified, p.subtree, "channel")
     used = dict(zip(ch["channel"].to_list(), ch["count"].to_list(), strict=True))
     st.caption(
         t("openness.channels.used", lang, used=sum(1 for c in DISCLOSURE_CHANNELS if used.get(c)))
@@ -150,7 +145,7 @@ def render() -> None:
 
     # ---- peers compared on the dimension
     st.subheader(t("peers.table", lang, level=enum_label("level", f.level, lang)))
-    peer_table = tables.dimension_table(table, peers, labels, "openness", lang)
+    peer_table = tables.dimension_table(p.table, p.peers, p.labels, "openness", lang)
     widgets.table(
         ctx,
         peer_table,

@@ -6,35 +6,28 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, state, tables, widgets
+from dashboard import figures, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, fmt_int, t
 from queries import breakdowns
 
 
 def render() -> None:
-    ctx = state.current()
-    f, lang, src = ctx.filters, ctx.lang, ctx.source
-    settings = src.settings
-    widgets.heading(ctx, "resp.title")
-    scope, subtree, peers = widgets.scope_units(ctx)
-    table = src.table(f.period, f.as_of)
-    prev = src.table(f.period.previous(), f.as_of)
-    labels = tables.unit_labels(src.units(), lang)
-    row, prev_row = widgets.unit_row(table, scope), widgets.unit_row(prev, scope)
+    p = widgets.topic_page("resp.title")
+    ctx, f, lang, src = p.ctx, p.filters, p.lang, p.source
 
     if src.frames().feedback.is_empty():
         st.info(t("empty.feedback", lang), icon=":material/info:")
     widgets.indicator_metrics(
-        ctx, row, prev_row, ["R_RESPONSE", "R_ONTIME", "R_REPLY", "R_RECTIFY"]
+        ctx, p.row, p.prev_row, ["R_RESPONSE", "R_ONTIME", "R_REPLY", "R_RECTIFY"]
     )
-    widgets.indicator_metrics(ctx, row, prev_row, ["R_ADOPTION", "R_CLOSE_DAYS"])
+    widgets.indicator_metrics(ctx, p.row, p.prev_row, ["R_ADOPTION", "R_CLOSE_DAYS"])
 
     classified = src.classified(f.period, f.as_of)
 
     # ---- the open backlog at the as-of, and days to close
     st.subheader(t("resp.backlog", lang))
-    open_cases = breakdowns.open_cases(src.backlog(f.as_of), subtree, f.as_of)
+    open_cases = breakdowns.open_cases(src.backlog(f.as_of), p.subtree, f.as_of)
     overdue = open_cases.filter(pl.col("overdue"))
     m1, m2, _ = st.columns([1, 1, 2])
     m1.metric(t("resp.open_count", lang), fmt_int(open_cases.height, lang), border=True)
@@ -71,7 +64,7 @@ def render() -> None:
                 "rs_backlog",
             )
     with right:
-        days = breakdowns.close_days(classified, subtree)
+        days = breakdowns.close_days(classified, p.subtree)
         if days.is_empty():
             st.info(t("empty.feedback", lang), icon=":material/info:")
         else:
@@ -88,7 +81,7 @@ def render() -> None:
         with st.expander(t("resp.overdue_list", lang) + f"（{overdue.height}）"):
             shown = tables.record_rows(
                 overdue.sort("overdue_days", descending=True).drop("overdue"),
-                labels,
+                p.labels,
                 lang,
                 channel_group="feedback_channel",
             )
@@ -98,13 +91,15 @@ def render() -> None:
     st.subheader(t("resp.channels", lang))
     st.caption(t("resp.channels.help", lang))
     codes = ["R_RESPONSE", "R_ONTIME", "R_REPLY", "S_SATISFACTION"]
-    rates = breakdowns.channel_rates(classified, codes, subtree, ["deputy", "supervisor"], settings)
-    special = tables.channel_rate_table(rates, row, codes, lang)
+    rates = breakdowns.channel_rates(
+        classified, codes, p.subtree, ["deputy", "supervisor"], p.settings
+    )
+    special = tables.channel_rate_table(rates, p.row, codes, lang)
     widgets.table(ctx, special, key="rs_special", stem="deputies_supervisors")
 
     # ---- peers compared on the dimension
     st.subheader(t("peers.table", lang, level=enum_label("level", f.level, lang)))
-    peer_table = tables.dimension_table(table, peers, labels, "responsiveness", lang)
+    peer_table = tables.dimension_table(p.table, p.peers, p.labels, "responsiveness", lang)
     widgets.table(
         ctx,
         peer_table,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, state, tables, widgets
+from dashboard import figures, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, field_label, fmt_month, t
 from queries import breakdowns
@@ -14,22 +14,15 @@ from queries.catalogue import indicator
 
 
 def render() -> None:
-    ctx = state.current()
-    f, lang, src = ctx.filters, ctx.lang, ctx.source
-    settings = src.settings
-    widgets.heading(ctx, "sat.title")
-    scope, subtree, peers = widgets.scope_units(ctx)
-    table = src.table(f.period, f.as_of)
-    prev = src.table(f.period.previous(), f.as_of)
-    labels = tables.unit_labels(src.units(), lang)
-    row, prev_row = widgets.unit_row(table, scope), widgets.unit_row(prev, scope)
+    p = widgets.topic_page("sat.title")
+    ctx, f, lang, src = p.ctx, p.filters, p.lang, p.source
 
     if src.frames().feedback.is_empty():
         st.info(t("empty.feedback", lang), icon=":material/info:")
     widgets.indicator_metrics(
-        ctx, row, prev_row, ["S_SATISFACTION", "S_RESOLVED", "S_RETURN_VISIT", "S_REPEAT"]
+        ctx, p.row, p.prev_row, ["S_SATISFACTION", "S_RESOLVED", "S_RETURN_VISIT", "S_REPEAT"]
     )
-    if not row.get("S_SATISFACTION_n") and not row.get("S_RESOLVED_n"):
+    if not p.row.get("S_SATISFACTION_n") and not p.row.get("S_RESOLVED_n"):
         st.info(t("sat.no_visits", lang), icon=":material/info:")
 
     classified = src.classified(f.period, f.as_of)
@@ -40,8 +33,8 @@ def render() -> None:
         ("kind", "feedback_kind", "sat.by_kind"),
     ):
         st.subheader(t(title_key, lang))
-        s_rates = breakdowns.rate_by(classified, "S_SATISFACTION", subtree, by, settings)
-        r_rates = breakdowns.rate_by(classified, "S_RESOLVED", subtree, by, settings)
+        s_rates = breakdowns.rate_by(classified, "S_SATISFACTION", p.subtree, by, p.settings)
+        r_rates = breakdowns.rate_by(classified, "S_RESOLVED", p.subtree, by, p.settings)
         if s_rates.is_empty() and r_rates.is_empty():
             st.caption(t("sat.no_visits", lang))
             continue
@@ -59,15 +52,15 @@ def render() -> None:
                     "lo",
                     "hi",
                     "n",
-                    (pl.col("n") < settings.min_sample).alias("insufficient"),
+                    (pl.col("n") < p.settings.min_sample).alias("insufficient"),
                 ).sort("value", descending=True)
                 widgets.chart(
                     figures.interval_dots(
                         dots,
                         title=f"{ind.name(lang)} · {t(title_key, lang)}",
                         value_axis=Axis(ind.name(lang), percent=True),
-                        insufficient_name=t("insufficient", lang) + f" (n<{settings.min_sample})",
-                        sufficient_name=f"n≥{settings.min_sample}",
+                        insufficient_name=t("insufficient", lang) + f" (n<{p.settings.min_sample})",
+                        sufficient_name=f"n≥{p.settings.min_sample}",
                     ),
                     f"sa_{by}_{ind.code}",
                 )
@@ -82,7 +75,7 @@ def render() -> None:
     # ---- monthly trend of the scope
     st.subheader(t("sat.trend", lang))
     months = src.trend_months(f.period, f.as_of)
-    series = src.series_long(f.as_of, [scope], months)
+    series = src.series_long(f.as_of, [p.scope], months)
     codes = ["S_SATISFACTION", "S_RESOLVED", "S_RETURN_VISIT", "S_REPEAT"]
     wide = series.filter(pl.col("code").is_in(codes)).pivot(
         on="code", index="month", values="value"
@@ -97,7 +90,7 @@ def render() -> None:
     widgets.chart(
         figures.trend(
             line,
-            title=t("sat.trend", lang) + f" · {labels[scope]}",
+            title=t("sat.trend", lang) + f" · {p.labels[p.scope]}",
             x_axis=Axis(t("col.month", lang)),
             y_axis=Axis(t("col.value", lang), percent=True),
             lines=[
@@ -110,7 +103,7 @@ def render() -> None:
 
     # ---- peers compared on the dimension
     st.subheader(t("peers.table", lang, level=enum_label("level", f.level, lang)))
-    peer_table = tables.dimension_table(table, peers, labels, "satisfaction", lang)
+    peer_table = tables.dimension_table(p.table, p.peers, p.labels, "satisfaction", lang)
     widgets.table(
         ctx,
         peer_table,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, state, tables, widgets
+from dashboard import figures, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, field_label, fmt_int, t
 from queries import breakdowns
@@ -14,23 +14,17 @@ from queries.classify import status_label
 
 
 def render() -> None:
-    ctx = state.current()
-    f, lang, src = ctx.filters, ctx.lang, ctx.source
-    widgets.heading(ctx, "sup.title")
-    scope, subtree, _ = widgets.scope_units(ctx)
-    table = src.table(f.period, f.as_of)
-    prev = src.table(f.period.previous(), f.as_of)
-    labels = tables.unit_labels(src.units(), lang)
-    row, prev_row = widgets.unit_row(table, scope), widgets.unit_row(prev, scope)
+    p = widgets.topic_page("sup.title")
+    ctx, f, lang, src = p.ctx, p.filters, p.lang, p.source
     classified = src.classified(f.period, f.as_of)
 
-    by_source = breakdowns.supervision_by_source(classified, subtree)
+    by_source = breakdowns.supervision_by_source(classified, p.subtree)
     opened = int(by_source["opened"].sum()) if by_source.height else 0
     c0, rest = st.columns([1, 2])
     with c0:
         st.metric(t("sup.items_count", lang), fmt_int(opened, lang), border=True)
     with rest:
-        widgets.indicator_metrics(ctx, row, prev_row, ["R_RECTIFY", "O_SUPERVISION_PUBLIC"])
+        widgets.indicator_metrics(ctx, p.row, p.prev_row, ["R_RECTIFY", "O_SUPERVISION_PUBLIC"])
 
     if by_source.is_empty():
         st.info(t("sup.none", lang), icon=":material/info:")
@@ -103,14 +97,14 @@ def render() -> None:
     widgets.table(ctx, shown, key="sv_sources", stem="supervision_by_source")
 
     st.subheader(t("sup.items", lang))
-    items = breakdowns.supervision_items(classified, subtree)
+    items = breakdowns.supervision_items(classified, p.subtree)
     items_shown = tables.record_rows(
         items.rename({"R_RECTIFY": "status"}).with_columns(
             pl.col("status")
             .map_elements(lambda s: status_label(s, lang), return_dtype=pl.String)
             .alias("status_zh" if lang == "zh" else "status_en")
         ),
-        labels,
+        p.labels,
         lang,
         channel_group="feedback_channel",
     )
