@@ -409,6 +409,43 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data.status.rolled_back": ("已回滚（严格模式）", "rolled back (strict)"),
     "data.status.failed": ("失败（文件无法读取）", "failed (unreadable file)"),
     "data.db": ("数据库：{url}", "Database: {url}"),
+    # briefing page
+    "briefing.intro": (
+        "为人大代表、政协委员生成工作情况通报：得分与上期、去年同期对比，各层级居前居后单位及失分指标，"
+        "代表委员反映事项办理情况，监督结果公开情况，图表与方法说明。文件可直接提交。",
+        "The briefing for NPC deputies and CPPCC members: scores against the previous period "
+        "and last year, the strongest and weakest units of each level and what pulls them "
+        "down, the deputies' own items, supervision results made public, charts and a note "
+        "on method. Ready to hand over as it is.",
+    ),
+    "briefing.lang": ("文档语言", "Document language"),
+    "briefing.format": ("下载格式", "Download format"),
+    "briefing.scope": (
+        "范围：{scope}（在侧栏“单位范围”中更改）",
+        "Scope: {scope} (change it in the sidebar)",
+    ),
+    "briefing.whole": ("全局（根单位）", "the whole bureau (root units)"),
+    "briefing.generate": ("生成简报", "Generate the briefing"),
+    "briefing.generating": ("正在生成…", "Generating…"),
+    "briefing.preview": ("预览", "Preview"),
+    "briefing.download": ("下载 {fmt}", "Download {fmt}"),
+    "briefing.stale": (
+        "筛选条件已改变，请重新生成。",
+        "The filters changed since it was generated: generate again.",
+    ),
+    # preview page
+    "preview.intro": (
+        "以下是将发布到公安局门户网站（警务网外）的静态页面，与 openness publish 生成的文件完全相同："
+        "只含汇总数据；少于{k}件的数量显示为“<{k}”；样本少于{m}件的比率显示为“数据不足”；"
+        "只包含{levels}。",
+        "This is the static bundle for the bureau's public website (outside the police "
+        "network), the same files `openness publish` writes: aggregates only; counts below "
+        "{k} shown as “<{k}”; rates from fewer than {m} cases shown as “insufficient data”; "
+        "only {levels} units.",
+    ),
+    "preview.download": ("下载发布包（zip）", "Download the bundle (zip)"),
+    "preview.files": ("包含文件", "Files"),
+    "preview.building": ("正在生成…", "Building…"),
 }
 
 # record fields as column headers (records.md) and the drill-down's own columns

@@ -13,26 +13,6 @@ import streamlit as st
 from dashboard import state, widgets
 from dashboard.i18n import t
 
-TEXT: dict[str, tuple[str, str]] = {
-    "intro": (
-        "以下是将发布到公安局门户网站（警务网外）的静态页面，与 openness publish 生成的文件完全相同："
-        "只含汇总数据；少于{k}件的数量显示为“<{k}”；样本少于{m}件的比率显示为“数据不足”；"
-        "只包含{levels}。",
-        "This is the static bundle for the bureau's public website (outside the police "
-        "network), the same files `openness publish` writes: aggregates only; counts below "
-        "{k} shown as “<{k}”; rates from fewer than {m} cases shown as “insufficient data”; "
-        "only {levels} units.",
-    ),
-    "download": ("下载发布包（zip）", "Download the bundle (zip)"),
-    "files": ("包含文件", "Files"),
-    "building": ("正在生成…", "Building…"),
-}
-
-
-def _t(key: str, lang: str, **kw: Any) -> str:
-    zh, en = TEXT[key]
-    return (zh if lang == "zh" else en).format(**kw)
-
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)
 def _bundle(
@@ -62,14 +42,14 @@ def render() -> None:
     )
     names = UNIT_LEVELS if lang == "zh" else UNIT_LEVELS_EN
     levels = ("、" if lang == "zh" else ", ").join(names[lv] for lv in s.public_levels)
-    st.write(_t("intro", lang, k=s.public_min_count, m=s.min_sample, levels=levels))
+    st.write(t("preview.intro", lang, k=s.public_min_count, m=s.min_sample, levels=levels))
 
-    with st.spinner(_t("building", lang)):
+    with st.spinner(t("preview.building", lang)):
         files = _bundle(
             src.url, src.version, src.fp, str(f.period), f.as_of.isoformat(), _source=src
         )
     st.download_button(
-        _t("download", lang),
+        t("preview.download", lang),
         bundle_zip(files),
         file_name=f"public_summary_{f.period}_{f.as_of_day.isoformat()}.zip",
         mime="application/zip",
@@ -78,7 +58,7 @@ def render() -> None:
         on_click="ignore",
     )
     st.caption(
-        _t("files", lang)
+        t("preview.files", lang)
         + ": "
         + ", ".join(f"{name} ({len(data) / 1024:,.0f} KB)" for name, data in files.items())
     )
