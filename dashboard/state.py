@@ -346,7 +346,7 @@ def sidebar_filters(lang: Lang, source: Source, today: date) -> Filters:
             st.toast(problem)
         ss["f_seeded"] = True
     elif restore:
-        # the previous run drew no sidebar, or switched pages itself: Streamlit reset
+        # the previous run switched pages itself (open_unit): Streamlit reset
         # the sidebar's widgets, so put back the values they had
         for k, v in ss.get("_saved", {}).items():
             ss[k] = v
