@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from queries.catalogue import INDICATORS
 from queries.settings import Settings
 
 # num "w" = the settings' basically_satisfied_weight
@@ -96,18 +97,12 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "other": ("其他类别", "other categories"),
 }
 
-FEEDBACK_CODES = (
-    "R_RESPONSE",
-    "R_ONTIME",
-    "R_REPLY",
-    "R_ADOPTION",
-    "R_CLOSE_DAYS",
-    "S_SATISFACTION",
-    "S_RESOLVED",
-    "S_RETURN_VISIT",
-    "S_REPEAT",
+# the indicators classified per feedback case and per disclosure, in catalogue order
+# (O_COVERAGE counts catalogue entries per unit, not disclosures one by one)
+FEEDBACK_CODES = tuple(i.code for i in INDICATORS if i.record_kind == "feedback")
+DISCLOSURE_CODES = tuple(
+    i.code for i in INDICATORS if i.record_kind == "disclosures" and i.code != "O_COVERAGE"
 )
-DISCLOSURE_CODES = ("O_TIMELY", "O_DEPTH", "O_CHANNELS")
 
 DEPTH_GROUPS = {
     "case_progress": "result",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from queries.records import DISCLOSURE_CATEGORIES
+from queries.records import DISCLOSURE_CATEGORIES, DISCLOSURE_CHANNELS
 from queries.settings import DEFAULT_CATALOGUE
 
 CATEGORIES: tuple[str, ...] = tuple(DISCLOSURE_CATEGORIES)
@@ -67,16 +67,7 @@ DOMAIN_BY_CATEGORY = np.array(
     ]
 )
 
-CHANNELS = (
-    "website",
-    "new_media",
-    "bulletin_board",
-    "service_window",
-    "press",
-    "broadcast",
-    "print",
-    "meeting",
-)
+CHANNELS: tuple[str, ...] = tuple(DISCLOSURE_CHANNELS)
 # per unit kind (seed_data.units.KINDS order)
 CHANNEL_BY_KIND = np.array(
     [
