@@ -419,6 +419,24 @@ def period_summaries(
     return [found[p] for p in periods]
 
 
+def long_frame(wide: pl.DataFrame, s: Settings, keys: Sequence[str]) -> pl.DataFrame:
+    """One row per (``keys``, indicator) from a wide indicator frame, in catalogue order:
+    code, value, n, lo, hi (rates only), insufficient, in_score."""
+    return pl.concat(
+        wide.select(
+            *keys,
+            pl.lit(ind.code).alias("code"),
+            pl.col(ind.code).cast(pl.Float64).alias("value"),
+            pl.col(f"{ind.code}_n").cast(pl.Int64).alias("n"),
+            (pl.col(f"{ind.code}_lo") if ind.is_rate else pl.lit(None, pl.Float64)).alias("lo"),
+            (pl.col(f"{ind.code}_hi") if ind.is_rate else pl.lit(None, pl.Float64)).alias("hi"),
+            insufficient(ind.code, s).alias("insufficient"),
+            (usable(ind.code, s) & pl.lit(ind.scored)).alias("in_score"),
+        )
+        for ind in INDICATORS
+    )
+
+
 def compute_table(
     frames: Frames,
     period: Period | str,
@@ -443,22 +461,7 @@ def _table(frames: Frames, p: Period, at: datetime, s: Settings) -> IndicatorRes
         (pl.col("prev_rank") - pl.col("rank")).alias("rank_change")
     )
     table = now.sort("unit_id").select(table_columns())
-    long_parts = []
-    for ind in INDICATORS:
-        c = ind.code
-        long_parts.append(
-            now.select(
-                "unit_id",
-                pl.lit(c).alias("code"),
-                pl.col(c).cast(pl.Float64).alias("value"),
-                pl.col(f"{c}_n").cast(pl.Int64).alias("n"),
-                (pl.col(f"{c}_lo") if ind.is_rate else pl.lit(None, pl.Float64)).alias("lo"),
-                (pl.col(f"{c}_hi") if ind.is_rate else pl.lit(None, pl.Float64)).alias("hi"),
-                insufficient(c, s).alias("insufficient"),
-                (usable(c, s) & pl.lit(ind.scored)).alias("in_score"),
-            )
-        )
-    long = pl.concat(long_parts).sort("unit_id", maintain_order=True)
+    long = long_frame(now, s, ["unit_id"]).sort("unit_id", maintain_order=True)
     return IndicatorResult(p, at, s, table, long, complete, counts)
 
 

@@ -9,9 +9,8 @@ import polars as pl
 
 from queries.catalogue import INDICATORS
 from queries.frames import Frames
-from queries.indicators import period_summaries
+from queries.indicators import long_frame, period_summaries
 from queries.periods import Period, parse_as_of
-from queries.scoring import insufficient
 from queries.settings import DEFAULT_SETTINGS, Settings
 
 
@@ -76,23 +75,8 @@ def _long(
     wide: pl.DataFrame, ms: list[Period], s: Settings, unit_ids: Sequence[str] | None
 ) -> pl.DataFrame:
     wide = _with_month(wide, ms, unit_ids)
-    parts = []
-    for ind in INDICATORS:
-        c = ind.code
-        parts.append(
-            wide.select(
-                "unit_id",
-                "month",
-                pl.lit(c).alias("code"),
-                pl.col(c).cast(pl.Float64).alias("value"),
-                pl.col(f"{c}_n").cast(pl.Int64).alias("n"),
-                (pl.col(f"{c}_lo") if ind.is_rate else pl.lit(None, pl.Float64)).alias("lo"),
-                (pl.col(f"{c}_hi") if ind.is_rate else pl.lit(None, pl.Float64)).alias("hi"),
-                insufficient(c, s).alias("insufficient"),
-            )
-        )
+    out = long_frame(wide, s, ["unit_id", "month"]).drop("in_score")
     order = {ind.code: i for i, ind in enumerate(INDICATORS)}
-    out = pl.concat(parts)
     return out.sort("unit_id", "month", pl.col("code").replace_strict(order, return_dtype=pl.Int32))
 
 
