@@ -23,6 +23,20 @@ from queries.schema import metadata
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 REAL_RECORDS = SHARED / "real" / "detroit-dpd-complaints" / "records"
+# screenshots and rendered documents the tests leave for a person to look at (gitignored)
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+# Debian's Chromium (no browser download works here), started as the machine's
+# closed network needs: no background requests, no sandbox as root
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 PG_ADMIN_URL = os.environ.get(
     "OPENNESS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import ARTIFACTS
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -19,8 +20,6 @@ from queries.settings import DEFAULT_SETTINGS
 from reports.briefing import build_briefing
 from reports.briefing_docx import EAST_ASIAN_FONT, briefing_docx
 from seed_data.generator import generate
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 from queries.frames import make_frames
 from queries.periods import Period
@@ -16,16 +17,6 @@ from reports.briefing import build_briefing
 from reports.briefing_html import briefing_html
 from reports.briefing_layout import briefing_document
 from seed_data.generator import generate
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +49,7 @@ def test_html_renders_in_chromium(briefing, tmp_path: Path) -> None:  # type: ig
     path.write_text(briefing_html(briefing), encoding="utf-8")
     requests: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 900, "height": 1200})
             context.set_offline(True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import sqlalchemy as sa
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from plotly.offline import get_plotlyjs
 
 from queries.catalogue import DIMENSION_CODES, INDICATORS
@@ -292,16 +293,6 @@ def test_bundle_figures_equal_the_indicator_table(seeded: sa.Engine) -> None:
 
 # --- the page in a browser, offline ----------------------------------------------------
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.mark.browser
 def test_index_draws_its_charts_offline(tmp_path: Path) -> None:
@@ -322,7 +313,7 @@ def test_index_draws_its_charts_offline(tmp_path: Path) -> None:
             route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             ARTIFACTS.mkdir(exist_ok=True)
             for name, width in (("phone", 390), ("desktop", 1100)):
