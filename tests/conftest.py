@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 
 from queries.db import init_db, make_engine
 from queries.schema import metadata
+from seed_data.generator import seed_database
 
 # shared/ (spec, real records) sits beside the clone, in CI as here
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,3 +100,28 @@ def engine(db_url: str) -> Iterator[sa.Engine]:
     eng = make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+# the dashboard's AppTest suites (tests/dashboard_harness.py): the generator's tiny
+# city (seed 7) up to this day, behind the URL the app reads
+DASHBOARD_REF = date(2026, 6, 30)
+
+
+@pytest.fixture
+def fresh_caches() -> None:
+    """Each test has its own database content behind the same URL (PostgreSQL): start
+    with empty caches, as a newly started dashboard would."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    engine = make_engine(db_url)
+    seed_database(engine, "tiny", 7, DASHBOARD_REF, progress=False)
+    engine.dispose()
+    monkeypatch.setenv("OPENNESS_DB", db_url)
+    monkeypatch.delenv("OPENNESS_CONFIG", raising=False)
+    return db_url

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+from dashboard_harness import (
+    AS_OF,
+    PERIOD,
+    REF,
+    app,
+    open_page,
+)
 from streamlit.testing.v1 import AppTest
 
 from queries.db import make_engine
@@ -15,42 +20,15 @@ from queries.frames import load_frames
 from queries.periods import Period
 from queries.settings import load_settings
 from reports.public import bundle_files, public_summary
-from seed_data.generator import seed_database
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-REF = date(2026, 6, 30)
-PERIOD = "2026-Q2"
-AS_OF = datetime(2026, 6, 30, 23, 59, 59)  # the dashboard's as-of: the end of the day
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> None:
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    engine = make_engine(db_url)
-    seed_database(engine, "tiny", 7, REF, progress=False)
-    engine.dispose()
-    monkeypatch.setenv("OPENNESS_DB", db_url)
-    monkeypatch.delenv("OPENNESS_CONFIG", raising=False)
-    return db_url
+# every test starts with empty caches, as a newly started dashboard would
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _open(page: str, lang: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    for k, v in {"lang": lang, "period": PERIOD, "asof": REF.isoformat()}.items():
-        at.query_params[k] = v
+    at = app(180, lang=lang, period=PERIOD, asof=REF.isoformat())
     at.run()
-    at.switch_page(f"views/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return open_page(at, page)
 
 
 def _iframes(at: AppTest) -> list[str]:

@@ -9,12 +9,20 @@ the engine's (compared against ``indicator_table``).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
 import sqlalchemy as sa
+from dashboard_harness import (
+    AS_OF,
+    PERIOD,
+    REF,
+    app,
+    clean,
+    open_page,
+)
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import md
@@ -24,9 +32,7 @@ from queries.frames import load_frames
 from queries.indicators import indicator_table
 from queries.periods import Period
 from queries.settings import load_settings
-from seed_data.generator import seed_database
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 PAGES = (
     "overview",
     "unit",
@@ -37,30 +43,9 @@ PAGES = (
     "methodology",
     "data",
 )
-REF = date(2026, 6, 30)
-PERIOD = "2026-Q2"
-# the dashboard's as-of for a day is the end of that day
-AS_OF = datetime(2026, 6, 30, 23, 59, 59)
 
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> None:
-    """Each test has its own database content behind the same URL (PostgreSQL): start
-    with empty caches, as a newly started dashboard would."""
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    engine = make_engine(db_url)
-    seed_database(engine, "tiny", 7, REF, progress=False)
-    engine.dispose()
-    monkeypatch.setenv("OPENNESS_DB", db_url)
-    monkeypatch.delenv("OPENNESS_CONFIG", raising=False)
-    return db_url
+# every test starts with empty caches, as a newly started dashboard would
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
@@ -72,27 +57,6 @@ def engine_table(seeded: str) -> pl.DataFrame:
         )
     finally:
         engine.dispose()
-
-
-def app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at
-
-
-def clean(at: AppTest) -> AppTest:
-    """No exception and no error message on the page just run."""
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def open_page(at: AppTest, page: str) -> AppTest:
-    if page != "overview":
-        at.switch_page(f"views/{page}.py")
-    at.run()
-    return clean(at)
 
 
 def metric(at: AppTest, label: str) -> str:
