@@ -98,3 +98,12 @@ def period_as_of_settings(period: str, as_of: str | None, config):  # type: igno
     except OSError as exc:
         fail(f"--config {config}: {exc.strerror}")
     return p, at, settings
+
+
+def write_output(path, data: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Write ``data`` to ``path`` (``--out``), making its folder; exit 2 naming it on failure."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        fail(f"--out {path}: {exc.strerror}")

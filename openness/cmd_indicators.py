@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from openness.app import DbOption, app, err, fail, open_database, period_as_of_settings
+from openness.app import (
+    DbOption,
+    app,
+    err,
+    fail,
+    open_database,
+    period_as_of_settings,
+    write_output,
+)
 
 FORMATS = ("csv", "json")
 
@@ -83,9 +91,5 @@ def indicators(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(data)
-        except OSError as exc:
-            fail(f"--out {out}: {exc.strerror}")
+        write_output(out, data)
         err.print(f"{table.height} units written to {out}")

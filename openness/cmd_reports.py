@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from openness.app import DbOption, app, err, fail, open_database, period_as_of_settings
+from openness.app import (
+    DbOption,
+    app,
+    err,
+    fail,
+    open_database,
+    period_as_of_settings,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from queries.frames import Frames
@@ -94,11 +102,7 @@ def briefing(
         from reports.briefing_html import briefing_html
 
         data = briefing_html(b).encode("utf-8")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        fail(f"--out {out}: {exc.strerror}")
+    write_output(out, data)
     err.print(f"briefing for {p} (as of {b.as_of_text}) written to {out}")
 
 
