@@ -25,8 +25,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from queries.db import init_db, make_engine
-from queries.importer import import_files
+from queries.importing.run import import_files
+from queries.model.db import init_db, make_engine
 
 KINDS = ["complaint", "report", "suggestion", "opinion", "enquiry"]
 CHANNELS = ["hotline", "mailbox", "online", "in_person", "letter", "deputy", "supervisor", "media"]

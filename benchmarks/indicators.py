@@ -42,7 +42,7 @@ END = datetime(2026, 11, 27)
 
 def synthetic_frames(scale: float = 1.0, seed: int = 42):  # type: ignore[no-untyped-def]
     """Province-sized frames from a seeded generator (numpy, vectorised)."""
-    from queries.frames import make_frames
+    from queries.store.frames import make_frames
 
     rng = np.random.default_rng(seed)
     units: list[dict[str, str | None]] = []
@@ -197,7 +197,7 @@ def _sqlite_text(df: pl.DataFrame) -> pl.DataFrame:
 
 def build_sqlite(path: Path, scale: float) -> None:
     """A SQLite database with the project's schema holding the synthetic frames."""
-    from queries.db import init_db, make_engine
+    from queries.model.db import init_db, make_engine
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
@@ -230,9 +230,9 @@ def run_case(
 
     The first step is the cold one (load + compute); the others are warm.
     """
-    from queries.db import make_engine
-    from queries.frames import load_frames
-    from queries.indicators import indicator_table
+    from queries.engine.indicators import indicator_table
+    from queries.model.db import make_engine
+    from queries.store.frames import load_frames
 
     t0 = time.perf_counter()
     c0 = time.process_time()
@@ -278,7 +278,7 @@ def build_postgres(url: str, sqlite_path: Path) -> None:
     """Copy the synthetic SQLite database into PostgreSQL (COPY, for speed)."""
     import sqlalchemy as sa
 
-    from queries.db import init_db, make_engine
+    from queries.model.db import init_db, make_engine
 
     engine = make_engine(url)
     init_db(engine)

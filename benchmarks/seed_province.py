@@ -20,7 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from queries.db import init_db, make_engine
+from queries.model.db import init_db, make_engine
 from seed_data.generator import generate, seed_database
 
 

@@ -22,7 +22,7 @@ if str(_ROOT) not in sys.path:
 
 from dashboard import data, state  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
-from queries.settings import SettingsError  # noqa: E402
+from queries.model.settings import SettingsError  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

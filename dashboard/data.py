@@ -23,11 +23,11 @@ import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
-from queries import imports_view
-from queries.db import is_initialised, make_engine, resolve_url
-from queries.hierarchy import Tree
-from queries.periods import Period
-from queries.settings import Settings, load_settings
+from queries.importing import history as imports_view
+from queries.model.db import is_initialised, make_engine, resolve_url
+from queries.model.periods import Period
+from queries.model.settings import Settings, load_settings
+from queries.model.tree import Tree
 
 TTL = 3600
 
@@ -67,7 +67,7 @@ def get_settings(path: str | None) -> Settings:
 
 @st.cache_resource(ttl=TTL, max_entries=2, show_spinner=False)
 def _frames(url: str, version: tuple[int, ...]) -> Any:
-    from queries.frames import default_cache_dir, load_frames
+    from queries.store.frames import default_cache_dir, load_frames
 
     # the engine's Parquet copy makes a restarted dashboard's first load quick
     return load_frames(get_engine(url), cache_dir=default_cache_dir())
@@ -87,7 +87,7 @@ def _span(url: str, version: tuple[int, ...]) -> tuple[date, date] | None:
 def _result(
     url: str, version: tuple[int, ...], fp: str, period: str, as_of: str, _settings: Settings
 ) -> Any:
-    from queries.indicators import compute_table
+    from queries.engine.indicators import compute_table
 
     return compute_table(
         _frames(url, version), Period.parse(period), datetime.fromisoformat(as_of), _settings
@@ -98,7 +98,7 @@ def _result(
 def _classified(
     url: str, version: tuple[int, ...], fp: str, period: str, as_of: str, _settings: Settings
 ) -> Any:
-    from queries.classify import classify
+    from queries.engine.classify import classify
 
     return classify(
         _frames(url, version), [Period.parse(period)], datetime.fromisoformat(as_of), _settings
@@ -109,8 +109,8 @@ def _compute_series_long(
     frames: Any, as_of: str, months: tuple[str, ...], settings: Settings
 ) -> pl.DataFrame:
     """Every unit's indicators and scores per month, long: unit_id, month, code, value."""
-    from queries.breakdowns import monthly_long
-    from queries.indicators import compute_buckets
+    from queries.engine.breakdowns import monthly_long
+    from queries.engine.indicators import compute_buckets
 
     wide = compute_buckets(
         frames, [Period.parse(m) for m in months], datetime.fromisoformat(as_of), settings
@@ -181,7 +181,7 @@ def _records(
     as_of: str,
     _settings: Settings,
 ) -> pl.DataFrame:
-    from queries.drilldown import records_behind
+    from queries.engine.drilldown import records_behind
 
     return records_behind(
         _frames(url, version),
@@ -250,7 +250,7 @@ class Source:
         return self.result(period, as_of).table
 
     def classified(self, period: Period, as_of: datetime) -> Any:
-        """Every record of ``period`` with its status per indicator (queries.classify)."""
+        """Every record of ``period`` with its status per indicator (queries.engine.classify)."""
         return _classified(
             self.url, self.version, self.fp, str(period), as_of.isoformat(), self.settings
         )
@@ -326,7 +326,7 @@ def open_source() -> Source:
     """The database named by the environment, at its current data version.
 
     Raises ``sa.exc.SQLAlchemyError`` when the database cannot be read and
-    ``queries.settings.SettingsError`` for a bad settings file.
+    ``queries.model.settings.SettingsError`` for a bad settings file.
     """
     url = database_url()
     cfg = config_path()

@@ -1,7 +1,7 @@
 """The dashboard's own words in Chinese and English, and number/date formatting.
 
-Indicator names and descriptions come from :mod:`queries.catalogue`; record
-labels (levels, kinds, categories, channels, ...) from :mod:`queries.records`.
+Indicator names and descriptions come from :mod:`queries.model.catalogue`; record
+labels (levels, kinds, categories, channels, ...) from :mod:`queries.model.records`.
 Only the interface's own text lives here. Every key has both languages; a
 test checks it.
 """
@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Literal
 
-from queries import records
+from queries.model import records
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")

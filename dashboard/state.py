@@ -20,8 +20,8 @@ import streamlit as st
 
 from dashboard.data import Source
 from dashboard.i18n import LANGS, Lang, enum_label, language_from_locale, md, t, unit_name
-from queries.periods import Period, parse_date
-from queries.records import LEVEL_ORDER
+from queries.model.periods import Period, parse_date
+from queries.model.records import LEVEL_ORDER
 
 PERIOD_TYPES = ("month", "quarter", "year", "custom")
 _KIND_TO_TYPE = {"month": "month", "quarter": "quarter", "year": "year", "range": "custom"}

@@ -15,7 +15,7 @@ from dashboard.data import Source
 from dashboard.export import download_buttons
 from dashboard.i18n import Lang, md, t, unit_name
 from dashboard.tables import unit_labels
-from queries.settings import Settings
+from queries.model.settings import Settings
 
 # what a table shows for a missing value (Streamlit shows a grey "None"); the
 # downloads keep null as an empty cell
@@ -199,7 +199,7 @@ def indicator_metrics(
     interval in the help."""
     from dashboard.i18n import fmt_int
     from dashboard.tables import interval_text, value_text
-    from queries.catalogue import Direction, Unit, indicator
+    from queries.model.catalogue import Direction, Unit, indicator
 
     lang = ctx.lang
     cols = st.columns(len(codes))

@@ -49,7 +49,7 @@ def open_database(db: str | None, *, create: bool = False):  # type: ignore[no-u
     """An engine on an initialised database (created when ``create``), else exit 2."""
     import sqlalchemy as sa
 
-    from queries.db import init_db, is_initialised, make_engine, resolve_url
+    from queries.model.db import init_db, is_initialised, make_engine, resolve_url
 
     url = resolve_url(db)
     try:
@@ -80,8 +80,8 @@ def now_local():  # type: ignore[no-untyped-def]
 
 def period_as_of_settings(period: str, as_of: str | None, config):  # type: ignore[no-untyped-def]
     """Parse ``--period``, ``--as-of`` (default now) and ``--config``; exit 2 naming the option."""
-    from queries.periods import Period, parse_as_of
-    from queries.settings import SettingsError, load_settings
+    from queries.model.periods import Period, parse_as_of
+    from queries.model.settings import SettingsError, load_settings
 
     try:
         p = Period.parse(period)

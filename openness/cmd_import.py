@@ -35,7 +35,7 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Import record files: units first, each file in one transaction, rows upserted by key."""
-    from queries.importer import ImportUsageError, UnusableFileError, import_files
+    from queries.importing.run import ImportUsageError, UnusableFileError, import_files
 
     engine = open_database(db, create=True)
     try:

@@ -64,8 +64,8 @@ def indicators(
     db: DbOption = None,
 ) -> None:
     """The indicator table (one row per unit, cli.md columns)."""
-    from queries.frames import default_cache_dir, load_frames
-    from queries.indicators import UnknownUnitError, compute_table, subtree_of
+    from queries.engine.indicators import UnknownUnitError, compute_table, subtree_of
+    from queries.store.frames import default_cache_dir, load_frames
 
     if fmt not in FORMATS:
         fail(f"--format must be csv or json, not {fmt!r}")

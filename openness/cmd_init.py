@@ -8,7 +8,7 @@ from openness.app import DbOption, app, err, open_database
 @app.command("init")
 def init(db: DbOption = None) -> None:
     """Create the schema (idempotent; upgrades an older schema)."""
-    from queries.db import head_revision, make_engine, resolve_url, schema_revision
+    from queries.model.db import head_revision, make_engine, resolve_url, schema_revision
 
     before = schema_revision(make_engine(resolve_url(db)))
     engine = open_database(db, create=True)

@@ -19,9 +19,9 @@ from openness.app import (
 )
 
 if TYPE_CHECKING:
-    from queries.frames import Frames
-    from queries.periods import Period
-    from queries.settings import Settings
+    from queries.model.periods import Period
+    from queries.model.settings import Settings
+    from queries.store.frames import Frames
 
 FORMATS = ("html", "docx")
 LANGS = ("zh", "en")
@@ -50,8 +50,8 @@ def _inputs(
     period: str, as_of: str | None, config: Path | None, db: str | None
 ) -> tuple[Period, datetime, Settings, Frames, datetime | None]:
     """Parse the shared options and load the records; exit 2 on bad input."""
-    from queries.frames import default_cache_dir, load_frames
-    from queries.imports_view import import_history
+    from queries.importing.history import import_history
+    from queries.store.frames import default_cache_dir, load_frames
 
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
@@ -82,7 +82,7 @@ def briefing(
     db: DbOption = None,
 ) -> None:
     """The liaison briefing for NPC deputies and CPPCC members (HTML or DOCX)."""
-    from reports.briefing import build_briefing
+    from reports.briefing.model import build_briefing
 
     if fmt not in FORMATS:
         fail(f"--format must be html or docx, not {fmt!r}")
@@ -95,11 +95,11 @@ def briefing(
         fail(f"--unit: unknown unit {unit!r}")
     b = build_briefing(frames, p, at, settings, unit_id=unit, lang=lang, latest_import_at=latest)
     if fmt == "docx":
-        from reports.briefing_docx import briefing_docx
+        from reports.briefing.docx import briefing_docx
 
         data = briefing_docx(b)
     else:
-        from reports.briefing_html import briefing_html
+        from reports.briefing.html import briefing_html
 
         data = briefing_html(b).encode("utf-8")
     write_output(out, data)
@@ -118,7 +118,7 @@ def publish(
 ) -> None:
     """The public summary bundle (aggregates only): index.html, embed.html,
     methodology.html, summary.csv, summary.json."""
-    from reports.public import public_summary, write_bundle
+    from reports.public.bundle import public_summary, write_bundle
 
     p, at, settings, frames, _ = _inputs(period, as_of, config, db)
     if frames.units.height == 0:

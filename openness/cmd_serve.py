@@ -113,7 +113,7 @@ def _check_config(config: Path | None) -> None:
     if not config.is_file():
         fail(f"settings file {config} does not exist")
     try:
-        from queries.settings import SettingsError, load_settings
+        from queries.model.settings import SettingsError, load_settings
     except ImportError:  # pragma: no cover - the engine is part of the project
         return
     try:
@@ -179,7 +179,7 @@ def serve(
 def _has_records(engine) -> bool:  # type: ignore[no-untyped-def]
     import sqlalchemy as sa
 
-    from queries.schema import RECORD_TABLES
+    from queries.model.schema import RECORD_TABLES
 
     with engine.connect() as conn:
         return any(

@@ -1,7 +1,7 @@
 """Document blocks: what a report is made of, whatever it is drawn in.
 
-The briefing is laid out once as these blocks (:mod:`reports.briefing_layout`);
-:mod:`reports.briefing_docx` and :mod:`reports.briefing_html` draw them.
+The briefing is laid out once as these blocks (:mod:`reports.briefing.layout`);
+:mod:`reports.briefing.docx` and :mod:`reports.briefing.html` draw them.
 """
 
 from __future__ import annotations

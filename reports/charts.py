@@ -1,7 +1,7 @@
 """Static charts for the liaison briefing (matplotlib), as PNG for DOCX and SVG for HTML.
 
 The charts take plain numbers (already taken from the indicator table by
-:mod:`reports.briefing`), so that a chart can never show a figure the text
+:mod:`reports.briefing.model`), so that a chart can never show a figure the text
 does not. SVG output draws text as paths: the HTML stays self-contained and
 prints the same on a machine without CJK fonts.
 """

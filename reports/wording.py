@@ -7,7 +7,7 @@ same rounding of the same table value.
 
 from __future__ import annotations
 
-from queries.catalogue import Indicator, Unit
+from queries.model.catalogue import Indicator, Unit
 
 # texts in both languages, keyed by an id; the only place report wording lives
 TEXT: dict[str, dict[str, str]] = {

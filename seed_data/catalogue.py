@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from queries.records import DISCLOSURE_CATEGORIES, DISCLOSURE_CHANNELS
-from queries.settings import DEFAULT_CATALOGUE
+from queries.model.records import DISCLOSURE_CATEGORIES, DISCLOSURE_CHANNELS
+from queries.model.settings import DEFAULT_CATALOGUE
 
 CATEGORIES: tuple[str, ...] = tuple(DISCLOSURE_CATEGORIES)
 

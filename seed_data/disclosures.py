@@ -20,7 +20,7 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 
-from queries.records import DISCLOSURES
+from queries.model.records import DISCLOSURES
 from seed_data.catalogue import CATEGORIES, CHANNEL_BY_KIND, CHANNELS, DOMAIN_BY_CATEGORY, DOMAINS
 from seed_data.draws import choose_by_row, code_series, date_series, sequence_ids
 from seed_data.names import TITLES

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from queries.records import FEEDBACK
+from queries.model.records import FEEDBACK
 from seed_data.draws import (
     DAY_S,
     SECOND,

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from queries.schema import RECORD_TABLES, import_log
+from queries.model.schema import RECORD_TABLES, import_log
 from seed_data.disclosures import generate_disclosures
 from seed_data.feedback import generate_feedback
 from seed_data.scales import SCALES
@@ -159,7 +159,7 @@ def seed_database(
                     status="committed",
                 )
             )
-    from queries.frames import refresh_cache
+    from queries.store.frames import refresh_cache
 
     refresh_cache(engine)  # the next indicator run is a frame-cache hit
     return written

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from queries.records import EXTERNAL_SOURCES, SUPERVISION
+from queries.model.records import EXTERNAL_SOURCES, SUPERVISION
 from seed_data.draws import choose, code_series, date_series, sequence_ids
 from seed_data.names import FINDINGS
 from seed_data.world import Chunk, World, chunk_days

@@ -14,7 +14,7 @@ import io
 import polars as pl
 import sqlalchemy as sa
 
-from queries.schema import RECORD_TABLES
+from queries.model.schema import RECORD_TABLES
 
 ROWS_PER_BATCH = 50_000
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from queries.db import init_db, make_engine
-from queries.schema import metadata
+from queries.model.db import init_db, make_engine
+from queries.model.schema import metadata
 from seed_data.generator import seed_database
 
 # shared/ (spec, real records) sits beside the clone, in CI as here

@@ -9,14 +9,14 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from queries import breakdowns
-from queries.classify import classify
-from queries.frames import make_frames
-from queries.hierarchy import Tree
-from queries.indicators import compute_buckets, indicator_table
-from queries.periods import Period
-from queries.scoring import wilson_interval
-from queries.settings import Settings
+from queries.engine import breakdowns
+from queries.engine.classify import classify
+from queries.engine.indicators import compute_buckets, indicator_table
+from queries.engine.scoring import wilson_interval
+from queries.model.periods import Period
+from queries.model.settings import Settings
+from queries.model.tree import Tree
+from queries.store.frames import make_frames
 
 SETTINGS = Settings()
 PERIOD = Period.parse("2026-03")
@@ -203,7 +203,7 @@ def test_close_days_and_publish_workdays(classified) -> None:  # type: ignore[no
     # and is not in the population; B1 is not in the subtree asked for anyway.
     from datetime import date
 
-    from queries.workdays import WorkdayCalendar
+    from queries.model.workdays import WorkdayCalendar
 
     d2 = WorkdayCalendar.from_settings(SETTINGS).count(date(2026, 2, 2), date(2026, 3, 6))
     assert d2 < 25  # fewer than the 25 weekdays: the holidays are out
@@ -272,7 +272,7 @@ def test_supervision_by_source(classified) -> None:  # type: ignore[no-untyped-d
 
 
 def test_monthly_long_matches_the_engines_series(frames) -> None:  # type: ignore[no-untyped-def]
-    from queries.series import monthly_scores, monthly_series
+    from queries.engine.series import monthly_scores, monthly_series
 
     months = ["2026-02", "2026-03", "2026-04"]
     wide = compute_buckets(frames, [Period.parse(m) for m in months], AS_OF, SETTINGS).wide

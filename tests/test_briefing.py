@@ -8,15 +8,15 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from queries.catalogue import INDICATORS, table_columns
-from queries.frames import load_frames, make_frames
-from queries.indicators import indicator_table
-from queries.periods import Period
-from queries.settings import DEFAULT_SETTINGS
-from reports.briefing import build_briefing
-from reports.briefing_html import briefing_html
-from reports.deputies import FeedbackCounts, SupervisionCounts, deputy_items, subtree_ids
-from reports.standings import level_standings
+from queries.engine.indicators import indicator_table
+from queries.model.catalogue import INDICATORS, table_columns
+from queries.model.periods import Period
+from queries.model.settings import DEFAULT_SETTINGS
+from queries.store.frames import load_frames, make_frames
+from reports.briefing.deputies import FeedbackCounts, SupervisionCounts, deputy_items, subtree_ids
+from reports.briefing.html import briefing_html
+from reports.briefing.model import build_briefing
+from reports.briefing.standings import level_standings
 from reports.wording import change_sentence, pct, score
 from seed_data.generator import seed_database
 

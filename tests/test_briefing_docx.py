@@ -14,11 +14,11 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from queries.frames import make_frames
-from queries.periods import Period
-from queries.settings import DEFAULT_SETTINGS
-from reports.briefing import build_briefing
-from reports.briefing_docx import EAST_ASIAN_FONT, briefing_docx
+from queries.model.periods import Period
+from queries.model.settings import DEFAULT_SETTINGS
+from queries.store.frames import make_frames
+from reports.briefing.docx import EAST_ASIAN_FONT, briefing_docx
+from reports.briefing.model import build_briefing
 from seed_data.generator import generate
 
 

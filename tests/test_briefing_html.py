@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
-from queries.frames import make_frames
-from queries.periods import Period
-from queries.settings import DEFAULT_SETTINGS
+from queries.model.periods import Period
+from queries.model.settings import DEFAULT_SETTINGS
+from queries.store.frames import make_frames
 from reports.blocks import Image
-from reports.briefing import build_briefing
-from reports.briefing_html import briefing_html
-from reports.briefing_layout import briefing_document
+from reports.briefing.html import briefing_html
+from reports.briefing.layout import briefing_document
+from reports.briefing.model import build_briefing
 from seed_data.generator import generate
 
 

@@ -6,7 +6,7 @@ import re
 
 from conftest import SHARED
 
-from queries.catalogue import (
+from queries.model.catalogue import (
     DIMENSION_CODES,
     INDICATOR_CODES,
     INDICATORS,
@@ -17,7 +17,7 @@ from queries.catalogue import (
     indicators_of,
     table_columns,
 )
-from queries.settings import DEFAULT_WEIGHTS
+from queries.model.settings import DEFAULT_WEIGHTS
 
 METHODOLOGY_ORDER = [
     "O_COVERAGE",

@@ -12,8 +12,8 @@ from docx import Document
 from typer.testing import CliRunner
 
 from openness.cli import app
-from queries.frames import load_frames
-from queries.indicators import indicator_table
+from queries.engine.indicators import indicator_table
+from queries.store.frames import load_frames
 from seed_data.generator import seed_database
 
 runner = CliRunner()

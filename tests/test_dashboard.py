@@ -26,12 +26,12 @@ from dashboard_harness import (
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import md
-from queries.db import make_engine
-from queries.drilldown import records_behind
-from queries.frames import load_frames
-from queries.indicators import indicator_table
-from queries.periods import Period
-from queries.settings import load_settings
+from queries.engine.drilldown import records_behind
+from queries.engine.indicators import indicator_table
+from queries.model.db import make_engine
+from queries.model.periods import Period
+from queries.model.settings import load_settings
+from queries.store.frames import load_frames
 
 PAGES = (
     "overview",
@@ -226,7 +226,7 @@ def test_feedback_only_like_detroit(
     return visits. Every page still runs and says what is missing."""
     from conftest import REAL_RECORDS
 
-    from queries.importer import import_files
+    from queries.importing.run import import_files
 
     monkeypatch.setenv("OPENNESS_DATA", str(tmp_path))
     engine = make_engine(db_url)

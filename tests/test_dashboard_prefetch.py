@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
 from dashboard import data
-from queries.periods import Period
-from queries.settings import DEFAULT_SETTINGS
+from queries.model.periods import Period
+from queries.model.settings import DEFAULT_SETTINGS
 from seed_data.generator import seed_database
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from queries.db import head_revision, init_db, is_initialised, make_engine, schema_revision
+from queries.model.db import head_revision, init_db, is_initialised, make_engine, schema_revision
 
 
 def test_init_is_idempotent(engine: sa.Engine) -> None:

@@ -14,12 +14,12 @@ import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
-from queries import frames as fr
-from queries import frames_sqlite as frs
-from queries.db import init_db, make_engine
-from queries.frames import SCHEMAS, load_frames, refresh_cache
-from queries.importer import import_files
-from queries.schema import RECORD_TABLES
+from queries.importing.run import import_files
+from queries.model.db import init_db, make_engine
+from queries.model.schema import RECORD_TABLES
+from queries.store import frames as fr
+from queries.store import sqlite_text as frs
+from queries.store.frames import SCHEMAS, load_frames, refresh_cache
 
 # awkward text: separators of CSV and of the SQLite dump, quotes, newlines, unicode
 AWKWARD = [

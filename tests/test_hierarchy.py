@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from queries.frames import make_frames
-from queries.hierarchy import Tree
+from queries.model.tree import Tree
+from queries.store.frames import make_frames
 
 
 def units(rows: list[tuple[str, str | None]]) -> pl.DataFrame:

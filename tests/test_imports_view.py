@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from queries import imports_view
-from queries.schema import RECORD_TABLES, import_log, import_reject
+from queries.importing import history as imports_view
+from queries.model.schema import RECORD_TABLES, import_log, import_reject
 
 
 def fill(engine: sa.Engine) -> None:

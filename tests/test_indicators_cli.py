@@ -14,9 +14,9 @@ from test_indicators_world import UNITS
 from typer.testing import CliRunner
 
 from openness.cli import app
-from queries.catalogue import table_columns
-from queries.frames import load_frames
-from queries.indicators import indicator_table
+from queries.engine.indicators import indicator_table
+from queries.model.catalogue import table_columns
+from queries.store.frames import load_frames
 
 runner = CliRunner()
 

@@ -13,12 +13,12 @@ from conftest import REAL_RECORDS
 from polars.testing import assert_frame_equal
 from test_indicators_world import UNITS
 
-from queries.catalogue import table_columns
-from queries.frames import SCHEMAS, load_frames, make_frames
-from queries.indicators import compute_table, indicator_table
-from queries.periods import parse_as_of
-from queries.schema import RECORD_TABLES
-from queries.settings import load_settings
+from queries.engine.indicators import compute_table, indicator_table
+from queries.model.catalogue import table_columns
+from queries.model.periods import parse_as_of
+from queries.model.schema import RECORD_TABLES
+from queries.model.settings import load_settings
+from queries.store.frames import SCHEMAS, load_frames, make_frames
 
 FEEDBACK = [
     {
@@ -166,7 +166,7 @@ def test_units_and_feedback_only_gives_a_complete_table(engine: sa.Engine) -> No
 
 
 def test_readers_agree_and_the_cache_follows_changes(engine: sa.Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from queries.frames import change_marker
+    from queries.store.frames import change_marker
 
     _insert(
         engine,

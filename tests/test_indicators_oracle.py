@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from queries.frames import load_frames
-from queries.indicators import indicator_table
-from queries.schema import feedback, supervision, units
-from queries.settings import DEFAULT_SETTINGS
+from queries.engine.indicators import indicator_table
+from queries.model.schema import feedback, supervision, units
+from queries.model.settings import DEFAULT_SETTINGS
+from queries.store.frames import load_frames
 from seed_data.generator import seed_database
 
 PERIOD = "2026-Q2"

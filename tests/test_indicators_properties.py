@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 from test_indicators_world import UNITS
 
-from queries.catalogue import INDICATORS
-from queries.classify import classify, num_den_exprs
-from queries.drilldown import records_behind
-from queries.frames import make_frames
-from queries.indicators import compute_table
-from queries.periods import Period
-from queries.settings import DEFAULT_SETTINGS
+from queries.engine.classify import classify, num_den_exprs
+from queries.engine.drilldown import records_behind
+from queries.engine.indicators import compute_table
+from queries.model.catalogue import INDICATORS
+from queries.model.periods import Period
+from queries.model.settings import DEFAULT_SETTINGS
+from queries.store.frames import make_frames
 
 PERIOD = "2026-Q2"
 AS_OF = datetime(2026, 5, 20, 12, 0)
@@ -209,7 +209,7 @@ def test_records_after_as_of_change_nothing(fb, ds, sv, unit) -> None:  # type: 
 @COMMON
 @given(feedback_rows())
 def test_median_by_level_equals_median_over_the_closure(fb) -> None:  # type: ignore[no-untyped-def]
-    from queries.indicators import _ancestor_matrix, _subtree_medians, _uid_closure
+    from queries.engine.indicators import _ancestor_matrix, _subtree_medians, _uid_closure
 
     f = _frames(fb, [], [])
     cl = classify(

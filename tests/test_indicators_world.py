@@ -6,9 +6,9 @@ from typing import Any
 
 import polars as pl
 
-from queries.frames import Frames, make_frames
-from queries.indicators import compute_table
-from queries.settings import Settings, settings_from_mapping
+from queries.engine.indicators import compute_table
+from queries.model.settings import Settings, settings_from_mapping
+from queries.store.frames import Frames, make_frames
 
 # B (bureau, management)
 # ├── B1 (branch, comprehensive)

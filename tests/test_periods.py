@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from queries.periods import Period, parse_as_of
+from queries.model.periods import Period, parse_as_of
 
 
 @pytest.mark.parametrize(

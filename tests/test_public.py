@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from plotly.offline import get_plotlyjs
 
-from queries.catalogue import DIMENSION_CODES, INDICATORS
-from queries.frames import Frames, load_frames, make_frames
-from queries.indicators import indicator_table
-from queries.periods import Period
-from queries.settings import DEFAULT_SETTINGS
-from reports.public import (
+from queries.engine.indicators import indicator_table
+from queries.model.catalogue import DIMENSION_CODES, INDICATORS
+from queries.model.periods import Period
+from queries.model.settings import DEFAULT_SETTINGS
+from queries.store.frames import Frames, load_frames, make_frames
+from reports.public.bundle import (
     PublicFigure,
     bundle_files,
     bundle_zip,

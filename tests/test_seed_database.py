@@ -11,8 +11,8 @@ from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from openness.cli import app
-from queries.records import KINDS, FieldType
-from queries.schema import RECORD_TABLES, import_log
+from queries.model.records import KINDS, FieldType
+from queries.model.schema import RECORD_TABLES, import_log
 from seed_data.generator import SeedError, checksum, generate, seed_database
 
 REF = date(2026, 6, 30)

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from queries.records import EXTERNAL_SOURCES, KINDS, FieldType
+from queries.model.records import EXTERNAL_SOURCES, KINDS, FieldType
 from seed_data.generator import generate
 
 REF = date(2026, 6, 30)

@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 from test_indicators_world import dis, fb, sup, world
 
-from queries.catalogue import INDICATOR_CODES
-from queries.indicators import compute_table
-from queries.series import default_months, monthly_scores, monthly_series
+from queries.engine.indicators import compute_table
+from queries.engine.series import default_months, monthly_scores, monthly_series
+from queries.model.catalogue import INDICATOR_CODES
 
 AS_OF = "2026-05-20 12:00"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import REAL_RECORDS
 
-from queries.settings import (
+from queries.model.settings import (
     DEFAULT_SETTINGS,
     Settings,
     SettingsError,

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from queries.workdays import WorkdayCalendar, calendar_years, workdays
+from queries.model.workdays import WorkdayCalendar, calendar_years, workdays
 
 CAL = WorkdayCalendar()
 

@@ -37,10 +37,10 @@ def _documents(
     """The briefing as HTML and DOCX bytes (built once per filters and data version)."""
     from datetime import datetime
 
-    from queries.periods import Period
-    from reports.briefing import build_briefing
-    from reports.briefing_docx import briefing_docx
-    from reports.briefing_html import briefing_html
+    from queries.model.periods import Period
+    from reports.briefing.docx import briefing_docx
+    from reports.briefing.html import briefing_html
+    from reports.briefing.model import build_briefing
 
     history, _ = _source.imports()
     done = history.filter(pl.col("status") == "committed")["finished_at"].drop_nulls()

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import state, widgets
 from dashboard.export import download_buttons
 from dashboard.i18n import dimension, enum_label, md, t
-from queries.catalogue import DIMENSION_CODES, INDICATORS
+from queries.model.catalogue import DIMENSION_CODES, INDICATORS
 
 
 def render() -> None:

@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import figures, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, field_label, t
-from queries import breakdowns
-from queries.records import DISCLOSURE_CATEGORIES, DISCLOSURE_CHANNELS
+from queries.engine import breakdowns
+from queries.model.records import DISCLOSURE_CATEGORIES, DISCLOSURE_CHANNELS
 
 
 def render() -> None:

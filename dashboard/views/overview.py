@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import figures, state, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, md, t
-from queries.catalogue import RATE_CODES, indicator
+from queries.model.catalogue import RATE_CODES, indicator
 
 
 def render() -> None:

@@ -1,6 +1,6 @@
 """Public summary preview: exactly the bundle `openness publish` would write, and its zip.
 
-Thin: the bundle is built by :mod:`reports.public` for the sidebar's period and
+Thin: the bundle is built by :mod:`reports.public.bundle` for the sidebar's period and
 as-of (the public summary always covers the public levels, whatever the scope).
 """
 
@@ -20,8 +20,8 @@ def _bundle(
 ) -> dict[str, bytes]:
     from datetime import datetime
 
-    from queries.periods import Period
-    from reports.public import bundle_files, public_summary
+    from queries.model.periods import Period
+    from reports.public.bundle import bundle_files, public_summary
 
     summary = public_summary(
         _source.frames(), Period.parse(period), datetime.fromisoformat(as_of), _source.settings
@@ -30,8 +30,8 @@ def _bundle(
 
 
 def render() -> None:
-    from queries.records import UNIT_LEVELS, UNIT_LEVELS_EN
-    from reports.public import bundle_zip
+    from queries.model.records import UNIT_LEVELS, UNIT_LEVELS_EN
+    from reports.public.bundle import bundle_zip
 
     ctx = state.current()
     f, lang, src = ctx.filters, ctx.lang, ctx.source

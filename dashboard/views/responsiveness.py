@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import figures, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, fmt_int, t
-from queries import breakdowns
+from queries.engine import breakdowns
 
 
 def render() -> None:

@@ -9,8 +9,8 @@ import streamlit as st
 from dashboard import figures, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, field_label, fmt_month, t
-from queries import breakdowns
-from queries.catalogue import indicator
+from queries.engine import breakdowns
+from queries.model.catalogue import indicator
 
 
 def render() -> None:

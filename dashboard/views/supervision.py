@@ -9,8 +9,8 @@ import streamlit as st
 from dashboard import figures, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, field_label, fmt_int, t
-from queries import breakdowns
-from queries.classify import status_label
+from queries.engine import breakdowns
+from queries.engine.classify import status_label
 
 
 def render() -> None:

@@ -9,8 +9,8 @@ import streamlit as st
 from dashboard import figures, state, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import dimension, enum_label, fmt_month, md, t
-from queries import breakdowns
-from queries.catalogue import INDICATORS, indicator
+from queries.engine import breakdowns
+from queries.model.catalogue import INDICATORS, indicator
 
 
 def render() -> None:

@@ -1,8 +1,8 @@
-"""Alembic environment: the engine comes from ``queries.db.init_db``."""
+"""Alembic environment: the engine comes from ``queries.model.db.init_db``."""
 
 from alembic import context
 
-from queries.schema import metadata
+from queries.model.schema import metadata
 
 engine = context.config.attributes["engine"]
 

@@ -1,0 +1,495 @@
+"""The indicator table of ``spec/cli.md``: per-unit indicators over subtrees, scores, ranks.
+
+Counting: every record is classified once (:mod:`queries.engine.classify`); counts are
+summed per unit, then over each unit's subtree through a closure table of
+(ancestor, unit_id) pairs, then divided. A branch's rate is never an average
+of its stations' rates.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from queries.engine.classify import (
+    DISCLOSURE_CODES,
+    FEEDBACK_CODES,
+    Classified,
+    classify,
+    num_den_sums,
+    st,
+)
+from queries.engine.scoring import insufficient, usable, wilson, with_ranks, with_scores
+from queries.model.catalogue import (
+    CHANNEL_COUNT,
+    INDICATORS,
+    UNIT_COLUMNS,
+    table_columns,
+)
+from queries.model.periods import Period, parse_as_of
+from queries.model.settings import DEFAULT_SETTINGS, Settings
+from queries.store.frames import Frames
+
+
+class UnknownUnitError(KeyError):
+    """A unit id that is not in the units table."""
+
+    def __str__(self) -> str:
+        return f"unknown unit {self.args[0]!r}"
+
+
+# rates counted as sums of per-record numerator / denominator shares
+_SUM_CODES = tuple(i.code for i in INDICATORS if i.is_rate)
+
+
+def unit_closure(units: pl.DataFrame) -> pl.DataFrame:
+    """(ancestor, unit_id) for every unit and each unit above it, itself included."""
+    parent = dict(zip(units["unit_id"].to_list(), units["parent_id"].to_list(), strict=True))
+    anc: list[str] = []
+    desc: list[str] = []
+    for u in parent:
+        seen = set()
+        cur: str | None = u
+        while cur is not None and cur in parent and cur not in seen:
+            seen.add(cur)
+            anc.append(cur)
+            desc.append(u)
+            cur = parent[cur]
+    return pl.DataFrame(
+        {"ancestor": anc, "unit_id": desc}, schema={"ancestor": pl.String, "unit_id": pl.String}
+    )
+
+
+def subtree_of(units: pl.DataFrame, unit_id: str) -> list[str]:
+    """``unit_id`` and every unit below it, sorted; UnknownUnitError if no such unit."""
+    if unit_id not in set(units["unit_id"].to_list()):
+        raise UnknownUnitError(unit_id)
+    closure = unit_closure(units)
+    return sorted(closure.filter(pl.col("ancestor") == unit_id)["unit_id"].to_list())
+
+
+def _uid_closure(units: pl.DataFrame, unit_ids: tuple[str, ...]) -> pl.DataFrame:
+    """The closure as integer ids (aid, uid): index of the unit id in ``unit_ids``."""
+    ids = pl.DataFrame(
+        {
+            "unit_id": pl.Series(list(unit_ids), dtype=pl.String),
+            "uid": pl.Series(range(len(unit_ids)), dtype=pl.UInt32),
+        }
+    )
+    return (
+        unit_closure(units)
+        .join(ids, on="unit_id")
+        .join(ids.rename({"unit_id": "ancestor", "uid": "aid"}), on="ancestor")
+        .select("aid", "uid")
+    )
+
+
+def _roll_up(per_unit: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
+    """Sum the value columns of (uid, bucket) rows over each ancestor's subtree."""
+    cols = [c for c in per_unit.columns if c not in ("uid", "bucket")]
+    return (
+        per_unit.join(closure, on="uid", how="inner")
+        .group_by("aid", "bucket")
+        .agg(pl.col(c).sum() for c in cols)
+        .rename({"aid": "uid"})
+    )
+
+
+def subtree_counts(
+    classified: Classified, units: pl.DataFrame, median_buckets: Sequence[int] | None = None
+) -> pl.DataFrame:
+    """Per (unit_id, bucket) over the unit's subtree: num / den of every rate, the
+    O_DEPTH group counts, distinct channels, the median days to close.
+
+    ``classified`` must be lean (:func:`queries.engine.classify.classify` with ``lean=True``).
+    ``median_buckets``: the buckets that need R_CLOSE_DAYS (all if None); it is not
+    scored, so a previous period computed only for ranks can skip it.
+    """
+    scope = classified.scope
+    if not scope.lean:
+        raise ValueError("subtree_counts needs a lean classification")
+    settings = scope.settings
+    closure = _uid_closure(units, scope.unit_ids)
+    buckets = pl.DataFrame({"bucket": pl.Series(range(len(scope.periods)), dtype=pl.Int32)})
+    out = pl.DataFrame({"uid": pl.Series(range(len(scope.unit_ids)), dtype=pl.UInt32)}).join(
+        buckets, how="cross"
+    )
+    # one pass per record frame: every code it holds, summed per unit
+    sources: dict[int, tuple[pl.DataFrame, list[str]]] = {}
+    for code in _SUM_CODES:
+        src = classified.for_code(code)
+        sources.setdefault(id(src), (src, []))[1].append(code)
+    for src, codes in sources.values():
+        aggs = [e for c in codes for e in num_den_sums(c, settings)]
+        if src is classified.disclosures:
+            aggs += [pl.len().alias("O_DEPTH__n")]
+            aggs += [
+                (pl.col("O_DEPTH") == st("O_DEPTH", g)).sum().alias(f"O_DEPTH__{g}")
+                for g in _DEPTH_KEYS
+            ]
+        per_unit = src.group_by("uid", "bucket").agg(aggs)
+        out = out.join(_roll_up(per_unit, closure), on=["uid", "bucket"], how="left")
+    channels = (
+        classified.disclosures.select("uid", "bucket", "channel")
+        .unique()
+        .join(closure, on="uid", how="inner")
+        .group_by("aid", "bucket")
+        .agg(pl.col("channel").drop_nulls().n_unique().alias("O_CHANNELS__distinct"))
+        .rename({"aid": "uid"})
+    )
+    out = out.join(channels, on=["uid", "bucket"], how="left")
+    fb = classified.feedback
+    if median_buckets is not None:
+        fb = fb.filter(pl.col("bucket").is_in(list(median_buckets)))
+    ancestors = _ancestor_matrix(units, scope.unit_ids)
+    out = out.join(_subtree_medians(fb, closure, ancestors), on=["uid", "bucket"], how="left")
+    count_cols = [c for c in out.columns if c.endswith(("__den", "__n", "__distinct"))] + [
+        f"O_DEPTH__{g}" for g in _DEPTH_KEYS
+    ]
+    names = pl.DataFrame(
+        {
+            "uid": pl.Series(range(len(scope.unit_ids)), dtype=pl.UInt32),
+            "unit_id": pl.Series(list(scope.unit_ids), dtype=pl.String),
+        }
+    )
+    out = (
+        out.join(names, on="uid", how="left")
+        .drop("uid")
+        .with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols)
+        .with_columns(pl.col(f"{c}__num").fill_null(0.0).cast(pl.Float64) for c in _SUM_CODES)
+    )
+    return out.select("unit_id", pl.exclude("unit_id"))
+
+
+def _ancestor_matrix(units: pl.DataFrame, unit_ids: tuple[str, ...]) -> np.ndarray | None:
+    """m[d, uid] = the uid of the unit's ancestor at depth d (root = 0; itself at its own
+    depth), -1 below its depth. A unit's ancestor at depth d is the same row d for every
+    unit below it. None if the parents have a cycle (import rejects them)."""
+    parent = dict(zip(units["unit_id"].to_list(), units["parent_id"].to_list(), strict=True))
+    index = {u: i for i, u in enumerate(unit_ids)}
+    paths: list[list[int]] = []
+    for u in unit_ids:
+        path: list[int] = []
+        cur: str | None = u
+        while cur is not None and cur in parent:
+            if len(path) > len(parent):
+                return None
+            path.append(index[cur])
+            cur = parent[cur]
+        paths.append(path[::-1])
+    depth = max((len(p) for p in paths), default=0)
+    m = np.full((depth, len(unit_ids)), -1, dtype=np.int64)
+    for i, path in enumerate(paths):
+        m[: len(path), i] = path
+    return m
+
+
+def _subtree_medians(
+    feedback: pl.DataFrame, closure: pl.DataFrame, ancestors: np.ndarray | None
+) -> pl.DataFrame:
+    """R_CLOSE_DAYS: the exact median of close_days over each subtree's closed cases.
+
+    One aggregation per depth of the hierarchy (each case once per level, keyed by its
+    ancestor at that level) rather than a join that copies every case per ancestor.
+    """
+    closed = feedback.filter(pl.col("R_CLOSE_DAYS") == st("R_CLOSE_DAYS", "closed")).select(
+        "uid", "bucket", "close_days"
+    )
+    aggs = (
+        pl.col("close_days").median().alias("R_CLOSE_DAYS__median"),
+        pl.len().alias("R_CLOSE_DAYS__n"),
+    )
+    if ancestors is None:
+        return (
+            closed.join(closure, on="uid", how="inner")
+            .group_by("aid", "bucket")
+            .agg(*aggs)
+            .rename({"aid": "uid"})
+        )
+    uid = closed["uid"].cast(pl.Int64).to_numpy()
+    parts = []
+    for level in ancestors:
+        aid = pl.Series("aid", level[uid]).cast(pl.Int64)
+        parts.append(
+            closed.select("bucket", "close_days")
+            .with_columns(aid)
+            .filter(pl.col("aid") >= 0)
+            .group_by("aid", "bucket")
+            .agg(*aggs)
+        )
+    schema = {
+        "aid": pl.Int64,
+        "bucket": pl.Int32,
+        "R_CLOSE_DAYS__median": pl.Float64,
+        "R_CLOSE_DAYS__n": pl.UInt32,
+    }
+    out = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    return out.with_columns(pl.col("aid").cast(pl.UInt32)).rename({"aid": "uid"})
+
+
+_DEPTH_KEYS = ("result", "procedure", "rights", "obligation")
+
+
+def _depth_term(x: pl.Expr, y: pl.Expr) -> pl.Expr:
+    """term(x, y) = min(1, x/y) if y > 0; 1 if y = 0 and x > 0; null (undefined) if both 0."""
+    return (
+        pl.when(y > 0)
+        .then(pl.min_horizontal(pl.lit(1.0), x.cast(pl.Float64) / y.cast(pl.Float64)))
+        .when(x > 0)
+        .then(pl.lit(1.0))
+        .otherwise(pl.lit(None, pl.Float64))
+    )
+
+
+def indicator_values(counts: pl.DataFrame) -> pl.DataFrame:
+    """From subtree counts to the indicator columns X, X_n (and X_lo, X_hi for rates)."""
+    exprs: list[pl.Expr] = []
+    for ind in INDICATORS:
+        c = ind.code
+        if ind.is_rate:
+            num, n = pl.col(f"{c}__num"), pl.col(f"{c}__den")
+            lo, hi = wilson(num, n)
+            exprs += [
+                pl.when(n > 0).then(num / n.cast(pl.Float64)).alias(c),
+                n.alias(f"{c}_n"),
+                lo.alias(f"{c}_lo"),
+                hi.alias(f"{c}_hi"),
+            ]
+        elif c == "O_DEPTH":
+            r, p = pl.col("O_DEPTH__result"), pl.col("O_DEPTH__procedure")
+            g, b = pl.col("O_DEPTH__rights"), pl.col("O_DEPTH__obligation")
+            t1, t2 = _depth_term(r, p), _depth_term(g, b)
+            defined = t1.is_not_null().cast(pl.Int64) + t2.is_not_null().cast(pl.Int64)
+            total = t1.fill_null(0.0) + t2.fill_null(0.0)
+            exprs += [
+                pl.when(defined > 0).then(total / defined.cast(pl.Float64)).alias(c),
+                pl.col("O_DEPTH__n").alias(f"{c}_n"),
+            ]
+        elif c == "O_CHANNELS":
+            n = pl.col("O_DEPTH__n")
+            exprs += [
+                pl.when(n > 0)
+                .then(pl.col("O_CHANNELS__distinct").cast(pl.Float64) / CHANNEL_COUNT)
+                .alias(c),
+                n.alias(f"{c}_n"),
+            ]
+        elif c == "R_CLOSE_DAYS":
+            n = pl.col("R_CLOSE_DAYS__n")
+            exprs += [
+                pl.when(n > 0).then(pl.col("R_CLOSE_DAYS__median")).alias(c),
+                n.alias(f"{c}_n"),
+            ]
+        else:  # pragma: no cover - a new indicator must say how it is computed
+            raise NotImplementedError(c)
+    return counts.select("unit_id", "bucket", *exprs)
+
+
+@dataclass(frozen=True)
+class BucketResult:
+    """Indicators, scores and ranks for several non-overlapping periods at once."""
+
+    classified: Classified
+    counts: pl.DataFrame  # subtree counts per (unit_id, bucket)
+    wide: pl.DataFrame  # unit columns, bucket, indicator columns, scores, rank
+
+
+def compute_buckets(
+    frames: Frames,
+    periods: Sequence[Period],
+    as_of: datetime,
+    settings: Settings,
+    median_buckets: Sequence[int] | None = None,
+) -> BucketResult:
+    """Indicators, scores and ranks per unit for each of ``periods`` (bucket = index)."""
+    classified = classify(frames, periods, as_of, settings, lean=True)
+    units = frames.units.select(UNIT_COLUMNS)
+    counts = subtree_counts(classified, units, median_buckets)
+    wide = with_scores(indicator_values(counts), settings)
+    wide = units.join(wide, on="unit_id", how="inner")
+    wide = with_ranks(wide, ["bucket", "level"])
+    return BucketResult(classified, counts, wide)
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """The indicator table and what the outputs show beside it."""
+
+    period: Period
+    as_of: datetime
+    settings: Settings
+    table: pl.DataFrame  # exactly cli.md's columns, every unit, by unit_id
+    long: pl.DataFrame  # unit_id, code, value, n, lo, hi, num, insufficient, scored_in
+    calendar_complete: bool  # the working-day calendar covered every day counted
+    counts: pl.DataFrame  # subtree counts of the period (bucket 0)
+
+    def for_unit(self, unit_id: str | None) -> pl.DataFrame:
+        """The table restricted to ``unit_id`` and its subtree (all units if None)."""
+        if unit_id is None:
+            return self.table
+        ids = subtree_of(self.table.select("unit_id", "parent_id"), unit_id)
+        return self.table.filter(pl.col("unit_id").is_in(ids))
+
+    def insufficient_flags(self) -> pl.DataFrame:
+        """unit_id and, per indicator, whether it is marked insufficient (n < min_sample)."""
+        return self.long.pivot(on="code", index="unit_id", values="insufficient").sort("unit_id")
+
+
+def _as_datetime(as_of: datetime | date | str) -> datetime:
+    return parse_as_of(as_of)
+
+
+_MEMO_SIZE = 40
+
+
+_MISSING = object()
+# the dashboard may compute from one Frames object in several threads
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo_get(frames: Frames, key: tuple[object, ...]) -> Any:
+    """The kept value for ``key`` (marked most recently used), or _MISSING."""
+    with _MEMO_LOCK:
+        value = frames.memo.pop(key, _MISSING)
+        if value is not _MISSING:
+            frames.memo[key] = value
+        return value
+
+
+def _memo_put(frames: Frames, key: tuple[object, ...], value: object) -> None:
+    with _MEMO_LOCK:
+        memo = frames.memo
+        memo.pop(key, None)
+        while len(memo) >= _MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+        memo[key] = value
+
+
+def _memo(frames: Frames, key: tuple[object, ...], make):  # type: ignore[no-untyped-def]
+    """``make()`` once per key for these frames (a few recent results are kept).
+
+    Thread-safe: two threads may both compute a missing value (the same result); only
+    the bookkeeping is under a lock.
+    """
+    value = _memo_get(frames, key)
+    if value is _MISSING:
+        value = make()
+        _memo_put(frames, key, value)
+    return value
+
+
+Summary = tuple[pl.DataFrame, pl.DataFrame, bool]
+
+
+def period_summaries(
+    frames: Frames, periods: Sequence[Period], at: datetime, s: Settings
+) -> list[Summary]:
+    """(wide indicators + scores + rank, subtree counts, calendar complete) per period.
+
+    Periods already computed for these frames are reused; the others are computed
+    together in one pass over the records (they must not overlap).
+    """
+    fp = s.fingerprint()
+    found: dict[Period, Summary] = {}
+    for p in dict.fromkeys(periods):
+        value = _memo_get(frames, ("period", p, at, fp))
+        if value is not _MISSING:
+            found[p] = value
+    missing = [p for p in dict.fromkeys(periods) if p not in found]
+    if missing:
+        res = compute_buckets(frames, missing, at, s)
+        covered = res.classified.disclosures.select("bucket", "calendar_covered")
+        for i, p in enumerate(missing):
+            flags = covered.filter(pl.col("bucket") == i)["calendar_covered"]
+            found[p] = (
+                res.wide.filter(pl.col("bucket") == i).with_columns(
+                    pl.lit(0, pl.Int32).alias("bucket")
+                ),
+                res.counts.filter(pl.col("bucket") == i).with_columns(
+                    pl.lit(0, pl.Int32).alias("bucket")
+                ),
+                bool(flags.all()) if flags.len() else True,
+            )
+            _memo_put(frames, ("period", p, at, fp), found[p])
+    return [found[p] for p in periods]
+
+
+def long_frame(wide: pl.DataFrame, s: Settings, keys: Sequence[str]) -> pl.DataFrame:
+    """One row per (``keys``, indicator) from a wide indicator frame, in catalogue order:
+    code, value, n, lo, hi (rates only), insufficient, in_score."""
+    return pl.concat(
+        wide.select(
+            *keys,
+            pl.lit(ind.code).alias("code"),
+            pl.col(ind.code).cast(pl.Float64).alias("value"),
+            pl.col(f"{ind.code}_n").cast(pl.Int64).alias("n"),
+            (pl.col(f"{ind.code}_lo") if ind.is_rate else pl.lit(None, pl.Float64)).alias("lo"),
+            (pl.col(f"{ind.code}_hi") if ind.is_rate else pl.lit(None, pl.Float64)).alias("hi"),
+            insufficient(ind.code, s).alias("insufficient"),
+            (usable(ind.code, s) & pl.lit(ind.scored)).alias("in_score"),
+        )
+        for ind in INDICATORS
+    )
+
+
+def compute_table(
+    frames: Frames,
+    period: Period | str,
+    as_of: datetime | date | str,
+    settings: Settings | None = None,
+) -> IndicatorResult:
+    """The full indicator table for ``period`` at ``as_of`` with its side information.
+
+    Each period's numbers are computed once per frames object and kept (the previous
+    period, needed for rank change, is often the next one asked for).
+    """
+    p = period if isinstance(period, Period) else Period.parse(period)
+    at = _as_datetime(as_of)
+    s = settings or DEFAULT_SETTINGS
+    return _memo(frames, ("table", p, at, s.fingerprint()), lambda: _table(frames, p, at, s))  # type: ignore[no-any-return]
+
+
+def _table(frames: Frames, p: Period, at: datetime, s: Settings) -> IndicatorResult:
+    (now, counts, complete), (prev_wide, _, _) = period_summaries(frames, [p, p.previous()], at, s)
+    prev = prev_wide.select("unit_id", pl.col("rank").alias("prev_rank"))
+    now = now.join(prev, on="unit_id", how="left").with_columns(
+        (pl.col("prev_rank") - pl.col("rank")).alias("rank_change")
+    )
+    table = now.sort("unit_id").select(table_columns())
+    long = long_frame(now, s, ["unit_id"]).sort("unit_id", maintain_order=True)
+    return IndicatorResult(p, at, s, table, long, complete, counts)
+
+
+def indicator_table(
+    frames: Frames,
+    period: Period | str,
+    as_of: datetime | date | str,
+    settings: Settings | None = None,
+    unit_id: str | None = None,
+) -> pl.DataFrame:
+    """The indicator table of cli.md: one row per unit (or ``unit_id`` and its subtree),
+    ordered by unit_id; ranks are always among all units of the same level."""
+    if unit_id is not None:
+        subtree_of(frames.units, unit_id)  # UnknownUnitError before any work
+    res = compute_table(frames, period, as_of, settings)
+    return res.for_unit(unit_id)
+
+
+__all__ = [
+    "DISCLOSURE_CODES",
+    "FEEDBACK_CODES",
+    "BucketResult",
+    "IndicatorResult",
+    "UnknownUnitError",
+    "compute_buckets",
+    "compute_table",
+    "indicator_table",
+    "subtree_counts",
+    "subtree_of",
+    "unit_closure",
+]

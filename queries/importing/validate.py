@@ -1,0 +1,380 @@
+"""Vectorised validation of record batches (``spec/records.md``).
+
+A batch is a polars frame of string columns plus the spreadsheet row number.
+Every check is a polars expression over the whole batch; reasons are built
+only for the rows that fail. Each reason names the column and the value, in
+Chinese and English, so a clerk can find and fix the cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from queries.importing.read import ROW
+from queries.model.records import Field, FieldType, RecordKind
+
+REJECT_SCHEMA = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
+
+# dates outside these years are taken as keying errors (a closing date in 3019)
+MIN_YEAR = 1900
+MAX_YEAR = 2099
+
+_BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+_BOOLS |= {"是": True, "否": False}
+# feedback: the date-times that may not precede received_at, and the return-visit results
+_NOT_BEFORE_RECEIVED = ("first_response_at", "closed_at", "return_visit_at")
+_NEED_RETURN_VISIT = ("resolved", "satisfaction")
+_MAX_SHOWN = 60
+
+
+def enum_lookup(f: Field) -> dict[str, str]:
+    """Accepted spellings of an enum field -> its code.
+
+    The code in any case, its Chinese label, and each part of a label written
+    with ``/`` (``支队/大队`` accepts ``支队`` and ``大队``) when no other
+    code of the field claims that part.
+    """
+    lookup = {code.lower(): code for code in f.choices}
+    for code, label in f.choices.items():
+        lookup[label] = code
+    parts: dict[str, set[str]] = {}
+    for code, label in f.choices.items():
+        if "/" in label:
+            for part in label.split("/"):
+                parts.setdefault(part.strip(), set()).add(code)
+    for part, codes in parts.items():
+        if len(codes) == 1 and part not in lookup:
+            lookup[part] = codes.pop()
+    return lookup
+
+
+def _shown(col: str) -> pl.Expr:
+    """The raw value as quoted in a reason (long values cut)."""
+    v = pl.col(col)
+    return (
+        pl.when(v.str.len_chars() > _MAX_SHOWN).then(v.str.slice(0, _MAX_SHOWN) + "…").otherwise(v)
+    )
+
+
+def _parsed_name(col: str) -> str:
+    return f"{col}__v"
+
+
+# the spellings records.md accepts, most common first; each is tried only on
+# the values that the ones before it could not read
+_DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y/%m/%d %H:%M:%S%.f",
+)
+
+
+def parse_datetimes(raw: pl.Series) -> pl.Series:
+    """Datetimes from any spelling records.md accepts; null where none fits."""
+    dtype = pl.Datetime("us")
+    out = raw.str.strptime(dtype, _DATETIME_FORMATS[0], strict=False, cache=False)
+    for fmt in _DATETIME_FORMATS[1:]:
+        todo = (out.is_null() & raw.is_not_null()).arg_true()
+        if todo.is_empty():
+            break
+        out = out.scatter(
+            todo, raw.gather(todo).str.strptime(dtype, fmt, strict=False, cache=False)
+        )
+    return out
+
+
+@dataclass
+class Check:
+    """One kind of problem: which rows have it, and the reason for them."""
+
+    column: str
+    mask: pl.Expr
+    reason: pl.Expr
+
+
+@dataclass
+class BatchValidator:
+    """Validates the batches of one file in order (duplicate keys span batches)."""
+
+    kind: RecordKind
+    # unit ids a record may name (None for the units file itself)
+    known_units: pl.Series | None = None
+    _seen: pl.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._seen = pl.DataFrame(
+            schema={self.kind.key: pl.String, "__first": pl.Int64, "__hash": pl.UInt64}
+        )
+
+    # -- public ----------------------------------------------------------------
+
+    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(accepted rows, typed, with ``__row``; rejects: row, column, reason)."""
+        frame = self._normalise(batch)
+        frame = frame.with_columns(self._parse_exprs())
+        frame = self._with_first_row(frame)
+        checks = self._checks()
+        masks = frame.select([c.mask.fill_null(False).alias(f"m{i}") for i, c in enumerate(checks)])
+        bad = masks.select(pl.any_horizontal(pl.all()).alias("bad")).to_series()
+        if bad.any():
+            parts = []
+            for i, check in enumerate(checks):
+                mask = masks.get_column(f"m{i}")
+                if mask.any():
+                    parts.append(
+                        # rechunk: works around a polars 2.1 panic in str formatting
+                        frame.filter(mask)
+                        .rechunk()
+                        .select(
+                            pl.col(ROW).alias("row"),
+                            pl.lit(check.column).alias("column"),
+                            check.reason.alias("reason"),
+                        )
+                    )
+            rejects = pl.concat(parts).sort("row", maintain_order=True)
+            frame = frame.filter(~bad)
+        else:
+            rejects = pl.DataFrame(schema=REJECT_SCHEMA)
+        accepted = frame.select(
+            ROW, *[pl.col(_parsed_name(f.name)).alias(f.name) for f in self.kind.fields]
+        )
+        return accepted, rejects
+
+    # -- steps -----------------------------------------------------------------
+
+    def _normalise(self, batch: pl.DataFrame) -> pl.DataFrame:
+        """Spec columns only, trimmed, empty = null; missing optional columns null."""
+        exprs = []
+        for f in self.kind.fields:
+            if f.name in batch.columns:
+                v = pl.col(f.name).cast(pl.String).str.strip_chars()
+                exprs.append(pl.when(v != "").then(v).alias(f.name))
+            else:
+                exprs.append(pl.lit(None, pl.String).alias(f.name))
+        return batch.select(pl.col(ROW).cast(pl.Int64), *exprs)
+
+    def _parse_exprs(self) -> list[pl.Expr]:
+        exprs = []
+        for f in self.kind.fields:
+            raw = pl.col(f.name)
+            out = _parsed_name(f.name)
+            if f.type is FieldType.ENUM:
+                lookup = enum_lookup(f)
+                exprs.append(
+                    raw.str.to_lowercase()
+                    .replace_strict(
+                        list(lookup), list(lookup.values()), default=None, return_dtype=pl.String
+                    )
+                    .alias(out)
+                )
+            elif f.type is FieldType.BOOL:
+                exprs.append(
+                    raw.str.to_lowercase()
+                    .replace_strict(
+                        list(_BOOLS), list(_BOOLS.values()), default=None, return_dtype=pl.Boolean
+                    )
+                    .alias(out)
+                )
+            elif f.type in (FieldType.DATE, FieldType.DATETIME):
+                value = pl.col(f.name).map_batches(parse_datetimes, return_dtype=pl.Datetime("us"))
+                exprs.append(value.alias(out + "_dt"))
+                if f.type is FieldType.DATE:
+                    exprs.append((value.dt.time() != pl.time(0, 0, 0)).alias(out + "_time"))
+            else:
+                exprs.append(raw.alias(out))
+        return exprs
+
+    def _with_first_row(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Add ``__first``: the row where the record's key first appears in the file.
+
+        Keys seen in earlier batches are kept as 64-bit hashes (with the key
+        and row); a key whose hash was seen is then matched exactly.
+        """
+        key = self.kind.key
+        keyed = frame.select(ROW, key, pl.col(key).hash(seed=0).alias("__hash"))
+        first_here = pl.col(ROW).min().over(key)
+        keyed = keyed.with_columns(
+            pl.when(pl.col(key).is_not_null()).then(first_here).alias("__first")
+        )
+        seen = self._seen
+        maybe = keyed.get_column("__hash").is_in(seen.get_column("__hash").implode())
+        if maybe.any():
+            candidates = keyed.filter(maybe).select(key, ROW)
+            earlier = seen.filter(
+                pl.col("__hash").is_in(candidates.get_column(key).hash(seed=0).implode())
+            ).select(key, pl.col("__first").alias("__earlier"))
+            earlier = candidates.join(earlier, on=key, how="inner").select(ROW, "__earlier")
+            keyed = keyed.join(earlier, on=ROW, how="left", maintain_order="left").with_columns(
+                pl.coalesce("__earlier", "__first").alias("__first")
+            )
+        new = keyed.filter(pl.col("__first") == pl.col(ROW)).select(key, "__first", "__hash")
+        self._seen = pl.concat([seen, new], rechunk=False)
+        frame = frame.with_columns(keyed.get_column("__first"))
+        # dates: the typed value once its range and time of day are known
+        date_exprs = []
+        for f in self.kind.fields:
+            out = _parsed_name(f.name)
+            if f.type is FieldType.DATETIME:
+                date_exprs.append(pl.col(out + "_dt").alias(out))
+            elif f.type is FieldType.DATE:
+                date_exprs.append(pl.col(out + "_dt").dt.date().alias(out))
+        return frame.with_columns(date_exprs)
+
+    def _checks(self) -> list[Check]:
+        checks: list[Check] = []
+        key = self.kind.key
+        for f in self.kind.fields:
+            checks.extend(_field_checks(f))
+        checks.append(
+            Check(
+                key,
+                pl.col("__first") != pl.col(ROW),
+                pl.format(
+                    "与第 {} 行重复 / {} '{}' repeats row {}: only the first row is kept",
+                    "__first",
+                    pl.lit(key),
+                    _shown(key),
+                    "__first",
+                ),
+            )
+        )
+        if self.known_units is not None and "unit_id" in self.kind.columns:
+            checks.append(
+                Check(
+                    "unit_id",
+                    pl.col("unit_id").is_not_null()
+                    & ~pl.col("unit_id").is_in(self.known_units.implode()),
+                    pl.format(
+                        "单位不存在 / unit_id '{}' names no unit (neither in the database "
+                        "nor in a units file of this import)",
+                        _shown("unit_id"),
+                    ),
+                )
+            )
+        if self.kind.name == "feedback":
+            checks.extend(_feedback_checks())
+        return checks
+
+
+def _field_checks(f: Field) -> list[Check]:
+    c = f.name
+    raw = pl.col(c)
+    out = pl.col(
+        _parsed_name(f.name) + ("_dt" if f.type in (FieldType.DATE, FieldType.DATETIME) else "")
+    )
+    checks = []
+    if f.required:
+        checks.append(Check(c, raw.is_null(), pl.lit(f"必填项为空 / {c} is required but empty")))
+    if f.type is FieldType.ENUM:
+        codes = ", ".join(f.choices)
+        checks.append(
+            Check(
+                c,
+                raw.is_not_null() & out.is_null(),
+                pl.format(
+                    "取值无效 / {} '{}' is not one of: {} (or the Chinese label)",
+                    pl.lit(c),
+                    _shown(c),
+                    pl.lit(codes),
+                ),
+            )
+        )
+    elif f.type is FieldType.BOOL:
+        checks.append(
+            Check(
+                c,
+                raw.is_not_null() & out.is_null(),
+                pl.format(
+                    "不是是/否值 / {} '{}' is not a yes/no value (true/false, 1/0, yes/no, 是/否)",
+                    pl.lit(c),
+                    _shown(c),
+                ),
+            )
+        )
+    elif f.type in (FieldType.DATE, FieldType.DATETIME):
+        what = "date (YYYY-MM-DD or YYYY/M/D)"
+        zh = "日期格式无效"
+        if f.type is FieldType.DATETIME:
+            what = "date-time (YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS)"
+            zh = "日期时间格式无效"
+        checks.append(
+            Check(
+                c,
+                raw.is_not_null() & out.is_null(),
+                pl.format(
+                    "{} / {} '{}' is not a valid {}", pl.lit(zh), pl.lit(c), _shown(c), pl.lit(what)
+                ),
+            )
+        )
+        year = out.dt.year()
+        checks.append(
+            Check(
+                c,
+                out.is_not_null() & ((year < MIN_YEAR) | (year > MAX_YEAR)),
+                pl.format(
+                    "年份不合理 / {} '{}' is implausible: the year must be between {} and {}",
+                    pl.lit(c),
+                    _shown(c),
+                    pl.lit(MIN_YEAR),
+                    pl.lit(MAX_YEAR),
+                ),
+            )
+        )
+        if f.type is FieldType.DATE:
+            checks.append(
+                Check(
+                    c,
+                    out.is_not_null() & pl.col(_parsed_name(c) + "_time"),
+                    pl.format(
+                        "应为日期 / {} '{}' has a time of day: give the date only",
+                        pl.lit(c),
+                        _shown(c),
+                    ),
+                )
+            )
+    return checks
+
+
+def _feedback_checks() -> list[Check]:
+    checks = []
+    received = pl.col(_parsed_name("received_at"))
+    for c in _NOT_BEFORE_RECEIVED:
+        value = pl.col(_parsed_name(c))
+        checks.append(
+            Check(
+                c,
+                value < received,
+                pl.format(
+                    "早于受理时间 / {} {} is before received_at {}",
+                    pl.lit(c),
+                    _shown(c),
+                    _shown("received_at"),
+                ),
+            )
+        )
+    visit = pl.col("return_visit_at")
+    for c in _NEED_RETURN_VISIT:
+        checks.append(
+            Check(
+                c,
+                pl.col(c).is_not_null() & visit.is_null(),
+                pl.format(
+                    "未回访却填写了回访结果 / {} '{}' is given but return_visit_at is empty: "
+                    "{} is recorded at the return visit",
+                    pl.lit(c),
+                    _shown(c),
+                    pl.lit(c),
+                ),
+            )
+        )
+    return checks

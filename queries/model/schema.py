@@ -1,0 +1,83 @@
+"""Database tables (SQLAlchemy Core), derived from the record declarations.
+
+The schema itself is created and upgraded by the Alembic migrations in
+``queries/migrations``; this module is what the code queries against.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from queries.model.records import KINDS, FieldType, RecordKind
+
+metadata = sa.MetaData()
+
+_SQL_TYPES: dict[FieldType, sa.types.TypeEngine] = {
+    FieldType.TEXT: sa.String(),
+    FieldType.ENUM: sa.String(32),
+    FieldType.DATE: sa.Date(),
+    FieldType.DATETIME: sa.DateTime(),
+    FieldType.BOOL: sa.Boolean(),
+}
+
+
+def _record_table(kind: RecordKind) -> sa.Table:
+    cols = [
+        sa.Column(
+            f.name,
+            _SQL_TYPES[f.type],
+            primary_key=(f.name == kind.key),
+            nullable=not f.required,
+        )
+        for f in kind.fields
+    ]
+    # which import last wrote the row (for the Data page's freshness view)
+    cols.append(sa.Column("import_id", sa.Integer, nullable=True))
+    indexes = []
+    if kind.name != "units":
+        indexes.append(sa.Index(f"ix_{kind.name}_unit", "unit_id"))
+    if kind.anchor:
+        indexes.append(sa.Index(f"ix_{kind.name}_anchor", kind.anchor))
+    return sa.Table(kind.name, metadata, *cols, *indexes)
+
+
+units = _record_table(KINDS["units"])
+disclosures = _record_table(KINDS["disclosures"])
+feedback = _record_table(KINDS["feedback"])
+supervision = _record_table(KINDS["supervision"])
+
+RECORD_TABLES: dict[str, sa.Table] = {
+    "units": units,
+    "disclosures": disclosures,
+    "feedback": feedback,
+    "supervision": supervision,
+}
+
+import_log = sa.Table(
+    "import_log",
+    metadata,
+    sa.Column("import_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("file", sa.String, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+    sa.Column("rows_read", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_accepted", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_rejected", sa.Integer, nullable=False, default=0),
+    sa.Column("checksum", sa.String(64), nullable=False),
+    # committed | rolled_back (strict mode with rejects) | failed (unreadable)
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("rejects_file", sa.String, nullable=True),
+)
+
+# rejected rows: row number, column and reason only (never the row's values,
+# which may carry personal data)
+import_reject = sa.Table(
+    "import_reject",
+    metadata,
+    sa.Column("import_id", sa.Integer, nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    sa.Column("column_name", sa.String, nullable=True),
+    sa.Column("reason", sa.String, nullable=False),
+    sa.Index("ix_import_reject_import", "import_id"),
+)
