@@ -6,32 +6,24 @@ language, its numbers rounded as shown), so the file says what the screen says.
 
 from __future__ import annotations
 
-import io
 import re
 
 import polars as pl
 
-CSV_MIME = "text/csv"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOM = b"\xef\xbb\xbf"
+from queries.model.export import BOM, CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+
+__all__ = ["BOM", "CSV_MIME", "XLSX_MIME", "download_buttons", "file_name", "to_csv_bytes"]
 
 
 def to_csv_bytes(frame: pl.DataFrame) -> bytes:
-    """The frame as CSV, UTF-8 with a BOM (so Chinese Excel opens it correctly)."""
-    data = frame.write_csv(include_bom=False, null_value="")
-    return BOM + data.encode("utf-8")
+    """The frame as CSV, UTF-8 with a BOM (so Chinese Excel opens it correctly),
+    text cells neutralised against formula injection (queries.model.export)."""
+    return csv_bytes(frame)
 
 
 def to_xlsx_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
-    """The frame as one XLSX worksheet with its header row."""
-    buf = io.BytesIO()
-    frame.write_excel(buf, worksheet=_sheet_name(sheet), autofit=True, include_header=True)
-    return buf.getvalue()
-
-
-def _sheet_name(name: str) -> str:
-    # Excel: at most 31 characters, none of []:*?/\
-    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "data"
+    """The frame as one XLSX worksheet with its header row; strings stay strings."""
+    return xlsx_bytes(frame, sheet)
 
 
 def file_name(stem: str, period: str, unit: str | None, ext: str) -> str:

@@ -102,8 +102,10 @@ def period_as_of_settings(period: str, as_of: str | None, config):  # type: igno
 
 def write_output(path, data: bytes) -> None:  # type: ignore[no-untyped-def]
     """Write ``data`` to ``path`` (``--out``), making its folder; exit 2 naming it on failure."""
+    from queries.model.export import write_bytes_atomic
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_bytes_atomic(path, data)
     except OSError as exc:
         fail(f"--out {path}: {exc.strerror}")

@@ -24,11 +24,12 @@ FORMATS = ("csv", "json")
 
 def table_bytes(table, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
     """The table as cli.md writes it: CSV UTF-8 with BOM, or a JSON list of objects."""
-    buf = io.BytesIO()
+    from queries.model.export import csv_bytes
+
     if fmt == "csv":
-        table.write_csv(buf, include_bom=True, null_value="")
-    else:
-        table.write_json(buf)
+        return csv_bytes(table)
+    buf = io.BytesIO()
+    table.write_json(buf)
     return buf.getvalue()
 
 

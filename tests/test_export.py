@@ -61,3 +61,32 @@ def test_file_names_carry_the_period_and_the_unit() -> None:
     )
     assert file_name("import_log", "2026", None, "csv") == "import_log_2026.csv"
     assert file_name("x", "2026", "a/b c", "csv") == "x_2026_a-b-c.csv"
+
+
+def test_downloads_neutralise_hostile_cells_and_keep_links_dead() -> None:
+    # the dashboard's record tables carry titles, findings, case ids and unit names
+    shown = pl.DataFrame(
+        {
+            "标题": ['=HYPERLINK("http://evil.example","x")', "external:\\\\host\\share"],
+            "编号": ["@SUM(1)", "-1+1"],
+            "天数": [-3, 4],
+        }
+    )
+    text = to_csv_bytes(shown)[len(BOM) :].decode("utf-8")
+    assert text.splitlines() == [
+        "标题,编号,天数",
+        '"\'=HYPERLINK(""http://evil.example"",""x"")",\'@SUM(1),-3',
+        "external:\\\\host\\share,'-1+1,4",
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(shown, "records"))).active
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    assert [c.value for c in cells] == [
+        '=HYPERLINK("http://evil.example","x")',
+        "@SUM(1)",
+        -3,
+        "external:\\\\host\\share",
+        "-1+1",
+        4,
+    ]
+    assert [c.data_type for c in cells] == ["s", "s", "n", "s", "s", "n"]
+    assert all(c.hyperlink is None for c in cells)

@@ -726,3 +726,22 @@ def test_a_strict_rollback_of_a_bulk_load_keeps_the_indexes(
     again = import_frame(engine, frame.head(2), "feedback", strict=True)
     assert (again.status, again.rows_accepted) == ("committed", 2)
     assert table(engine, "feedback")["case_id"].to_list() == ["A", "B"]
+
+
+def test_rejects_file_neutralises_a_hostile_file_name(data_folder: Path) -> None:
+    from queries.importing.log import write_rejects_csv
+
+    rejects = pl.DataFrame(
+        {"row": [2], "column": ["unit_id"], "reason": ["=1+1 is not a unit"]},
+    )
+    path = write_rejects_csv(rejects, '=HYPERLINK("http://evil.example")_feedback.csv', 7)
+    assert path is not None and path.parent == data_folder / "rejects"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    written = pl.read_csv(raw, infer_schema=False)
+    assert written.row(0) == (
+        '\'=HYPERLINK("http://evil.example")_feedback.csv',
+        "2",
+        "unit_id",
+        "'=1+1 is not a unit",
+    )

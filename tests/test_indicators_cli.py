@@ -120,3 +120,17 @@ def test_incomplete_calendar_warning(engine: sa.Engine, db_url: str) -> None:
     assert "working-day calendar" in res.stderr
     ok = _run("--period", "2026-12", "--as-of", "2027-02-01", "--db", db_url)
     assert "working-day calendar" not in ok.stderr
+
+
+def test_csv_neutralises_a_hostile_unit_name(engine: sa.Engine, db_url: str) -> None:
+    hostile = [dict(u) for u in UNITS]
+    hostile[1]["name"] = '=HYPERLINK("http://evil.example","一分局")'
+    hostile[2]["name"] = "@cmd|' /C calc'!A0"
+    _insert(engine, {"units": hostile})
+    res = _run("--period", "2026-Q2", "--as-of", "2026-04-10", "--db", db_url)
+    assert res.exit_code == 0, res.stderr
+    rows = list(csv.reader(io.StringIO(res.stdout_bytes.decode("utf-8-sig"))))
+    names = {r[0]: r[rows[0].index("name")] for r in rows[1:]}
+    assert names["B1"] == '\'=HYPERLINK("http://evil.example","一分局")'
+    assert names["B1-S1"] == "'@cmd|' /C calc'!A0"
+    assert names["B"] == "市局"

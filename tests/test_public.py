@@ -361,3 +361,26 @@ def test_index_draws_its_charts_offline(tmp_path: Path) -> None:
             browser.close()
     assert blocked == []
     assert [u for u in requests if not u.startswith("file://")] == []
+
+
+def test_summary_csv_neutralises_hostile_unit_names(small_city: Frames) -> None:
+    units = small_city.units.with_columns(
+        pl.when(pl.col("unit_id") == "X")
+        .then(pl.lit('=HYPERLINK("http://evil.example","甲")'))
+        .otherwise(pl.col("name"))
+        .alias("name"),
+        pl.when(pl.col("unit_id") == "Y")
+        .then(pl.lit("+cmd|' /C calc'!A0"))
+        .otherwise(pl.col("name_en"))
+        .alias("name_en"),
+    )
+    frames = make_frames(
+        units=units.to_dicts(),
+        disclosures=small_city.disclosures.to_dicts(),
+        feedback=small_city.feedback.to_dicts(),
+    )
+    s = public_summary(frames, Period.parse("2026-03"), AS_OF, DEFAULT_SETTINGS)
+    rows = {r["unit_id"]: r for r in _csv_rows(bundle_files(s)["summary.csv"])}
+    assert rows["X"]["name"] == '\'=HYPERLINK("http://evil.example","甲")'
+    assert rows["Y"]["name_en"] == "'+cmd|' /C calc'!A0"
+    assert rows["B"]["name"] == "某市公安局"

@@ -16,6 +16,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from queries.model.db import data_dir
+from queries.model.export import write_csv
 from queries.model.schema import import_log, import_reject
 
 REJECT_ROWS_PER_INSERT = 50_000
@@ -95,9 +96,7 @@ def write_rejects_csv(rejects: pl.DataFrame, source: str, import_id: int) -> Pat
     folder.mkdir(parents=True, exist_ok=True)
     stem = Path(source).stem if not source.startswith("<") else "frame"
     path = folder / f"{import_id:06d}_{stem}_rejects.csv"
-    rejects.select(pl.lit(source).alias("file"), "row", "column", "reason").write_csv(
-        path, include_bom=True
-    )
+    write_csv(rejects.select(pl.lit(source).alias("file"), "row", "column", "reason"), path)
     return path
 
 

@@ -21,7 +21,6 @@ table and the unit names is read.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -34,6 +33,7 @@ import polars as pl
 from queries.engine.indicators import compute_table
 from queries.engine.series import monthly_scores
 from queries.model.catalogue import DIMENSION_CODES, INDICATORS
+from queries.model.export import csv_rows_bytes
 from queries.model.periods import Period
 from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
@@ -203,10 +203,9 @@ def _csv_value(f: PublicFigure) -> object:
 
 
 def summary_csv(s: PublicSummary) -> bytes:
-    """One row per published unit; UTF-8 with a BOM (Excel opens it as UTF-8)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(csv_columns())
+    """One row per published unit; UTF-8 with a BOM (Excel opens it as UTF-8); text
+    cells neutralised against formula injection (queries.model.export)."""
+    rows = []
     for u in s.units:
         row: list[object] = [str(s.period), s.as_of_text, u.unit_id, u.name, u.name_en, u.level]
         row.append("" if u.rank is None else u.rank)
@@ -214,8 +213,8 @@ def summary_csv(s: PublicSummary) -> bytes:
         for f in u.figures:
             row += [_csv_value(f), "" if f.n is None else f.n]
         row += [u.counts[key] for key, _, _, _ in COUNTS] + [u.counts["supervision_published"]]
-        w.writerow(row)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        rows.append(row)
+    return csv_rows_bytes(csv_columns(), rows)
 
 
 def summary_json(s: PublicSummary) -> bytes:

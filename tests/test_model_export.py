@@ -1,0 +1,169 @@
+"""The export layer (queries/model/export.py): CSV injection, XLSX strings, atomic files."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from hostile import ALL, FORMULAS, LINKS
+
+from queries.model.export import (
+    BOM,
+    FORMULA_STARTS,
+    csv_bytes,
+    csv_rows_bytes,
+    neutralise_frame,
+    safe_text,
+    write_bytes_atomic,
+    write_csv,
+    xlsx_bytes,
+)
+
+
+def _runs_as_formula(cell: str) -> bool:
+    # what Excel/LibreOffice do with a CSV cell: a formula if it starts (after spaces) with
+    # one of = + - @ (tab/CR count too) and is not a plain number
+    s = cell.lstrip(" ")
+    return bool(s) and s[0] in FORMULA_STARTS and safe_text(cell) != cell
+
+
+def _csv_cells(data: bytes) -> list[list[str]]:
+    assert data.startswith(BOM) and data.count(BOM) == 1
+    return list(csv.reader(io.StringIO(data[len(BOM) :].decode("utf-8"), newline="")))
+
+
+def test_safe_text_cases() -> None:
+    assert safe_text("=1+1") == "'=1+1"
+    assert safe_text("+1") == "+1"  # a plain number stays a number
+    assert safe_text("+A1") == "'+A1"
+    assert safe_text("-3.5") == "-3.5" and safe_text("-12%") == "-12%"
+    assert safe_text("-") == "'-"
+    assert safe_text("@x") == "'@x"
+    assert safe_text("\t=1") == "'\t=1" and safe_text("\r=1") == "'\r=1"
+    assert safe_text("  =1+1") == "'  =1+1"
+    assert safe_text("＝1+1") == "'＝1+1"
+    # harmless text is untouched, including a formula character further in
+    for text in ("", "城区分局", "a=b", "2026-03", "x-1", "B01-S03"):
+        assert safe_text(text) == text
+
+
+def test_csv_neutralises_text_and_leaves_numbers() -> None:
+    frame = pl.DataFrame(
+        {
+            "单位": [*FORMULAS, "城区分局"],
+            "得分": [-1.5, 2.0, None, 3.25, -0.0, 1e-3, 7.0, 8.0, -9.0],
+            "n": [-1, 2, 3, 4, 5, 6, 7, 8, 9],
+        }
+    )
+    rows = _csv_cells(csv_bytes(frame))
+    assert rows[0] == ["单位", "得分", "n"]
+    names = [r[0] for r in rows[1:]]
+    assert names == ["'" + f for f in FORMULAS] + ["城区分局"]
+    assert not any(_runs_as_formula(c) for c in names)
+    # numbers are written as polars writes them: negative numbers keep their sign
+    assert [r[1] for r in rows[1:]] == [
+        "-1.5",
+        "2.0",
+        "",
+        "3.25",
+        "-0.0",
+        "0.001",
+        "7.0",
+        "8.0",
+        "-9.0",
+    ]
+    assert [r[2] for r in rows[1:]] == [str(i) for i in [-1, 2, 3, 4, 5, 6, 7, 8, 9]]
+
+
+def test_categorical_and_enum_columns_are_neutralised() -> None:
+    frame = pl.DataFrame({"c": ["=1", "ok"], "e": ["@x", "ok"]}).with_columns(
+        pl.col("c").cast(pl.Categorical), pl.col("e").cast(pl.Enum(["@x", "ok"]))
+    )
+    out = neutralise_frame(frame)
+    assert out["c"].to_list() == ["'=1", "ok"] and out["e"].to_list() == ["'@x", "ok"]
+
+
+def test_csv_header_is_neutralised_too() -> None:
+    rows = _csv_cells(csv_bytes(pl.DataFrame({"=h": ["x"]})))
+    assert rows[0] == ["'=h"]
+
+
+def test_csv_rows_neutralises_str_cells_only() -> None:
+    data = csv_rows_bytes(["a", "b", "c"], [["=1+1", -4, None], ["-2", 0.5, "<5"]])
+    assert _csv_cells(data) == [["a", "b", "c"], ["'=1+1", "-4", ""], ["-2", "0.5", "<5"]]
+    assert data.endswith(b"\r\n")
+
+
+def test_every_hostile_text_survives_a_round_trip_readably() -> None:
+    frame = pl.DataFrame({"t": list(ALL)})
+    back = [r[0] for r in _csv_cells(csv_bytes(frame))[1:]]
+    # the text is all there; only a leading apostrophe may have been added
+    assert [b.removeprefix("'") if b != a else b for a, b in zip(ALL, back, strict=True)] == list(
+        ALL
+    )
+    assert not any(_runs_as_formula(c) for c in back)
+
+
+def test_xlsx_strings_are_strings_no_formula_no_link() -> None:
+    texts = [*FORMULAS, *LINKS]
+    frame = pl.DataFrame({"名称": texts, "值": list(range(len(texts)))})
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, "x")))
+    sheet = book.active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [
+        t.replace("\r", "_x000D_") for t in texts
+    ]  # how openpyxl reads a CR back
+    assert all(c.data_type == "s" for c in cells), [c.data_type for c in cells]
+    assert all(c.hyperlink is None for c in cells)
+    assert not sheet._hyperlinks  # no link anywhere on the sheet
+    assert [row[1].value for row in sheet.iter_rows(min_row=2)] == list(range(len(texts)))
+
+
+def test_xlsx_sheet_name_cannot_start_with_a_quote() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(pl.DataFrame({"a": [1]}), "'x")))
+    assert book.active.title == "x"
+
+
+def test_write_csv_to_a_path_and_a_stream(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"a": ["=x"]})
+    write_csv(frame, tmp_path / "f.csv")
+    buf = io.BytesIO()
+    write_csv(frame, buf)
+    assert (tmp_path / "f.csv").read_bytes() == buf.getvalue() == BOM + b"a\n'=x\n"
+
+
+def test_atomic_write_replaces_a_symlink_and_never_follows_it(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"precious")
+    link = tmp_path / "out.csv"
+    link.symlink_to(outside)
+    write_bytes_atomic(link, b"new")
+    assert outside.read_bytes() == b"precious"
+    assert not link.is_symlink() and link.read_bytes() == b"new"
+
+
+def test_atomic_write_failure_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "index.html"
+    target.write_bytes(b"old and whole")
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        write_bytes_atomic(target, b"new" * 1000)
+    assert target.read_bytes() == b"old and whole"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]  # no partial file left
+
+
+def test_atomic_write_refuses_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError):
+        write_bytes_atomic(tmp_path, b"x")
