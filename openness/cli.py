@@ -10,6 +10,7 @@ from openness import (  # noqa: F401
     cmd_reports,
     cmd_seed,
     cmd_serve,
+    cmd_signals,
 )
 from openness.app import app
 

@@ -1,0 +1,96 @@
+"""``openness signals``: the signals tables of cli.md (funnel or control) as CSV or JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from openness.app import (
+    DbOption,
+    app,
+    err,
+    fail,
+    open_database,
+    period_as_of_settings,
+    write_output,
+)
+from openness.cmd_indicators import FORMATS, table_bytes
+
+METHODS = ("funnel", "control")
+
+
+@app.command("signals")
+def signals(
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="funnel (a unit against its peers) or control (against its own past)",
+            show_default=False,
+        ),
+    ],
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period", help="2026, 2026-Q1, 2026-03 or 2026-03-01..2026-03-20", show_default=False
+        ),
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Count what had happened by this date or date-time (default: now).",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Settings file (TOML).", show_default=False),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="Only this unit and the units below it (peers are still all units of a level).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write here instead of stdout.", show_default=False),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """The signals of methodology.md: funnel (one row per unit and rate) or control
+    (one row per unit, rate and month of the last 12)."""
+    from queries.engine.control import control_signals
+    from queries.engine.funnel import funnel_signals
+    from queries.engine.indicators import UnknownUnitError, subtree_of
+    from queries.store.frames import default_cache_dir, load_frames
+
+    if method not in METHODS:
+        fail(f"--method must be funnel or control, not {method!r}")
+    if fmt not in FORMATS:
+        fail(f"--format must be csv or json, not {fmt!r}")
+    p, at, settings = period_as_of_settings(period, as_of, config)
+    engine = open_database(db)
+    frames = load_frames(engine, cache_dir=default_cache_dir())
+    engine.dispose()
+    if unit is not None:
+        try:
+            subtree_of(frames.units, unit)
+        except UnknownUnitError as exc:
+            fail(f"--unit: {exc}")
+    compute = funnel_signals if method == "funnel" else control_signals
+    table = compute(frames, p, at, settings, unit)
+    data = table_bytes(table, fmt)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_output(out, data)
+        err.print(f"{table.height} rows written to {out}")
