@@ -81,3 +81,34 @@ import_reject = sa.Table(
     sa.Column("reason", sa.String, nullable=False),
     sa.Index("ix_import_reject_import", "import_id"),
 )
+
+# who may sign in, with which role (access.md; queries.access.users). One role a
+# person; ``unit_id`` only for unit_head (the unit whose subtree they reach).
+app_user = sa.Table(
+    "app_user",
+    metadata,
+    sa.Column("email", sa.String(320), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("unit_id", sa.String, nullable=True),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+)
+
+# the audit trail (access.md; queries.access.audit): append-only, triggers in the
+# migration refuse UPDATE and DELETE on both databases
+audit_event = sa.Table(
+    "audit_event",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("user_email", sa.String(320), nullable=False),
+    sa.Column("role", sa.String(16), nullable=True),
+    sa.Column("event", sa.String(16), nullable=False),
+    sa.Column("page", sa.String(64), nullable=True),
+    sa.Column("unit_id", sa.String, nullable=True),
+    sa.Column("period", sa.String(64), nullable=True),
+    sa.Column("as_of", sa.DateTime, nullable=True),
+    sa.Column("records", sa.Integer, nullable=True),
+    sa.Column("detail", sa.String, nullable=True),
+    sa.Index("ix_audit_event_at", "at"),
+    sa.Index("ix_audit_event_user", "user_email"),
+)

@@ -1,0 +1,161 @@
+"""The audit trail (access.md): append-only writes and reads. SQLAlchemy Core only.
+
+Nothing here updates or deletes a row; the migration's triggers make the
+database refuse it as well. Times are local (Asia/Shanghai), naive, like the
+records.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import sqlalchemy as sa
+
+from queries.access.roles import Person
+from queries.model.export import csv_bytes
+from queries.model.schema import audit_event
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+
+# access.md's events, in its order
+EVENTS = ("sign_in", "sign_out", "view_records", "download", "denied", "users_changed")
+
+# the trail's columns, in access.md's order (the table's user_email is ``user``)
+COLUMNS: dict[str, pl.DataType] = {
+    "at": pl.Datetime("us"),
+    "user": pl.String(),
+    "role": pl.String(),
+    "event": pl.String(),
+    "page": pl.String(),
+    "unit_id": pl.String(),
+    "period": pl.String(),
+    "as_of": pl.Datetime("us"),
+    "records": pl.Int64(),
+    "detail": pl.String(),
+}
+
+
+def now_local() -> datetime:
+    """Now in local time, naive, to the microsecond."""
+    return datetime.now(LOCAL_TIME).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where an event happened: the page and the filters in force (all optional)."""
+
+    page: str | None = None
+    unit_id: str | None = None
+    period: str | None = None
+    as_of: datetime | None = None
+
+
+def write(
+    engine: sa.Engine | sa.Connection,
+    event: str,
+    person: Person | None,
+    where: Where = Where(),
+    *,
+    records: int | None = None,
+    detail: str | None = None,
+    email: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Append one event. ``person`` is who did it (None with ``email``: someone signed
+    in without a role, or a command line user). A Connection writes inside the caller's
+    transaction.
+
+    Raises ValueError for an event access.md does not name.
+    """
+    if event not in EVENTS:
+        raise ValueError(f"unknown audit event {event!r}; one of {', '.join(EVENTS)}")
+    who = person.email if person is not None else email
+    if not who:
+        raise ValueError("an audit event needs a person or an email")
+    row = {
+        "at": at or now_local(),
+        "user_email": who,
+        "role": str(person.role) if person is not None else None,
+        "event": event,
+        "page": where.page,
+        "unit_id": where.unit_id,
+        "period": where.period,
+        "as_of": where.as_of,
+        "records": records,
+        "detail": detail,
+    }
+    if isinstance(engine, sa.Connection):
+        engine.execute(sa.insert(audit_event), [row])
+        return
+    with engine.begin() as conn:
+        conn.execute(sa.insert(audit_event), [row])
+
+
+def read(
+    engine: sa.Engine,
+    *,
+    since: datetime | None = None,
+    user: str | None = None,
+    events: tuple[str, ...] | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> pl.DataFrame:
+    """The trail, oldest first: columns :data:`COLUMNS`. ``since``/``until``: events at
+    or after / before these local times; ``user``: one email (case-insensitive);
+    ``events``: only these; ``limit``: the latest ``limit`` events."""
+    t = audit_event
+    q = sa.select(
+        t.c.at,
+        t.c.user_email,
+        t.c.role,
+        t.c.event,
+        t.c.page,
+        t.c.unit_id,
+        t.c.period,
+        t.c.as_of,
+        t.c.records,
+        t.c.detail,
+    )
+    if since is not None:
+        q = q.where(t.c.at >= since)
+    if until is not None:
+        q = q.where(t.c.at < until)
+    if user:
+        q = q.where(sa.func.lower(t.c.user_email) == user.strip().lower())
+    if events:
+        q = q.where(t.c.event.in_(events))
+    if limit is not None:
+        q = q.order_by(t.c.event_id.desc()).limit(limit)
+    else:
+        q = q.order_by(t.c.event_id)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(q)]
+    if limit is not None:
+        rows.reverse()
+    return pl.DataFrame(rows, schema=COLUMNS, orient="row")
+
+
+def people(engine: sa.Engine) -> list[str]:
+    """Every email in the trail, sorted (for the Audit page's filter)."""
+    q = sa.select(audit_event.c.user_email).distinct().order_by(audit_event.c.user_email)
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(q)]
+
+
+def trail_bytes(frame: pl.DataFrame, fmt: str) -> bytes:
+    """The trail as ``openness audit`` writes it: CSV through the export layer (UTF-8
+    with BOM, formula-starting text cells neutralised, times as ``YYYY-MM-DD HH:MM:SS``)
+    or JSON (a list of objects, times ISO 8601, text as stored).
+
+    Raises ValueError for another format.
+    """
+    if fmt == "json":
+        rows = frame.with_columns(pl.col("at", "as_of").dt.strftime("%Y-%m-%dT%H:%M:%S")).to_dicts()
+        return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+    if fmt != "csv":
+        raise ValueError(f"format must be csv or json, not {fmt!r}")
+    return csv_bytes(frame.with_columns(pl.col("at", "as_of").dt.strftime("%Y-%m-%d %H:%M:%S")))

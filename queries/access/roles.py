@@ -1,0 +1,106 @@
+"""The five roles of access.md and the reach of each: who may see what.
+
+Declared once here: the role matrix (:data:`MATRIX`), the roles' labels in both
+languages, and the one local admin of a dashboard served without sign-in.
+Pure Python: no database, no Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from queries.model.tree import Tree
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEADERSHIP = "leadership"
+    UNIT_HEAD = "unit_head"
+    LIAISON = "liaison"
+    VIEWER = "viewer"
+
+
+class Area(StrEnum):
+    """What a role's reach is asked about (the columns of access.md's matrix)."""
+
+    AGGREGATES = "aggregates"  # indicators, ranks, charts, signals
+    RECORDS = "records"  # the records behind a figure, record tables, record downloads
+    BRIEFING = "briefing"
+    DATA = "data"  # the Data page: imports, rejected rows, freshness
+    AUDIT = "audit"
+
+
+class Reach(StrEnum):
+    ALL = "all"  # every unit
+    SUBTREE = "subtree"  # the person's unit and every unit below it
+    NONE = "none"
+
+
+_A, _S, _N = Reach.ALL, Reach.SUBTREE, Reach.NONE
+# access.md's role matrix, row by row: aggregates, records, briefing, data, audit
+MATRIX: dict[Role, dict[Area, Reach]] = {
+    role: dict(zip(Area, reaches, strict=True))
+    for role, reaches in {
+        Role.ADMIN: (_A, _A, _A, _A, _A),
+        Role.LEADERSHIP: (_A, _A, _A, _A, _N),
+        Role.UNIT_HEAD: (_A, _S, _S, _S, _N),
+        Role.LIAISON: (_A, _N, _A, _N, _N),
+        Role.VIEWER: (_A, _N, _N, _N, _N),
+    }.items()
+}
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.ADMIN: ("管理员", "Administrator"),
+    Role.LEADERSHIP: ("局领导", "Leadership"),
+    Role.UNIT_HEAD: ("单位负责人", "Unit head"),
+    Role.LIAISON: ("联络办", "Liaison office"),
+    Role.VIEWER: ("查阅人员", "Viewer"),
+}
+
+
+def role_label(role: Role | str, lang: str) -> str:
+    zh, en = ROLE_LABELS[Role(role)]
+    return zh if lang == "zh" else en
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone signed in: their ``email`` (the ID token's claim), role, and for a
+    unit_head the unit whose subtree they reach."""
+
+    email: str
+    role: Role
+    unit_id: str | None = None
+
+    def reach(self, area: Area) -> Reach:
+        return MATRIX[self.role][area]
+
+    def units(self, area: Area, tree: Tree) -> frozenset[str] | None:
+        """The units whose data of ``area`` this person may see; None for every unit.
+
+        A unit_head whose unit is no longer in the tree reaches nothing.
+        """
+        reach = self.reach(area)
+        if reach == Reach.ALL:
+            return None
+        if reach == Reach.NONE or self.unit_id is None or self.unit_id not in tree.parent:
+            return frozenset()
+        return frozenset(tree.subtree(self.unit_id))
+
+    def may(self, area: Area, unit_ids: Iterable[str] | None, tree: Tree) -> bool:
+        """Whether every unit of ``unit_ids`` (None: every unit, the whole tree) is in
+        reach for ``area``."""
+        reach = self.reach(area)
+        if reach == Reach.ALL:
+            return True
+        if reach == Reach.NONE:
+            return False
+        allowed = self.units(area, tree) or frozenset()
+        wanted = set(tree.parent) if unit_ids is None else set(unit_ids)
+        return bool(wanted) and wanted <= allowed
+
+
+# the one person of a dashboard served without sign-in, on loopback only (access.md)
+LOCAL_ADMIN = Person(email="local", role=Role.ADMIN)
