@@ -314,7 +314,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "method.indicators": ("指标定义", "Indicator definitions"),
     "method.weights": ("权重", "Weights"),
     "method.dimension_weights": ("维度权重", "Dimension weights"),
-    "method.thresholds": ("阈值", "Thresholds"),
     "method.catalogue": ("必公开目录（按单位类型）", "Mandatory catalogue by unit kind"),
     "method.insufficient": ("样本不足与不完整", "Insufficient and incomplete"),
     "method.settings_file": ("配置文件：{path}", "Settings file: {path}"),
@@ -354,21 +353,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "method.setting": ("设置项", "Setting"),
     "method.value": ("取值", "Value"),
-    "method.disclosure_deadline_workdays": (
-        "公开时限（工作日）",
-        "Disclosure deadline (working days)",
+    "method.type": ("类型", "Type"),
+    "method.default": ("默认值", "Default"),
+    "method.meaning": ("说明", "What it does"),
+    "method.settings": ("全部配置项", "All settings"),
+    "method.settings.text": (
+        "由配置目录生成；配置文件只需写出要改的项。命令行 `openness settings` 列出同一张表。",
+        "Generated from the settings catalogue; a settings file sets only what it changes. "
+        "`openness settings` prints the same list.",
     ),
-    "method.response_hours": ("响应时限（小时）", "Response limit (hours)"),
-    "method.due_days": ("{kind}办理期限（天）", "{kind}: days to close"),
-    "method.basically_satisfied_weight": (
-        "“基本满意”计入满意的权重",
-        "Weight of “basically satisfied”",
-    ),
-    "method.min_sample": ("最小样本量", "Minimum sample"),
-    "method.public_min_count": ("公开摘要最小计数", "Public summary minimum count"),
-    "method.public_levels": ("公开摘要包含层级", "Levels in the public summary"),
-    "method.holidays": ("额外节假日", "Extra holidays"),
-    "method.workdays": ("额外工作日", "Extra working days"),
     "method.rate": ("比率", "Rate"),
     "method.formula": ("计算方法", "Formula"),
     # data

@@ -11,6 +11,7 @@ from openness import (  # noqa: F401
     cmd_reports,
     cmd_seed,
     cmd_serve,
+    cmd_settings,
     cmd_signals,
 )
 from openness.app import app

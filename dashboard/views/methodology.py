@@ -9,6 +9,7 @@ from dashboard import state, widgets
 from dashboard.export import download_buttons
 from dashboard.i18n import dimension, enum_label, md, t
 from queries.model.catalogue import DIMENSION_CODES, INDICATORS
+from queries.model.settings_doc import settings_rows
 
 
 def render() -> None:
@@ -81,52 +82,33 @@ def render() -> None:
         key="me_definitions",
     )
 
-    left, right = st.columns(2, gap="large")
-    with left:
-        st.subheader(t("method.dimension_weights", lang))
-        dims = pl.DataFrame(
-            [
-                (dimension(d, lang), float(settings.overall_weights.get(d, 0)))
-                for d in DIMENSION_CODES
-            ],
-            schema={t("col.dimension", lang): pl.String, t("col.weight", lang): pl.Float64},
-            orient="row",
-        )
-        widgets.table(ctx, dims, key="me_dims", stem="methodology_dimension_weights")
-    with right:
-        st.subheader(t("method.thresholds", lang))
-        rows: list[tuple[str, str]] = [
-            (
-                t("method.disclosure_deadline_workdays", lang),
-                str(settings.disclosure_deadline_workdays),
-            ),
-            (t("method.response_hours", lang), f"{settings.response_hours:g}"),
-        ]
-        rows += [
-            (t("method.due_days", lang, kind=enum_label("feedback_kind", k, lang)), f"{v:g}")
-            for k, v in settings.due_days.items()
-        ]
-        sep = "、" if lang == "zh" else ", "
-        rows += [
-            (
-                t("method.basically_satisfied_weight", lang),
-                f"{settings.basically_satisfied_weight:g}",
-            ),
-            (t("method.min_sample", lang), str(settings.min_sample)),
-            (t("method.public_min_count", lang), str(settings.public_min_count)),
-            (
-                t("method.public_levels", lang),
-                sep.join(enum_label("level", lv, lang) for lv in settings.public_levels),
-            ),
-            (t("method.holidays", lang), sep.join(d.isoformat() for d in settings.holidays) or "—"),
-            (t("method.workdays", lang), sep.join(d.isoformat() for d in settings.workdays) or "—"),
-        ]
-        thresholds = pl.DataFrame(
-            rows,
-            schema={t("method.setting", lang): pl.String, t("method.value", lang): pl.String},
-            orient="row",
-        )
-        widgets.table(ctx, thresholds, key="me_thresholds", stem="methodology_thresholds")
+    st.subheader(t("method.dimension_weights", lang))
+    dims = pl.DataFrame(
+        [(dimension(d, lang), float(settings.overall_weights.get(d, 0))) for d in DIMENSION_CODES],
+        schema={t("col.dimension", lang): pl.String, t("col.weight", lang): pl.Float64},
+        orient="row",
+    )
+    widgets.table(ctx, dims, key="me_dims", stem="methodology_dimension_weights")
+
+    # every setting, from the settings catalogue: key, type, value in force, default, meaning
+    st.subheader(t("method.settings", lang))
+    st.caption(t("method.settings.text", lang))
+    cols = ("method.setting", "method.type", "method.value", "method.default", "method.meaning")
+    table = pl.DataFrame(
+        settings_rows(settings, lang),
+        schema={t(c, lang): pl.String for c in cols},
+        orient="row",
+    )
+    widgets.table(
+        ctx,
+        table,
+        key="me_settings",
+        stem="methodology_settings",
+        column_config={
+            t("method.value", lang): st.column_config.TextColumn(width="medium"),
+            t("method.meaning", lang): st.column_config.TextColumn(width="large"),
+        },
+    )
 
     st.subheader(t("method.catalogue", lang))
     sep = "、" if lang == "zh" else ", "

@@ -1,122 +1,90 @@
-"""Settings of the methodology ("Configuration"): defaults, TOML loading, validation.
+"""Settings of the methodology ("Configuration"): the values in force, TOML loading.
 
 One TOML file, read by the command line (``--config FILE``) and the dashboard.
 A file sets only what it changes: a ``[weights.X]`` table replaces that
 dimension's weights whole, a ``[catalogue]`` entry replaces that unit kind's
-list, a ``[due_days]`` entry replaces that feedback kind's days. Any bad
-setting raises :class:`SettingsError` naming the key.
+list, a ``[due_days]`` entry replaces that feedback kind's days, a
+``[labels.F]`` table replaces field F's labels. Any bad setting raises
+:class:`SettingsError` naming the key.
+
+What each setting is, its default and its check are declared once, in
+:mod:`queries.model.settings_catalogue`; the named rules at the end of this
+module check, when it loads, that the declarations and :class:`Settings` agree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from queries.model.catalogue import BY_CODE, DIMENSION_CODES, indicators_of
-from queries.model.records import DISCLOSURE_CATEGORIES, FEEDBACK_KINDS, UNIT_KINDS, UNIT_LEVELS
+from queries.model.catalogue import BY_CODE, INDICATORS
+from queries.model.settings_catalogue import (
+    DEFAULT_CATALOGUE,
+    DEFAULT_DUE_DAYS,
+    DEFAULT_OVERALL_WEIGHTS,
+    DEFAULT_WEIGHTS,
+    SETTINGS,
+    Setting,
+    default_of,
+    setting,
+    split_document,
+)
+from queries.model.settings_values import SettingsError
 
-
-class SettingsError(ValueError):
-    """A bad setting; the message starts with the key at fault."""
-
-    def __init__(self, key: str, message: str) -> None:
-        self.key = key
-        super().__init__(f"setting {key!r}: {message}")
-
-
-DEFAULT_DUE_DAYS: dict[str, int] = {
-    "complaint": 30,
-    "report": 30,
-    "suggestion": 30,
-    "opinion": 30,
-    "enquiry": 3,
-}
-
-_COMMON = ["powers_duties", "procedures"]
-DEFAULT_CATALOGUE: dict[str, tuple[str, ...]] = {
-    "comprehensive": (
-        *_COMMON,
-        "obligations",
-        "rights_remedies",
-        "convenience_measures",
-        "complaint_channels",
-        "units_contacts",
-        "case_progress",
-        "enforcement_results",
-    ),
-    "window": (
-        *_COMMON,
-        "obligations",
-        "rights_remedies",
-        "convenience_measures",
-        "complaint_channels",
-        "units_contacts",
-    ),
-    "case_handling": (
-        *_COMMON,
-        "rights_remedies",
-        "complaint_channels",
-        "units_contacts",
-        "case_progress",
-        "enforcement_results",
-    ),
-    "management": (
-        "powers_duties",
-        "normative_documents",
-        "procedures",
-        "complaint_channels",
-        "units_contacts",
-        "major_decisions",
-        "statistics",
-    ),
-}
-
-DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
-    "openness": {
-        "O_COVERAGE": 0.30,
-        "O_TIMELY": 0.25,
-        "O_DEPTH": 0.20,
-        "O_SUPERVISION_PUBLIC": 0.15,
-        "O_CHANNELS": 0.10,
-    },
-    "responsiveness": {"R_RESPONSE": 0.30, "R_ONTIME": 0.30, "R_REPLY": 0.20, "R_RECTIFY": 0.20},
-    "satisfaction": {"S_SATISFACTION": 0.50, "S_RESOLVED": 0.30, "S_RETURN_VISIT": 0.20},
-}
-DEFAULT_OVERALL_WEIGHTS: dict[str, float] = {d: 1.0 for d in DIMENSION_CODES}
+__all__ = [
+    "DEFAULT_CATALOGUE",
+    "DEFAULT_DUE_DAYS",
+    "DEFAULT_OVERALL_WEIGHTS",
+    "DEFAULT_SETTINGS",
+    "DEFAULT_WEIGHTS",
+    "SETTINGS_RULES",
+    "Settings",
+    "SettingsError",
+    "check_settings_catalogue",
+    "load_settings",
+    "settings_from_mapping",
+    "settings_issues",
+]
 
 
 @dataclass(frozen=True)
 class Settings:
     """Every number or list of the methodology that can be changed.
 
-    Treat as immutable: hashing uses :meth:`fingerprint`.
+    Each attribute is one setting of :data:`~queries.model.settings_catalogue.SETTINGS`
+    (its default comes from there). Treat as immutable: hashing uses :meth:`fingerprint`.
     """
 
-    disclosure_deadline_workdays: int = 20
-    response_hours: float = 24
-    due_days: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_DUE_DAYS))
-    basically_satisfied_weight: float = 1.0
-    min_sample: int = 10
-    public_min_count: int = 5
-    public_levels: tuple[str, ...] = ("bureau", "branch")
-    holidays: tuple[date, ...] = ()
-    workdays: tuple[date, ...] = ()
-    catalogue: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_CATALOGUE))
-    # dimension -> indicator code -> weight (indicators not listed weigh 0)
-    weights: dict[str, dict[str, float]] = field(
-        default_factory=lambda: {d: dict(w) for d, w in DEFAULT_WEIGHTS.items()}
+    disclosure_deadline_workdays: int = field(
+        default_factory=default_of("disclosure_deadline_workdays")
     )
-    overall_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_OVERALL_WEIGHTS))
+    response_hours: float = field(default_factory=default_of("response_hours"))
+    due_days: dict[str, float] = field(default_factory=default_of("due_days"))
+    basically_satisfied_weight: float = field(
+        default_factory=default_of("basically_satisfied_weight")
+    )
+    min_sample: int = field(default_factory=default_of("min_sample"))
+    public_min_count: int = field(default_factory=default_of("public_min_count"))
+    # public counts above public_min_count are rounded to the nearest multiple of this
+    public_rounding: int = field(default_factory=default_of("public_rounding"))
+    public_levels: tuple[str, ...] = field(default_factory=default_of("public_levels"))
+    holidays: tuple[date, ...] = field(default_factory=default_of("holidays"))
+    workdays: tuple[date, ...] = field(default_factory=default_of("workdays"))
+    catalogue: dict[str, tuple[str, ...]] = field(default_factory=default_of("catalogue"))
+    # dimension -> indicator code -> weight (indicators not listed weigh 0)
+    weights: dict[str, dict[str, float]] = field(default_factory=default_of("weights"))
+    overall_weights: dict[str, float] = field(default_factory=default_of("overall_weights"))
+    # record field -> {source label: code} (true/false for yes/no fields), for the importer
+    labels: Mapping[str, Mapping[str, str | bool]] = field(default_factory=default_of("labels"))
 
     def as_dict(self) -> dict[str, Any]:
-        """A plain, JSON-friendly view (dates as ISO strings)."""
+        """A plain, JSON-friendly view (dates as ISO strings, tuples as lists)."""
         out: dict[str, Any] = {}
         for f in fields(self):
             v = getattr(self, f.name)
@@ -124,6 +92,8 @@ class Settings:
                 v = [d.isoformat() for d in v]
             elif f.name == "catalogue":
                 v = {k: list(c) for k, c in v.items()}
+            elif f.name == "labels":
+                v = {k: dict(m) for k, m in v.items()}
             elif isinstance(v, tuple):
                 v = list(v)
             out[f.name] = v
@@ -141,156 +111,23 @@ class Settings:
         ind = BY_CODE[code]
         return self.weights.get(ind.dimension, {}).get(code, 0.0)
 
-
-DEFAULT_SETTINGS = Settings()
-
-_SCALARS = {
-    "disclosure_deadline_workdays": int,
-    "response_hours": float,
-    "basically_satisfied_weight": float,
-    "min_sample": int,
-    "public_min_count": int,
-}
-_TOP_KEYS = {
-    *_SCALARS,
-    "due_days",
-    "public_levels",
-    "holidays",
-    "workdays",
-    "catalogue",
-    "weights",
-}
-
-
-def _number(key: str, value: Any, kind: type) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SettingsError(key, f"must be a number, got {value!r}")
-    if kind is int and not isinstance(value, int):
-        if float(value).is_integer():
-            return int(value)
-        raise SettingsError(key, f"must be a whole number, got {value!r}")
-    if not math.isfinite(value):
-        raise SettingsError(key, f"must be finite, got {value!r}")
-    return value
-
-
-def _table(key: str, value: Any) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise SettingsError(key, f"must be a table, got {value!r}")
-    return value
-
-
-def _dates(key: str, value: Any) -> tuple[date, ...]:
-    if not isinstance(value, list):
-        raise SettingsError(key, f"must be a list of dates, got {value!r}")
-    out = []
-    for v in value:
-        if isinstance(v, datetime):
-            raise SettingsError(key, f"must hold dates, not date-times: {v!r}")
-        if isinstance(v, date):
-            out.append(v)
-        elif isinstance(v, str):
-            try:
-                out.append(date.fromisoformat(v.strip().replace("/", "-")))
-            except ValueError:
-                raise SettingsError(key, f"not a date (YYYY-MM-DD): {v!r}") from None
-        else:
-            raise SettingsError(key, f"not a date: {v!r}")
-    return tuple(sorted(set(out)))
-
-
-def _weights(key: str, value: Any, allowed: Mapping[str, str | None]) -> dict[str, float]:
-    """``allowed``: name -> None if it may be weighted, else why it may not."""
-    table = _table(key, value)
-    out: dict[str, float] = {}
-    for name, w in table.items():
-        k = f"{key}.{name}"
-        if name not in allowed:
-            raise SettingsError(k, f"unknown name (expected one of {', '.join(allowed)})")
-        if allowed[name] is not None:
-            raise SettingsError(k, str(allowed[name]))
-        w = float(_number(k, w, float))
-        if w < 0:
-            raise SettingsError(k, f"weight must be >= 0, got {w}")
-        out[name] = w
-    if not out or all(w == 0 for w in out.values()):
-        raise SettingsError(key, "all weights are 0: at least one must be positive")
-    return out
+    def value_of(self, key: str) -> Any:
+        """The value in force of the setting with TOML key ``key``."""
+        return getattr(self, setting(key).attr)
 
 
 def settings_from_mapping(data: Mapping[str, Any], base: Settings | None = None) -> Settings:
-    """Apply ``data`` (a parsed TOML document) over ``base`` (default settings)."""
+    """Apply ``data`` (a parsed TOML document) over ``base`` (default settings).
+
+    Raises :class:`SettingsError` naming the first bad key; nothing is half applied
+    (the result is a new ``Settings``; ``base`` is never changed).
+    """
     s = base or DEFAULT_SETTINGS
     changes: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in _TOP_KEYS:
-            raise SettingsError(key, "unknown setting")
-        if key in _SCALARS:
-            v = _number(key, value, _SCALARS[key])
-            if key == "basically_satisfied_weight" and not 0 <= v <= 1:
-                raise SettingsError(key, f"must be between 0 and 1, got {v}")
-            if key in ("response_hours",) and v <= 0:
-                raise SettingsError(key, f"must be > 0, got {v}")
-            if v < 0:
-                raise SettingsError(key, f"must be >= 0, got {v}")
-            changes[key] = v
-        elif key == "due_days":
-            due = dict(s.due_days)
-            for kind, days in _table(key, value).items():
-                k = f"due_days.{kind}"
-                if kind not in FEEDBACK_KINDS:
-                    raise SettingsError(
-                        k, f"unknown feedback kind (expected {', '.join(FEEDBACK_KINDS)})"
-                    )
-                d = _number(k, days, float)
-                if d < 0:
-                    raise SettingsError(k, f"must be >= 0, got {d}")
-                due[kind] = d
-            changes[key] = due
-        elif key == "public_levels":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise SettingsError(key, f"must be a list of unit levels, got {value!r}")
-            for v in value:
-                if v not in UNIT_LEVELS:
-                    raise SettingsError(
-                        key, f"unknown level {v!r} (expected {', '.join(UNIT_LEVELS)})"
-                    )
-            changes[key] = tuple(value)
-        elif key in ("holidays", "workdays"):
-            changes[key] = _dates(key, value)
-        elif key == "catalogue":
-            cat = dict(s.catalogue)
-            for kind, cats in _table(key, value).items():
-                k = f"catalogue.{kind}"
-                if kind not in UNIT_KINDS:
-                    raise SettingsError(k, f"unknown unit kind (expected {', '.join(UNIT_KINDS)})")
-                if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
-                    raise SettingsError(k, f"must be a list of categories, got {cats!r}")
-                for c in cats:
-                    if c not in DISCLOSURE_CATEGORIES:
-                        raise SettingsError(k, f"unknown category {c!r}")
-                cat[kind] = tuple(dict.fromkeys(cats))
-            changes[key] = cat
-        elif key == "weights":
-            weights = {d: dict(w) for d, w in s.weights.items()}
-            overall = dict(s.overall_weights)
-            for dim, table in _table(key, value).items():
-                k = f"weights.{dim}"
-                if dim == "overall":
-                    overall = _weights(k, table, dict.fromkeys(DIMENSION_CODES))
-                elif dim in DIMENSION_CODES:
-                    allowed: dict[str, str | None] = {}
-                    for ind in indicators_of(dim):
-                        allowed[ind.code] = (
-                            None if ind.scored else "is shown only, not scored: it has no weight"
-                        )
-                    weights[dim] = _weights(k, table, allowed)
-                else:
-                    raise SettingsError(
-                        k, f"unknown dimension (expected {', '.join(DIMENSION_CODES)}, overall)"
-                    )
-            changes["weights"] = weights
-            changes["overall_weights"] = overall
+    for key, value in split_document(data):
+        decl = setting(key)
+        current = changes.get(decl.attr, getattr(s, decl.attr))
+        changes[decl.attr] = decl.parse(key, value, current)
     return replace(s, **changes)
 
 
@@ -308,3 +145,100 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(str(p), f"not valid TOML: {exc}") from None
     return settings_from_mapping(data)
+
+
+# ---- named rules, checked when this module loads (MetricFlow-style validation) ----
+
+# a rule reads the declarations and returns one message per problem (none: it holds)
+SettingsRule = Callable[[Sequence[Setting]], list[str]]
+
+
+def rule_every_attribute_declared(decls: Sequence[Setting]) -> list[str]:
+    """Settings attributes and the declarations' ``attr`` are the same set."""
+    attrs = {f.name for f in fields(Settings)}
+    declared = {s.attr for s in decls}
+    return [f"Settings.{a} has no declaration" for a in sorted(attrs - declared)] + [
+        f"a declaration fills no Settings attribute {a!r}" for a in sorted(declared - attrs)
+    ]
+
+
+def rule_unique_keys(decls: Sequence[Setting]) -> list[str]:
+    """No TOML key and no attribute is declared twice."""
+    out = []
+    for what in ("key", "attr"):
+        names = [getattr(s, what) for s in decls]
+        out += [f"{what} {n!r} is declared twice" for n in sorted(set(names)) if names.count(n) > 1]
+    return out
+
+
+def rule_help_in_both_languages(decls: Sequence[Setting]) -> list[str]:
+    """Type and help text, Chinese and English, are all written."""
+    return [
+        f"setting {s.key!r} lacks {what}"
+        for s in decls
+        for what in ("type_zh", "type_en", "help_zh", "help_en")
+        if not getattr(s, what).strip()
+    ]
+
+
+def rule_defaults_pass_their_check(decls: Sequence[Setting]) -> list[str]:
+    """Each default, read back through its own parser, passes and is unchanged."""
+    out = []
+    for s in decls:
+        try:
+            value = s.parse(s.key, s.make_default(), s.make_default())
+        except SettingsError as exc:
+            out.append(f"default of {s.key!r} fails its check: {exc}")
+            continue
+        if value != s.default:
+            out.append(f"default of {s.key!r} changes when read: {value!r}")
+    return out
+
+
+def rule_weights_only_for_scored_indicators(decls: Sequence[Setting]) -> list[str]:
+    """Default ``weights``: every scored indicator weighted, and no other name."""
+    weights: Mapping[str, Mapping[str, float]] = next(
+        (s.default for s in decls if s.key == "weights"), {}
+    )
+    out = []
+    for ind in INDICATORS:
+        weighted = ind.code in weights.get(ind.dimension, {})
+        if ind.scored and not weighted:
+            out.append(f"scored indicator {ind.code} has no default weight")
+        if weighted and not ind.scored:
+            out.append(f"{ind.code} is not scored but has a default weight")
+    known = {(i.dimension, i.code) for i in INDICATORS}
+    out += [
+        f"weights.{d}.{c} is no indicator of {d}"
+        for d, w in weights.items()
+        for c in w
+        if (d, c) not in known
+    ]
+    return out
+
+
+SETTINGS_RULES: dict[str, SettingsRule] = {
+    "every_attribute_declared": rule_every_attribute_declared,
+    "unique_keys": rule_unique_keys,
+    "help_in_both_languages": rule_help_in_both_languages,
+    "defaults_pass_their_check": rule_defaults_pass_their_check,
+    "weights_only_for_scored_indicators": rule_weights_only_for_scored_indicators,
+}
+
+
+def settings_issues(
+    decls: Sequence[Setting] = SETTINGS, rules: Mapping[str, SettingsRule] = SETTINGS_RULES
+) -> list[str]:
+    """Every rule's problems with ``decls``, each as ``rule name: message``."""
+    return [f"{name}: {issue}" for name, rule in rules.items() for issue in rule(decls)]
+
+
+def check_settings_catalogue(decls: Sequence[Setting] = SETTINGS) -> None:
+    """Raise ``ValueError`` listing every problem the rules find (run on import)."""
+    issues = settings_issues(decls)
+    if issues:
+        raise ValueError("settings catalogue: " + "; ".join(issues))
+
+
+check_settings_catalogue()
+DEFAULT_SETTINGS = Settings()
