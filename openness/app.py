@@ -41,7 +41,9 @@ DbOption = Annotated[
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a one-line error to stderr and exit with ``code``."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
     raise typer.Exit(code)
 
 
@@ -58,8 +60,10 @@ def open_database(db: str | None, *, create: bool = False):  # type: ignore[no-u
             init_db(engine)
         elif not is_initialised(engine):
             fail(f"database {engine.url!r} has no current schema: run `openness init` first")
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DBAPIError as exc:  # locked, not a database, unreachable...
         fail(f"cannot open database {url}: {exc.orig}")
+    except OSError as exc:
+        fail(f"cannot open database {url}: {exc.strerror or exc}")
     except sa.exc.ArgumentError as exc:
         fail(f"bad database URL {url!r}: {exc}")
     return engine

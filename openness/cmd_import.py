@@ -9,6 +9,25 @@ import typer
 
 from openness.app import EXIT_OK, EXIT_PROBLEMS, DbOption, app, err, fail, open_database
 
+# rejected rows shown in the summary (the rest are in the rejects file)
+SHOWN = 3
+
+
+def _labels(config: Path | None) -> dict[str, dict[str, str | bool]]:
+    """The settings' label mappings, or exit 2 naming the setting at fault."""
+    if config is None:
+        return {}
+    from queries.model.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(config)
+    except SettingsError as exc:
+        fail(f"--config {config}: {exc}")
+    except OSError as exc:
+        fail(f"--config {config}: {exc.strerror}")
+    labels = getattr(settings, "labels", {})
+    return {f: dict(m) for f, m in labels.items()}
+
 
 @app.command("import")
 def import_(
@@ -32,14 +51,25 @@ def import_(
         bool,
         typer.Option("--strict", help="Any rejected row means nothing from that file is written."),
     ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Settings file (TOML): its [labels.<field>] tables map source labels to codes.",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import record files: units first, each file in one transaction, rows upserted by key."""
     from queries.importing.run import ImportUsageError, UnusableFileError, import_files
 
+    labels = _labels(config)
     engine = open_database(db, create=True)
     try:
-        results = import_files(engine, files, kind=kind, strict=strict, progress=True)
+        results = import_files(
+            engine, files, kind=kind, strict=strict, progress=True, labels=labels
+        )
     except ImportUsageError as exc:
         fail(str(exc))
     except UnusableFileError as exc:
@@ -48,20 +78,33 @@ def import_(
         engine.dispose()
     status = EXIT_OK
     for r in results:
+        where = r.file if r.sheet is None else f"{r.file} [工作表 / sheet {r.sheet}]"
         line = (
-            f"{r.file}: {r.kind}, 读取 {r.rows_read:,} 行, 接受 {r.rows_accepted:,}, "
+            f"{where}: {r.kind}, 读取 {r.rows_read:,} 行, 接受 {r.rows_accepted:,}, "
             f"拒绝 {r.rows_rejected:,} / {r.rows_read:,} rows read, {r.rows_accepted:,} accepted, "
             f"{r.rows_rejected:,} rejected"
         )
         if r.status == "rolled_back":
             line += " — 严格模式，本文件未写入 / strict mode: nothing written from this file (rolled back)"
         err.print(line, markup=False)
+        if r.rows_above:
+            err.print(
+                f"  表头上方 {r.rows_above} 行（标题、说明）已跳过 / {r.rows_above} row(s) above "
+                "the header (titles, notes) skipped",
+                markup=False,
+            )
         if r.rejects_file is not None:
             err.print(f"  rejected rows / 被拒绝的行: {r.rejects_file}", markup=False)
-            for row, column, reason in r.rejects.head(3).iter_rows():
-                err.print(f"  row {row}, {column}: {reason}", markup=False)
-            if r.rejects.height > 3:
-                err.print(f"  ... and {r.rejects.height - 3:,} more in the file", markup=False)
+            for row, key, columns, reasons in (
+                r.reject_rows.head(SHOWN).select("row", "key", "columns", "reasons").iter_rows()
+            ):
+                at = f", {columns}" if columns else ""
+                err.print(f"  row {row} ({key or '?'}){at}: {reasons}", markup=False)
+            if r.reject_rows.height > SHOWN:
+                more = r.reject_rows.height - SHOWN
+                err.print(
+                    f"  ... 另有 {more:,} 行 / and {more:,} more rows in the file", markup=False
+                )
         status = max(status, r.exit_code)
     if status == EXIT_PROBLEMS:
         raise typer.Exit(EXIT_PROBLEMS)

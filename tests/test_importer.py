@@ -174,14 +174,16 @@ def test_every_feedback_error_is_rejected_with_row_column_and_reason(
     )
     assert_frame_equal(table(engine, "feedback"), expected, check_dtypes=False)
 
-    # the rejects CSV: UTF-8 with BOM, file/row/column/reason, under data/rejects/
-    assert fb.rejects_file is not None and fb.rejects_file.parent.name == "rejects"
+    # the rejects CSV (spec "Rejected rows"): UTF-8 with BOM, under data/rejects/<database>/,
+    # one line per rejected row: row, key, columns, reasons, then the record columns
+    assert fb.rejects_file is not None and fb.rejects_file.parent.parent.name == "rejects"
     raw = fb.rejects_file.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     written = pl.read_csv(raw, infer_schema=False)
-    assert written.columns == ["file", "row", "column", "reason"]
-    assert written.height == 12 and set(written["file"]) == {str(feedback)}
-    # and the import_reject table: row, column, reason only
+    assert written.columns == ["row", "key", "columns", "reasons", *FEEDBACK_HEADER.split(",")]
+    assert written["row"].cast(pl.Int64).to_list() == sorted({r for r, _ in got})
+    assert written["key"].to_list() == written["case_id"].to_list()
+    # and the import_reject table: row, column, reason (with the key and record)
     with engine.connect() as conn:
         stored = conn.execute(
             sa.select(import_reject.c.row_number, import_reject.c.column_name)
@@ -542,19 +544,31 @@ def test_checksum_is_the_files_sha256(engine: sa.Engine, units_csv: Path) -> Non
     assert result.checksum == hashlib.sha256(units_csv.read_bytes()).hexdigest()
 
 
-def test_a_file_malformed_part_way_is_rolled_back(
+def test_a_row_longer_than_the_header_is_rejected_alone(
     engine: sa.Engine, tmp_path: Path, units_csv: Path
 ) -> None:
+    """spec "Files as offices export them": a longer row is an error for that row only
+    (it used to make the whole file unusable)."""
     feedback = write(
         tmp_path / "feedback.csv",
         FEEDBACK_HEADER + "\n"
         "C1,PCS1,complaint,hotline,2026-03-02,,,,,,,,,\n"
-        "C2,PCS1,complaint,hotline,2026-03-02,,,,,,,,,,,,surplus\n",
+        "C2,PCS1,complaint,hotline,2026-03-02,,,,,,,,,,,,surplus\n"
+        "C3,PCS1,complaint,hotline,2026-03-03,,,,,,,,,\n",
     )
-    with pytest.raises(UnusableFileError, match="malformed CSV"):
-        import_files(engine, [units_csv, feedback], progress=False)
-    assert table(engine, "feedback").is_empty()
-    assert logs(engine) == [("units", 3, 3, 0, "committed"), ("feedback", 0, 0, 0, "failed")]
+    _, fb = import_files(engine, [units_csv, feedback], progress=False)
+    assert table(engine, "feedback")["case_id"].to_list() == ["C1", "C3"]
+    # 14 header fields; the row has 14 + 3 = 17
+    assert fb.rejects.rows() == [
+        (
+            3,
+            "",
+            "字段多于表头 / the row has 17 fields but the header has 14: a value holds an "
+            "unquoted comma, or cells are shifted",
+        )
+    ]
+    assert fb.reject_rows["key"].to_list() == ["C2"]
+    assert logs(engine) == [("units", 3, 3, 0, "committed"), ("feedback", 3, 2, 1, "committed")]
 
 
 def test_chunks_cut_between_records_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

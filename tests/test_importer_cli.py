@@ -60,7 +60,7 @@ def test_exit_1_with_rejected_rows_and_the_rejects_path_printed(
         str(tmp_path / "2026-03_feedback.csv"), str(tmp_path / "units.csv"), "--db", db_url
     )
     assert code == 1, err
-    rejects = sorted((data_folder / "rejects").glob("*.csv"))
+    rejects = sorted((data_folder / "rejects").glob("*/*.csv"))
     assert len(rejects) == 1 and str(rejects[0]) in err
     assert (
         "row 3, closed_at:" in err

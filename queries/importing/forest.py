@@ -13,7 +13,7 @@ import math
 
 import polars as pl
 
-from queries.importing.read import ROW
+from queries.importing.source import ROW
 
 _MISSING = "\x00missing"
 

@@ -1,13 +1,16 @@
-"""The import's record of itself: ``import_log``, ``import_reject``, the rejects CSV.
+"""The import's record of itself: ``import_log`` and ``import_reject``.
 
-Rejected rows are kept as row number, column and reason only, never with the
-row's values (which may carry personal data); the reason quotes the one value
-at fault.
+Rejected rows are kept one line per problem (row number, column, reason) with
+the record's key and its record columns as read (never a column records.md
+does not name). A ``running`` log row whose process has died is settled as
+``interrupted`` by the next import, and shown so by :func:`live_status`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,11 +18,51 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from queries.model.db import data_dir
-from queries.model.export import write_csv
 from queries.model.schema import import_log, import_reject
 
 REJECT_ROWS_PER_INSERT = 50_000
+# this process, as the log's ``owner`` names it
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+INTERRUPTED = "进程中止 / the importing process ended before finishing (killed or crashed)"
+
+
+def _alive(owner: str | None) -> bool | None:
+    """Whether the process ``host:pid`` runs; None when it is on another host."""
+    host, _, pid = (owner or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def live_status(status: str, owner: str | None) -> str:
+    """``interrupted`` for a ``running`` import whose process is gone, else ``status``."""
+    if status == "running" and _alive(owner) is False:
+        return "interrupted"
+    return status
+
+
+def settle_interrupted(engine: sa.Engine) -> int:
+    """Mark ``running`` imports whose process is gone ``interrupted``; how many."""
+    with engine.begin() as conn:
+        rows = conn.execute(
+            sa.select(import_log.c.import_id, import_log.c.owner).where(
+                import_log.c.status == "running"
+            )
+        ).all()
+        dead = [i for i, owner in rows if _alive(owner) is False]
+        if dead:
+            conn.execute(
+                import_log.update()
+                .where(import_log.c.import_id.in_(dead))
+                .values(status="interrupted", message=INTERRUPTED)
+            )
+    return len(dead)
 
 
 def start_log(engine: sa.Engine, source: str, kind: str) -> int:
@@ -36,6 +79,7 @@ def start_log(engine: sa.Engine, source: str, kind: str) -> int:
                 rows_rejected=0,
                 checksum="",
                 status="running",
+                owner=OWNER,
             )
             .returning(import_log.c.import_id)
         ).scalar_one()
@@ -47,11 +91,31 @@ def finish_log(
     import_id: int,
     values: dict[str, object],
     rejects: pl.DataFrame | None = None,
+    lines: pl.DataFrame | None = None,
 ) -> None:
-    """Close an import's log row, and record its rejects."""
+    """Close an import's log row, and record its rejects.
+
+    ``rejects``: row, column, reason; ``lines``: the rejects file's lines
+    (row, key, columns, reasons, record columns), whose key and record
+    columns go with each problem of their row.
+    """
     conn.execute(import_log.update().where(import_log.c.import_id == import_id).values(**values))
     if rejects is None or rejects.is_empty():
         return
+    if lines is not None and not lines.is_empty():
+        record_cols = [c for c in lines.columns if c not in ("row", "key", "columns", "reasons")]
+        extra = lines.select(
+            "row",
+            pl.col("key").alias("record_key"),
+            pl.struct(record_cols).struct.json_encode().alias("record")
+            if record_cols
+            else pl.lit(None, pl.String).alias("record"),
+        )
+        rejects = rejects.join(extra, on="row", how="left", maintain_order="left")
+    else:
+        rejects = rejects.with_columns(
+            pl.lit(None, pl.String).alias("record_key"), pl.lit(None, pl.String).alias("record")
+        )
     # in slices: a file of a million bad rows must not become a million dicts at once
     for part in rejects.iter_slices(REJECT_ROWS_PER_INSERT):
         conn.execute(
@@ -61,16 +125,21 @@ def finish_log(
                 pl.col("row").alias("row_number"),
                 pl.col("column").alias("column_name"),
                 "reason",
+                "record_key",
+                "record",
             ).to_dicts(),
         )
 
 
-def log_failed(engine: sa.Engine, path: Path, kind: str) -> None:
+def log_failed(engine: sa.Engine, path: Path, kind: str, message: str = "") -> None:
     """The log row of a file found unusable before anything was written."""
     digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        pass
     now = datetime.now()
     with engine.begin() as conn:
         conn.execute(
@@ -84,20 +153,10 @@ def log_failed(engine: sa.Engine, path: Path, kind: str) -> None:
                 rows_rejected=0,
                 checksum=digest.hexdigest(),
                 status="failed",
+                message=message or None,
+                owner=OWNER,
             )
         )
-
-
-def write_rejects_csv(rejects: pl.DataFrame, source: str, import_id: int) -> Path | None:
-    """The rejected rows as a CSV (UTF-8 with BOM, opens in Excel): file, row, column, reason."""
-    if rejects.is_empty():
-        return None
-    folder = data_dir() / "rejects"
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = Path(source).stem if not source.startswith("<") else "frame"
-    path = folder / f"{import_id:06d}_{stem}_rejects.csv"
-    write_csv(rejects.select(pl.lit(source).alias("file"), "row", "column", "reason"), path)
-    return path
 
 
 class Progress:

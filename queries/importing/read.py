@@ -1,10 +1,9 @@
-"""Reading record files: kind from the name, encoding, header, batches.
+"""Opening record files: kind from the name, format from the content, the header checked.
 
-A CSV file is read in one pass of byte chunks cut at record boundaries (a
-newline outside quotes), so a file of any size streams in bounded memory; the
-same pass computes the file's sha256 and checks its encoding. Only the columns
-that ``records.md`` names are parsed: the others (names, phone numbers, free
-text of the source system) are never read into memory past the raw bytes.
+CSV files are read by :mod:`queries.importing.csv_source` (streamed chunks),
+workbooks by :mod:`queries.importing.sheets`. Only the columns that
+``records.md`` names are kept: the others (names, phone numbers, free text of
+the source system) are never parsed into records.
 """
 
 from __future__ import annotations
@@ -15,15 +14,22 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
-
+from queries.importing.csv_source import (
+    CsvReader,
+    Decoder,
+    cr_only,
+    first_record_boundary,
+    record_boundary,
+    to_lf,
+)
+from queries.importing.sheets import SheetTable, find_table, xls_sheets, xlsx_sheets
+from queries.importing.source import ROW, Batch, UnusableFileError
 from queries.model.records import KINDS, RecordKind
 
-# the spreadsheet row number of each record (header = row 1)
-ROW = "__row"
+__all__ = ["ROW", "Batch", "RecordFile", "UnusableFileError", "kind_from_name", "open_record_file"]
 
 # 16 MB (about 70,000 feedback rows) a batch: measured against 32 MB, 0.5 s less wall
 # time, 1 s less system CPU and 200 MB less memory for 2,000,000 rows
@@ -31,16 +37,7 @@ CHUNK_BYTES = 16 * 1024 * 1024
 _KIND_IN_NAME = re.compile(r"(?<![a-z])(units|disclosures|feedback|supervision)(?![a-z])")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_BOM = codecs.BOM_UTF8
-
-
-class UnusableFileError(Exception):
-    """A file that is not a readable record table (exit status 2)."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = Path(path)
-        self.reason = reason
+_HTML = re.compile(rb"^\s*<(!doctype\s+html|html|table|\?xml)", re.IGNORECASE)
 
 
 def kind_from_name(path: Path | str) -> str | None:
@@ -58,167 +55,46 @@ def normalise_header(name: str) -> str:
 
 
 @dataclass
-class Batch:
-    """Some records of a file: the spec's columns as strings, plus ``__row``."""
-
-    frame: pl.DataFrame
-    bytes_read: int
-
-
-@dataclass
 class RecordFile:
-    """An opened record file, its header checked against the kind."""
+    """An opened record file, its header checked against the kind.
+
+    ``sheet`` and ``rows_above`` (title rows skipped above the header) are set
+    for workbooks.
+    """
 
     path: Path
     kind: RecordKind
-    format: str  # csv | xlsx
+    format: str  # csv | xlsx | xls
     size: int
     # spec column -> position in the file
     positions: dict[str, int]
-    header_bytes: int = 0
-    encoding: str = "ascii"
     sha256: str = ""
-    _hash: hashlib._Hash | None = field(default=None, repr=False)
+    sheet: str | None = None
+    rows_above: int = 0
+    _csv: CsvReader | None = None
+    _table: SheetTable | None = None
 
     @property
     def missing_optional(self) -> list[str]:
         return [c for c in self.kind.columns if c not in self.positions]
 
+    @property
+    def encoding(self) -> str:
+        return self._csv.decoder.encoding if self._csv is not None else "binary"
+
+    @property
+    def label(self) -> str:
+        """The file as messages name it: with the sheet read, for a workbook."""
+        return f"{self.path} [{self.sheet}]" if self.sheet is not None else str(self.path)
+
     def batches(self, chunk_bytes: int = CHUNK_BYTES) -> Iterator[Batch]:
-        """The file's records in batches (a whole XLSX sheet is one batch)."""
-        if self.format == "xlsx":
-            yield from self._xlsx_batches()
+        """The file's records in batches."""
+        if self._table is not None:
+            yield from self._table.batches(self.size)
         else:
-            yield from self._csv_batches(chunk_bytes)
-
-    # -- CSV -----------------------------------------------------------------
-
-    def _csv_batches(self, chunk_bytes: int) -> Iterator[Batch]:
-        digest = hashlib.sha256()
-        names = list(self.positions)
-        indexes = [self.positions[c] for c in names]
-        next_row = 2
-        with self.path.open("rb") as f:
-            head = f.read(self.header_bytes)
-            digest.update(head)
-            rest = b""
-            while True:
-                data = f.read(chunk_bytes)
-                digest.update(data)
-                buf = rest + data
-                if not data:
-                    chunk, rest = buf, b""
-                else:
-                    cut = _record_boundary(buf)
-                    if cut <= 0:  # one record longer than a chunk: read on
-                        rest = buf
-                        continue
-                    chunk, rest = buf[:cut], buf[cut:]
-                if chunk.strip():
-                    frame = self._parse_chunk(chunk, names, indexes, next_row)
-                    next_row += frame.height
-                    yield Batch(_drop_blank(frame), len(chunk))
-                if not data:
-                    break
-        self.sha256 = digest.hexdigest()
-
-    def _parse_chunk(
-        self, chunk: bytes, names: list[str], indexes: list[int], first_row: int
-    ) -> pl.DataFrame:
-        chunk = self._to_utf8(chunk)
-        try:
-            frame = pl.read_csv(
-                chunk,
-                has_header=False,
-                columns=indexes,
-                infer_schema=False,
-                raise_if_empty=False,
-            )
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise UnusableFileError(
-                self.path, f"malformed CSV near row {first_row}: {first_line}"
-            ) from exc
-        if frame.width != len(names):
-            raise UnusableFileError(self.path, f"malformed CSV near row {first_row}")
-        frame.columns = names
-        return frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
-
-    def _to_utf8(self, chunk: bytes) -> bytes:
-        if self.encoding in ("ascii", "utf-8"):
-            if chunk.isascii():
-                return chunk
-            if _is_utf8(chunk):
-                self.encoding = "utf-8"
-                return chunk
-            if self.encoding == "utf-8":
-                raise UnusableFileError(
-                    self.path, "invalid UTF-8 after the start of the file (mixed encodings)"
-                )
-            self.encoding = "gb18030"
-        try:
-            return chunk.decode("gb18030").encode("utf-8")
-        except UnicodeDecodeError:
-            raise UnusableFileError(
-                self.path, "text is neither UTF-8 nor GB18030 (mixed encodings?)"
-            ) from None
-
-    # -- XLSX ----------------------------------------------------------------
-
-    def _xlsx_batches(self) -> Iterator[Batch]:
-        names = list(self.positions)
-        try:
-            frame = pl.read_excel(
-                self.path,
-                columns=[self.positions[c] for c in names],
-                infer_schema_length=0,
-                drop_empty_rows=False,
-                drop_empty_cols=False,
-                raise_if_empty=False,
-            )
-        except Exception as exc:  # calamine raises its own error types
-            raise UnusableFileError(self.path, f"cannot read the spreadsheet: {exc}") from exc
-        frame.columns = names
-        frame = frame.with_columns(pl.all().cast(pl.String))
-        frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-        yield Batch(_drop_blank(frame), self.size)
-
-
-def _is_utf8(data: bytes) -> bool:
-    """Whether ``data`` is valid UTF-8 (checked in polars: 3x faster than decoding)."""
-    try:
-        pl.Series([data], dtype=pl.Binary).cast(pl.String)
-    except pl.exceptions.ComputeError:
-        return False
-    return True
-
-
-def _drop_blank(frame: pl.DataFrame) -> pl.DataFrame:
-    """Drop rows with no value at all (blank lines keep their row numbers)."""
-    values = [c for c in frame.columns if c != ROW]
-    if not values:
-        return frame
-    # empty fields read as null; a row of spaces fails the required columns
-    return frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in values]))
-
-
-def _record_boundary(buf: bytes) -> int:
-    """Index just past the last newline of ``buf`` that is outside quotes, or 0.
-
-    ``buf`` starts at a record boundary; a newline ends a record when the
-    number of quote characters before it is even (``""`` escapes count two).
-    """
-    end = buf.rfind(b"\n")
-    if end < 0:
-        return 0
-    quotes_before = buf.count(b'"', 0, end)
-    while quotes_before % 2:
-        prev = buf.rfind(b"\n", 0, end)
-        if prev < 0:
-            return 0
-        quotes_before -= buf.count(b'"', prev, end)
-        end = prev
-    return end + 1
+            assert self._csv is not None
+            yield from self._csv.batches(chunk_bytes)
+            self.sha256 = self._csv.sha256
 
 
 def open_record_file(path: Path | str, kind: str) -> RecordFile:
@@ -227,82 +103,108 @@ def open_record_file(path: Path | str, kind: str) -> RecordFile:
     Raises
     ------
     UnusableFileError
-        The file is missing, empty, binary, not UTF-8/GB18030 text, or its
-        header lacks a required column.
+        The file is missing, empty, binary, HTML, UTF-16, not UTF-8/GB18030
+        text, a workbook over a size limit or without the kind's table, or its
+        header lacks a required column or names one twice.
     """
     path = Path(path)
     spec = KINDS[kind]
     if not path.is_file():
         raise UnusableFileError(path, "no such file")
-    size = path.stat().st_size
-    with path.open("rb") as f:
-        start = f.read(min(size, 1024 * 1024))
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            start = f.read(min(size, 1024 * 1024))
+    except OSError as exc:
+        raise UnusableFileError(path, f"cannot read the file: {exc.strerror or exc}") from None
     if not start.strip():
         raise UnusableFileError(path, "the file is empty (no header row)")
     if start.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        header = _xlsx_header(path)
-        rf = RecordFile(path, spec, "xlsx", size, _positions(path, spec, header))
-        rf.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-        return rf
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _open_workbook(path, spec, size, xls=start.startswith(_OLE_MAGIC))
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or start[1:80:2].count(0) > 20:
         raise UnusableFileError(path, "UTF-16 text is not supported: save it as CSV UTF-8")
-    if b"\x00" in start:
-        raise UnusableFileError(path, "binary data, not a CSV text file or an XLSX workbook")
-    header_end = _record_boundary_first(start)
-    raw_header = start[:header_end] if header_end else start
-    rf = RecordFile(path, spec, "csv", size, {})
-    # the encoding is decided on the first megabyte; later chunks are checked as read
-    rf._to_utf8(raw_header)
-    body = start[len(raw_header) :]
-    rf._to_utf8(body[: _record_boundary(body) or len(body)])
-    text = raw_header.decode("gb18030" if rf.encoding == "gb18030" else "utf-8-sig")
-    names = next(csv.reader(io.StringIO(text)), [])
-    rf.positions = _positions(path, spec, names)
-    rf.header_bytes = len(raw_header)
-    return rf
-
-
-def _record_boundary_first(buf: bytes) -> int:
-    """Index just past the first newline outside quotes, or 0."""
-    pos, quotes = 0, 0
-    while True:
-        nl = buf.find(b"\n", pos)
-        if nl < 0:
-            return 0
-        quotes += buf.count(b'"', pos, nl)
-        if quotes % 2 == 0:
-            return nl + 1
-        pos = nl + 1
-
-
-def _xlsx_header(path: Path) -> list[str]:
-    try:
-        frame = pl.read_excel(
-            path, infer_schema_length=0, raise_if_empty=False, read_options={"n_rows": 0}
-        )
-    except Exception as exc:  # calamine raises its own error types
-        raise UnusableFileError(path, f"cannot read the spreadsheet: {exc}") from exc
-    return list(frame.columns)
-
-
-def _positions(path: Path, spec: RecordKind, header: list[str]) -> dict[str, int]:
-    """Spec column -> position in the header; a missing required column is fatal."""
-    normalised = [normalise_header(h) for h in header]
-    positions: dict[str, int] = {}
-    for col in spec.columns:
-        where = [i for i, h in enumerate(normalised) if h == col]
-        if len(where) > 1:
-            raise UnusableFileError(
-                path, f"column {col!r} appears {len(where)} times in the header"
-            )
-        if where:
-            positions[col] = where[0]
-    missing = [f.name for f in spec.fields if f.required and f.name not in positions]
-    if missing:
-        shown = ", ".join(h for h in header[:8]) + (", ..." if len(header) > 8 else "")
+    if _HTML.match(start.removeprefix(codecs.BOM_UTF8)):
         raise UnusableFileError(
             path,
-            f"not a {spec.name} file: missing required column(s) {', '.join(missing)} "
-            f"(header: {shown or 'empty'})",
+            "an HTML or XML page (as some systems save '.xls'), not a spreadsheet: open it in "
+            "Excel or WPS and save it as .xlsx",
         )
+    if b"\x00" in start:
+        raise UnusableFileError(path, "binary data, not a CSV text file or a workbook")
+    cr = cr_only(start)
+    text_start = to_lf(start) if cr else start
+    header_end = first_record_boundary(text_start)
+    raw_header = text_start[:header_end] if header_end else text_start
+    decoder = Decoder(path)
+    # the encoding is decided on the first megabyte; later chunks are checked as read
+    decoder.to_utf8(raw_header)
+    body = text_start[len(raw_header) :]
+    decoder.to_utf8(body[: record_boundary(body) or len(body)])
+    text = raw_header.decode("gb18030" if decoder.encoding == "gb18030" else "utf-8-sig")
+    names = next(csv.reader(io.StringIO(text)), [])
+    positions = _positions(path, spec, names)
+    if positions is None:
+        raise UnusableFileError(path, _missing(spec, names))
+    reader = CsvReader(path, decoder, len(raw_header), len(names), positions, cr)
+    return RecordFile(path, spec, "csv", size, positions, _csv=reader)
+
+
+def _open_workbook(path: Path, spec: RecordKind, size: int, xls: bool) -> RecordFile:
+    sheets = xls_sheets(path) if xls else xlsx_sheets(path)
+
+    def positions_of(header: list[str], sheet: str, row: int) -> dict[str, int] | None:
+        return _positions(path, spec, header, f"sheet '{sheet}', row {row}: ")
+
+    table = find_table(path, sheets, spec, positions_of)
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return RecordFile(
+        path,
+        spec,
+        "xls" if xls else "xlsx",
+        size,
+        table.positions,
+        sha256=digest.hexdigest(),
+        sheet=table.sheet.name,
+        rows_above=table.rows_above,
+        _table=table,
+    )
+
+
+def _positions(
+    path: Path, spec: RecordKind, header: list[str], where: str = ""
+) -> dict[str, int] | None:
+    """Spec column -> position in the header; None when a required column is missing.
+
+    Raises
+    ------
+    UnusableFileError
+        A spec column appears twice in a header holding every required column.
+    """
+    normalised = [normalise_header(h) for h in header]
+    positions: dict[str, int] = {}
+    twice = []
+    for col in spec.columns:
+        at = [i for i, h in enumerate(normalised) if h == col]
+        if len(at) > 1:
+            twice.append((col, len(at)))
+        if at:
+            positions[col] = at[0]
+    if any(f.required and f.name not in positions for f in spec.fields):
+        return None
+    if twice:
+        col, n = twice[0]
+        raise UnusableFileError(path, f"{where}column {col!r} appears {n} times in the header")
     return positions
+
+
+def _missing(spec: RecordKind, header: list[str]) -> str:
+    present = {normalise_header(h) for h in header}
+    missing = [f.name for f in spec.fields if f.required and f.name not in present]
+    shown = ", ".join(h for h in header[:8]) + (", ..." if len(header) > 8 else "")
+    return (
+        f"not a {spec.name} file: missing required column(s) {', '.join(missing)} "
+        f"(header: {shown or 'empty'})"
+    )

@@ -25,16 +25,17 @@ import polars as pl
 import sqlalchemy as sa
 
 from queries.importing.forest import forest_rejects
-from queries.importing.log import Progress, finish_log, log_failed, start_log, write_rejects_csv
-from queries.importing.read import (
-    ROW,
-    Batch,
-    RecordFile,
-    UnusableFileError,
-    kind_from_name,
-    open_record_file,
+from queries.importing.log import (
+    Progress,
+    finish_log,
+    log_failed,
+    settle_interrupted,
+    start_log,
 )
-from queries.importing.validate import REJECT_SCHEMA, BatchValidator
+from queries.importing.read import RecordFile, kind_from_name, open_record_file
+from queries.importing.rejects import check_writable, reject_lines, write_rejects_file
+from queries.importing.source import REJECT_SCHEMA, ROW, Batch, UnusableFileError
+from queries.importing.validate import BatchValidator, Labels
 from queries.importing.write import Stage
 from queries.model.records import IMPORT_ORDER, KINDS, RecordKind
 from queries.model.schema import units
@@ -73,6 +74,11 @@ class ImportResult:
     rejects_file: Path | None = None
     # row, column, reason (one line per problem; a row may have several)
     rejects: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECT_SCHEMA))
+    # the rejects file's lines: row, key, columns, reasons, record columns as read
+    reject_rows: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # workbooks: the sheet read and the rows above its header (titles, notes)
+    sheet: str | None = None
+    rows_above: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -102,44 +108,60 @@ def import_files(
     kind: str | None = None,
     strict: bool = False,
     progress: bool = True,
+    labels: Labels | None = None,
 ) -> list[ImportResult]:
     """Import record files, units first, each file in one transaction.
 
-    Every file is opened and its header checked before anything is written:
-    one unusable file stops the whole import (its ``import_log`` row says
-    ``failed``). A file found malformed part-way is rolled back, logged
-    ``failed`` and stops the import; files before it stay imported.
+    Every file is opened and its header checked, and the rejects folder
+    checked writable, before anything is written: one unusable file stops the
+    whole import (its ``import_log`` row says ``failed``, with the cause). A
+    file found unusable part-way (mixed encodings), or an environment that
+    fails (rejects file not written, disk full, database locked), rolls that
+    file back, logs it ``failed`` with the cause and stops the import; files
+    before it stay imported. ``labels`` maps source labels to codes per field
+    (``Settings.labels``).
 
     Raises
     ------
     ImportUsageError
         A file's kind cannot be told, or ``kind`` is unknown.
     UnusableFileError
-        A file is missing, empty, binary, not a table, or lacks a required column.
+        A file is missing, empty, binary, not a table, or lacks a required
+        column; or the rejects folder, the disk or the database fails.
     """
+    resolved = resolve_kinds(paths, kind)
+    settle_interrupted(engine)
+    try:
+        check_writable(engine)
+    except OSError as exc:
+        folder = Path(exc.filename) if exc.filename else Path("rejects")
+        cause = f"the rejects folder cannot be written: {exc.strerror or exc}"
+        for path, k in resolved[:1]:
+            log_failed(engine, path, k, f"{folder}: {cause}")
+        raise UnusableFileError(folder, cause) from None
     files: list[RecordFile] = []
-    for path, k in resolve_kinds(paths, kind):
+    for path, k in resolved:
         try:
             files.append(open_record_file(path, k))
-        except UnusableFileError:
-            if path.is_file():
-                log_failed(engine, path, k)
+        except UnusableFileError as exc:
+            log_failed(engine, path, k, exc.reason)
             raise
     results = []
     for rf in files:
         show = progress and rf.size >= PROGRESS_MIN_BYTES
-        results.append(
-            _import(
-                engine,
-                str(rf.path),
-                rf.kind,
-                rf.batches,
-                partial(getattr, rf, "sha256"),
-                strict,
-                progress_total=rf.size if show else None,
-                expected_rows=rf.size // BYTES_PER_ROW_GUESS,
-            )
+        result = _import(
+            engine,
+            str(rf.path),
+            rf.kind,
+            rf.batches,
+            partial(getattr, rf, "sha256"),
+            strict,
+            progress_total=rf.size if show else None,
+            expected_rows=rf.size // BYTES_PER_ROW_GUESS,
+            labels=labels,
         )
+        result.sheet, result.rows_above = rf.sheet, rf.rows_above
+        results.append(result)
     if any(r.status == "committed" for r in results):
         from queries.store.frames import refresh_cache
 
@@ -193,45 +215,59 @@ def _import(
     strict: bool,
     progress_total: int | None,
     expected_rows: int = 0,
+    labels: Labels | None = None,
 ) -> ImportResult:
     import_id = start_log(engine, source, spec.name)
 
     rejects: list[pl.DataFrame] = []
+    values: list[pl.DataFrame] = []
     rows_read = rows_accepted = 0
     rolled_back = False
     stage: Stage | None = None
+    rejects_file: Path | None = None
     with engine.connect() as conn:
         trans = conn.begin()
         try:
             stage = Stage(conn, spec, expected_rows)
-            validator = BatchValidator(spec, _known_units(conn, spec))
+            validator = BatchValidator(spec, _known_units(conn, spec), labels or {})
             # units wait for the forest check; other kinds are prepared for the
             # stage in the reading thread, while the previous batch is written
             units_kind = spec.name == "units"
             held: list[pl.DataFrame] = []
+            raw_units: list[pl.DataFrame] = []
             prepare = None if units_kind else stage.prepare
             with Progress(progress_total, source) as bar:
-                for frame, bad, nbytes, prepared in _validated(batches(), validator, prepare):
+                for item in _validated(batches(), validator, prepare):
+                    frame, bad, bad_values = item.good, item.bad, item.bad_values
                     rows_read += frame.height + bad.get_column("row").n_unique()
                     if not bad.is_empty():
                         rejects.append(bad)
+                        values.append(bad_values)
                     if units_kind:
                         held.append(frame)
+                        raw_units.append(item.raw)
                     elif not (strict and rejects):
-                        stage.write(prepared, import_id)
+                        stage.write(item.prepared, import_id)
                     rows_accepted += frame.height
-                    bar.advance(nbytes)
+                    bar.advance(item.nbytes)
             if units_kind and held:
                 accepted = pl.concat(held)
                 bad = forest_rejects(accepted, _db_units(conn))
                 if not bad.is_empty():
                     rejects.append(bad)
+                    raw = pl.concat(raw_units, how="diagonal_relaxed")
+                    values.append(raw.filter(pl.col(ROW).is_in(bad["row"].implode())))
                     accepted = accepted.filter(~pl.col(ROW).is_in(bad["row"].implode()))
                 rows_accepted = accepted.height
                 if not (strict and rejects):
                     stage.write(stage.prepare(accepted), import_id)
             all_rejects = _collect(rejects)
             rows_rejected = all_rejects.get_column("row").n_unique()
+            lines = (
+                reject_lines(all_rejects, pl.concat(values, how="diagonal_relaxed"), spec)
+                if rows_rejected
+                else pl.DataFrame()
+            )
             rolled_back = strict and rows_rejected > 0
             if rolled_back:
                 stage.wait()
@@ -239,38 +275,42 @@ def _import(
             else:
                 stage.finish()
             stage.close()
-        except BaseException:
+            status = "rolled_back" if rolled_back else "committed"
+            if rolled_back:
+                rows_accepted = 0
+            if rows_rejected:
+                rejects_file = write_rejects_file(lines, engine, source, spec.name, import_id)
+            finish = {
+                "finished_at": datetime.now(),
+                "rows_read": rows_read,
+                "rows_accepted": rows_accepted,
+                "rows_rejected": rows_rejected,
+                "checksum": checksum(),
+                "status": status,
+                "rejects_file": str(rejects_file) if rejects_file else None,
+            }
+            if rolled_back:
+                # the log and the rejects survive the rollback, in a transaction of their own
+                with conn.begin():
+                    stage.release()
+                    finish_log(conn, import_id, finish, all_rejects, lines)
+            else:
+                # a commit writes its log together with its rows
+                finish_log(conn, import_id, finish, all_rejects, lines)
+                trans.commit()
+        except BaseException as exc:
             stage_close(stage)
-            trans.rollback()
-            with engine.begin() as log_conn:
-                finish_log(
-                    log_conn,
-                    import_id,
-                    {"finished_at": datetime.now(), "status": "failed", "rows_read": rows_read},
-                )
+            with contextlib.suppress(Exception):
+                if trans.is_active:
+                    trans.rollback()
+            if rejects_file is not None:
+                with contextlib.suppress(OSError):
+                    rejects_file.unlink()
+            error = _environment_error(exc, engine, rejects_file)
+            _log_failure(engine, import_id, rows_read, error.reason if error else _cause(exc))
+            if error is not None:
+                raise error from None
             raise
-        status = "rolled_back" if rolled_back else "committed"
-        if rolled_back:
-            rows_accepted = 0
-        rejects_file = write_rejects_csv(all_rejects, source, import_id)
-        finish = {
-            "finished_at": datetime.now(),
-            "rows_read": rows_read,
-            "rows_accepted": rows_accepted,
-            "rows_rejected": rows_rejected,
-            "checksum": checksum(),
-            "status": status,
-            "rejects_file": str(rejects_file) if rejects_file else None,
-        }
-        if rolled_back:
-            # the log and the rejects survive the rollback, in a transaction of their own
-            with conn.begin():
-                stage.release()
-                finish_log(conn, import_id, finish, all_rejects)
-        else:
-            # a commit writes its log together with its rows
-            finish_log(conn, import_id, finish, all_rejects)
-            trans.commit()
     return ImportResult(
         file=source,
         kind=spec.name,
@@ -282,7 +322,47 @@ def _import(
         checksum=checksum(),
         rejects_file=rejects_file,
         rejects=all_rejects,
+        reject_rows=lines,
     )
+
+
+def _cause(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "中断 / interrupted (Ctrl-C)"
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+
+
+def _environment_error(
+    exc: BaseException, engine: sa.Engine, rejects_file: Path | None
+) -> UnusableFileError | None:
+    """The exit-2 error for a file or environment that failed part-way, else None."""
+    if isinstance(exc, UnusableFileError):
+        return exc
+    if isinstance(exc, OSError):
+        where = exc.filename or rejects_file or "rejects file"
+        return UnusableFileError(where, f"cannot write the rejects file: {exc.strerror or exc}")
+    if isinstance(exc, sa.exc.DBAPIError):
+        orig = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        url = engine.url.render_as_string(hide_password=True)
+        return UnusableFileError(f"database {url}", f"{orig} (nothing written from this file)")
+    return None
+
+
+def _log_failure(engine: sa.Engine, import_id: int, rows_read: int, message: str) -> None:
+    """Log the import ``failed`` with its cause (if the database still takes a write:
+    else the log row stays ``running`` until :func:`settle_interrupted` finds it)."""
+    with contextlib.suppress(Exception), engine.begin() as log_conn:
+        finish_log(
+            log_conn,
+            import_id,
+            {
+                "finished_at": datetime.now(),
+                "status": "failed",
+                "rows_read": rows_read,
+                "message": message,
+            },
+        )
 
 
 def stage_close(stage: Stage | None) -> None:
@@ -294,20 +374,35 @@ def stage_close(stage: Stage | None) -> None:
     stage.close()
 
 
+@dataclass
+class _Validated:
+    good: pl.DataFrame  # typed accepted rows
+    bad: pl.DataFrame  # row, column, reason
+    bad_values: pl.DataFrame  # the rejected rows' record columns as read
+    raw: pl.DataFrame  # the batch as read
+    nbytes: int
+    prepared: object
+
+
 def _validated(
     batches: Iterator[Batch],
     validator: BatchValidator,
     prepare: Callable[[pl.DataFrame], object] | None,
-) -> Iterator[tuple[pl.DataFrame, pl.DataFrame, int, object]]:
+) -> Iterator[_Validated]:
     """Validated (and prepared) batches; the next is read while this one is written."""
 
-    def step() -> tuple[pl.DataFrame, pl.DataFrame, int, object] | None:
+    def step() -> _Validated | None:
         batch = next(batches, None)
         if batch is None:
             return None
         good, bad = validator.validate(batch.frame)
+        bad_values = batch.frame.filter(pl.col(ROW).is_in(bad.get_column("row").implode()))
+        if not batch.problems.is_empty():
+            bad = pl.concat([bad, batch.problems])
+            if batch.problem_values is not None:
+                bad_values = pl.concat([bad_values, batch.problem_values], how="diagonal_relaxed")
         prepared = prepare(good) if prepare is not None else None
-        return good, bad, batch.bytes_read, prepared
+        return _Validated(good, bad, bad_values, batch.frame, batch.bytes_read, prepared)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
         pending = pool.submit(step)

@@ -8,21 +8,31 @@ Chinese and English, so a clerk can find and fix the cell.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from queries.importing.read import ROW
+from queries.importing.source import REJECT_SCHEMA, ROW
 from queries.model.records import Field, FieldType, RecordKind
 
-REJECT_SCHEMA = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
+__all__ = ["REJECT_SCHEMA", "BatchValidator", "Labels", "enum_lookup", "parse_datetimes"]
+
+# field -> {source label -> code (enum) or True/False (bool)}: ``Settings.labels``
+Labels = Mapping[str, Mapping[str, str | bool]]
 
 # dates outside these years are taken as keying errors (a closing date in 3019)
 MIN_YEAR = 1900
 MAX_YEAR = 2099
 
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
-_BOOLS |= {"是": True, "否": False}
+_BOOLS |= {"是": True, "否": False, "√": True, "×": False, "✓": True, "✗": False}
+_BOOLS |= {"１": True, "０": False}
+# full-width digits and separators (what Chinese input methods type) -> ASCII
+_FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
+_FULL_WIDTH |= {"－": "-", "／": "/", "：": ":", "．": ".", "\u3000": " ", "Ｔ": "T"}
+# 2026年3月2日, 2026.3.2 (and the separators mixed) -> 2026-3-2
+_DATE_SPELLING = r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?"
 # feedback: the date-times that may not precede received_at, and the return-visit results
 _NOT_BEFORE_RECEIVED = ("first_response_at", "closed_at", "return_visit_at")
 _NEED_RETURN_VISIT = ("resolved", "satisfaction")
@@ -80,16 +90,39 @@ _DATETIME_FORMATS = (
 
 
 def parse_datetimes(raw: pl.Series) -> pl.Series:
-    """Datetimes from any spelling records.md accepts; null where none fits."""
-    dtype = pl.Datetime("us")
-    out = raw.str.strptime(dtype, _DATETIME_FORMATS[0], strict=False, cache=False)
+    """Datetimes from any spelling records.md accepts; null where none fits.
+
+    The common spellings are tried first on every value; only the values they
+    cannot read are respelt (full-width to ASCII, ``2026年3月2日`` and
+    ``2026.3.2`` to ``2026-3-2``) and tried again.
+    """
+    out = _parse_formats(
+        raw, raw.str.strptime(_DT, _DATETIME_FORMATS[0], strict=False, cache=False)
+    )
+    todo = (out.is_null() & raw.is_not_null()).arg_true()
+    if todo.is_empty():
+        return out
+    respelt = (
+        raw.gather(todo)
+        .str.replace_many(list(_FULL_WIDTH), list(_FULL_WIDTH.values()))
+        .str.replace(_DATE_SPELLING, "${1}-${2}-${3}")
+        .str.strip_chars()
+    )
+    again = _parse_formats(
+        respelt, respelt.str.strptime(_DT, _DATETIME_FORMATS[0], strict=False, cache=False)
+    )
+    return out.scatter(todo, again)
+
+
+_DT = pl.Datetime("us")
+
+
+def _parse_formats(raw: pl.Series, out: pl.Series) -> pl.Series:
     for fmt in _DATETIME_FORMATS[1:]:
         todo = (out.is_null() & raw.is_not_null()).arg_true()
         if todo.is_empty():
             break
-        out = out.scatter(
-            todo, raw.gather(todo).str.strptime(dtype, fmt, strict=False, cache=False)
-        )
+        out = out.scatter(todo, raw.gather(todo).str.strptime(_DT, fmt, strict=False, cache=False))
     return out
 
 
@@ -109,6 +142,8 @@ class BatchValidator:
     kind: RecordKind
     # unit ids a record may name (None for the units file itself)
     known_units: pl.Series | None = None
+    # source labels the settings map to codes, per field
+    labels: Labels = field(default_factory=dict)
     _seen: pl.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
@@ -168,8 +203,9 @@ class BatchValidator:
         for f in self.kind.fields:
             raw = pl.col(f.name)
             out = _parsed_name(f.name)
+            own = {str(k).strip().lower(): v for k, v in self.labels.get(f.name, {}).items()}
             if f.type is FieldType.ENUM:
-                lookup = enum_lookup(f)
+                lookup = enum_lookup(f) | {k: str(v) for k, v in own.items()}
                 exprs.append(
                     raw.str.to_lowercase()
                     .replace_strict(
@@ -178,10 +214,11 @@ class BatchValidator:
                     .alias(out)
                 )
             elif f.type is FieldType.BOOL:
+                bools = _BOOLS | {k: bool(v) for k, v in own.items()}
                 exprs.append(
                     raw.str.to_lowercase()
                     .replace_strict(
-                        list(_BOOLS), list(_BOOLS.values()), default=None, return_dtype=pl.Boolean
+                        list(bools), list(bools.values()), default=None, return_dtype=pl.Boolean
                     )
                     .alias(out)
                 )
@@ -282,7 +319,8 @@ def _field_checks(f: Field) -> list[Check]:
                 c,
                 raw.is_not_null() & out.is_null(),
                 pl.format(
-                    "取值无效 / {} '{}' is not one of: {} (or the Chinese label)",
+                    "取值无效 / {} '{}' is not one of: {} (or the Chinese label, or a label of the "
+                    "settings)",
                     pl.lit(c),
                     _shown(c),
                     pl.lit(codes),
@@ -295,17 +333,18 @@ def _field_checks(f: Field) -> list[Check]:
                 c,
                 raw.is_not_null() & out.is_null(),
                 pl.format(
-                    "不是是/否值 / {} '{}' is not a yes/no value (true/false, 1/0, yes/no, 是/否)",
+                    "不是是/否值 / {} '{}' is not a yes/no value "
+                    "(true/false, 1/0, yes/no, 是/否, √/×, ✓/✗, or a label of the settings)",
                     pl.lit(c),
                     _shown(c),
                 ),
             )
         )
     elif f.type in (FieldType.DATE, FieldType.DATETIME):
-        what = "date (YYYY-MM-DD or YYYY/M/D)"
+        what = "date (YYYY-MM-DD, YYYY/M/D, YYYY.M.D or YYYY年M月D日)"
         zh = "日期格式无效"
         if f.type is FieldType.DATETIME:
-            what = "date-time (YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS)"
+            what = "date-time (a date, or a date and HH:MM or HH:MM:SS)"
             zh = "日期时间格式无效"
         checks.append(
             Check(

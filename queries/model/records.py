@@ -40,6 +40,8 @@ class RecordKind:
     fields: tuple[Field, ...]
     # the column that anchors a record in a period (None for units)
     anchor: str | None = None
+    # the Chinese name (a workbook's sheet named so, or by ``name``, is read for this kind)
+    name_zh: str = ""
 
     @property
     def key(self) -> str:
@@ -246,6 +248,7 @@ UNITS = RecordKind(
         Field("level", E, True, UNIT_LEVELS),
         Field("kind", E, True, UNIT_KINDS),
     ),
+    name_zh="单位",
 )
 
 DISCLOSURES = RecordKind(
@@ -263,6 +266,7 @@ DISCLOSURES = RecordKind(
         Field("withdrawn_on", D),
     ),
     anchor="published_on",
+    name_zh="公开",
 )
 
 FEEDBACK = RecordKind(
@@ -284,6 +288,7 @@ FEEDBACK = RecordKind(
         Field("repeat_of", T),
     ),
     anchor="received_at",
+    name_zh="投诉建议",
 )
 
 SUPERVISION = RecordKind(
@@ -300,6 +305,7 @@ SUPERVISION = RecordKind(
         Field("result_published_on", D),
     ),
     anchor="opened_on",
+    name_zh="监督",
 )
 
 KINDS: dict[str, RecordKind] = {k.name: k for k in (UNITS, DISCLOSURES, FEEDBACK, SUPERVISION)}

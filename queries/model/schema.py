@@ -65,13 +65,17 @@ import_log = sa.Table(
     sa.Column("rows_accepted", sa.Integer, nullable=False, default=0),
     sa.Column("rows_rejected", sa.Integer, nullable=False, default=0),
     sa.Column("checksum", sa.String(64), nullable=False),
-    # committed | rolled_back (strict mode with rejects) | failed (unreadable)
+    # running | committed | rolled_back (strict mode with rejects) | failed (unusable
+    # file or environment: ``message`` says why) | interrupted (its process died)
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("rejects_file", sa.String, nullable=True),
+    sa.Column("message", sa.String, nullable=True),
+    # host:pid of the importing process, to tell a running import from a dead one
+    sa.Column("owner", sa.String, nullable=True),
 )
 
-# rejected rows: row number, column and reason only (never the row's values,
-# which may carry personal data)
+# rejected rows, one per problem: row number, column, reason, the record's key and
+# its record columns as read (JSON; never a column records.md does not name)
 import_reject = sa.Table(
     "import_reject",
     metadata,
@@ -79,6 +83,8 @@ import_reject = sa.Table(
     sa.Column("row_number", sa.Integer, nullable=False),
     sa.Column("column_name", sa.String, nullable=True),
     sa.Column("reason", sa.String, nullable=False),
+    sa.Column("record_key", sa.String, nullable=True),
+    sa.Column("record", sa.String, nullable=True),
     sa.Index("ix_import_reject_import", "import_id"),
 )
 

@@ -1,0 +1,450 @@
+"""Reading a record table from a workbook (``.xlsx`` with openpyxl, ``.xls`` with xlrd).
+
+``spec/records.md`` ("Files as offices export them"): the header is the first
+row, among the first :data:`HEADER_SEARCH_ROWS`, that holds every required
+column of the kind, wherever the table starts; rows above it are skipped and
+counted. Hidden sheets are never read; the sheet read is the one named after
+the kind (its code or Chinese name), else the first visible sheet whose header
+fits. A merged cell's value applies to every cell it covers; a date cell
+holds the date it shows (a time hidden by a date-only format is dropped); an
+error cell (``#DIV/0!``) rejects its row. Row numbers are the sheet's own.
+
+Memory is bounded: an ``.xlsx`` sheet is streamed cell by cell (its empty
+cells cost nothing), and the parts read whole (shared strings, styles) and
+the sheet's XML have size limits checked before reading; an ``.xls`` file
+(read whole by xlrd) has a size limit. Over a limit, the file is unusable.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from queries.importing.source import Batch, UnusableFileError, drop_blank, string_frame
+from queries.model.records import RecordKind
+
+HEADER_SEARCH_ROWS = 20
+# .xlsx parts that openpyxl holds whole in memory (shared strings, styles, workbook)
+XLSX_MAX_WHOLE_PARTS_BYTES = 64 * 2**20
+# a sheet's XML, streamed (bounds the time a crafted sheet can take)
+XLSX_MAX_SHEET_BYTES = 512 * 2**20
+# an .xls file, read whole by xlrd (its cells take about 20 times the file's size)
+XLS_MAX_BYTES = 32 * 2**20
+BATCH_ROWS = 50_000
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+class CellError(str):
+    """The text of a spreadsheet error cell (``#DIV/0!``): a row error, never a value."""
+
+
+Cells = dict[int, Any]  # 0-based column -> value (str | CellError | None), per row
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def shown(value: Any, fmt_kind: str | None) -> str | None:
+    """A cell's value as text, as the sheet shows it.
+
+    ``fmt_kind`` is ``date``, ``time`` or ``datetime`` for a cell with a date
+    format (openpyxl's ``is_datetime``): a date-only format drops the time.
+    """
+    if value is None:
+        return None
+    if isinstance(value, CellError):
+        return value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if fmt_kind == "date":
+            return value.strftime("%Y-%m-%d")
+        if fmt_kind == "time":
+            return value.strftime("%H:%M:%S")
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class Sheet:
+    """One sheet: its name, whether it is visible, and a way to stream its rows."""
+
+    name: str
+    visible: bool
+    rows: Any  # () -> Iterator[tuple[int, Cells]]: 1-based row number, cells
+
+
+@dataclass
+class SheetTable:
+    """The record table found in a workbook, ready to stream as batches."""
+
+    path: Path
+    sheet: Sheet
+    header_row: int
+    # spec column -> 0-based column of the sheet
+    positions: dict[str, int]
+    rows_above: int
+    header: list[str] = field(default_factory=list)
+
+    def batches(self, size: int, batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:
+        names = list(self.positions)
+        cols = [self.positions[c] for c in names]
+        good: list[list[str | None]] = []
+        good_rows: list[int] = []
+        bad: list[list[str | None]] = []
+        bad_rows: list[int] = []
+        problems: list[tuple[int, str, str]] = []
+
+        def flush(final: bool) -> Iterator[Batch]:
+            if not (good or bad) and not final:
+                return
+            batch = Batch(drop_blank(string_frame(names, good, good_rows)), size if final else 0)
+            if problems:
+                batch.problems = pl.DataFrame(
+                    problems, schema=["row", "column", "reason"], orient="row"
+                ).cast({"row": pl.Int64})
+                batch.problem_values = string_frame(names, bad, bad_rows)
+            for buffer in (good, good_rows, bad, bad_rows, problems):
+                buffer.clear()
+            yield batch
+
+        for number, cells in self.sheet.rows():
+            if number <= self.header_row:
+                continue
+            values = [cells.get(c) for c in cols]
+            errors = [
+                (n, v) for n, v in zip(names, values, strict=True) if isinstance(v, CellError)
+            ]
+            if errors:
+                bad.append([None if isinstance(v, CellError) else v for v in values])
+                bad_rows.append(number)
+                for name, err in errors:
+                    problems.append(
+                        (
+                            number,
+                            name,
+                            f"单元格错误 / {name} holds the spreadsheet error {err} "
+                            "(a formula that failed): correct the formula or type the value",
+                        )
+                    )
+            else:
+                good.append([v or None for v in values])
+                good_rows.append(number)
+            if len(good) + len(bad) >= batch_rows:
+                yield from flush(False)
+        yield from flush(True)
+
+
+def find_table(path: Path, sheets: list[Sheet], spec: RecordKind, positions_of: Any) -> SheetTable:
+    """The sheet and header row holding ``spec``'s table.
+
+    ``positions_of(header: list[str]) -> dict[str, int] | None`` maps a row's
+    texts to spec column positions, None when required columns are missing
+    (and raises for a header naming a column twice).
+
+    Raises
+    ------
+    UnusableFileError
+        No visible sheet has the kind's header in its first 20 rows.
+    """
+    visible = [s for s in sheets if s.visible]
+    if not visible:
+        raise UnusableFileError(path, "the workbook has no visible sheet")
+    names = {spec.name.lower(), spec.name_zh}
+    named = [s for s in visible if s.name.strip().lower() in names]
+    candidates = named or visible
+    tried = []
+    for sheet in candidates:
+        found = _header_in(sheet, positions_of)
+        if found is not None:
+            header_row, header, positions = found
+            rows_above = sum(1 for n, c in _head(sheet) if n < header_row and _texts(c))
+            return SheetTable(path, sheet, header_row, positions, rows_above, header)
+        tried.append(sheet.name)
+    required = ", ".join(f.name for f in spec.fields if f.required)
+    where = ", ".join(f"'{n}'" for n in tried)
+    raise UnusableFileError(
+        path,
+        f"not a {spec.name} workbook: no row among the first {HEADER_SEARCH_ROWS} of sheet(s) "
+        f"{where} holds the required columns {required} (hidden sheets are not read)",
+    )
+
+
+def _head(sheet: Sheet) -> Iterator[tuple[int, Cells]]:
+    for number, cells in sheet.rows():
+        if number > HEADER_SEARCH_ROWS:
+            return
+        yield number, cells
+
+
+def _texts(cells: Cells) -> dict[int, str]:
+    return {c: str(v) for c, v in cells.items() if v is not None and str(v).strip()}
+
+
+def _header_in(sheet: Sheet, positions_of: Any) -> tuple[int, list[str], dict[str, int]] | None:
+    for number, cells in _head(sheet):
+        texts = _texts(cells)
+        if not texts:
+            continue
+        width = max(texts) + 1
+        header = [texts.get(c, "") for c in range(width)]
+        positions = positions_of(header, sheet.name, number)
+        if positions is not None:
+            return number, header, positions
+    return None
+
+
+# -- .xlsx ------------------------------------------------------------------------------
+
+
+def xlsx_sheets(path: Path) -> list[Sheet]:
+    """The sheets of an ``.xlsx`` workbook (openpyxl, read-only, values not formulas).
+
+    Raises
+    ------
+    UnusableFileError
+        Not a workbook, or over a size limit.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnusableFileError(
+            path, f"cannot read the spreadsheet: not a valid XLSX ({exc})"
+        ) from None
+    whole = sum(
+        i.file_size
+        for i in infos
+        if not i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+    )
+    if whole > XLSX_MAX_WHOLE_PARTS_BYTES:
+        raise UnusableFileError(
+            path,
+            f"the workbook's shared strings and styles take {whole / 2**20:.0f} MB unpacked, over "
+            f"the limit of {XLSX_MAX_WHOLE_PARTS_BYTES // 2**20} MB: save the table alone as CSV",
+        )
+    sizes = {i.filename: i.file_size for i in infos}
+    import openpyxl
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_datetime
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise UnusableFileError(path, f"cannot read the spreadsheet: {_first_line(exc)}") from None
+
+    def fmt_kind(style_id: int) -> str | None:
+        try:
+            fid = wb._cell_styles[style_id].numFmtId
+        except (IndexError, TypeError):
+            return None
+        if fid < BUILTIN_FORMATS_MAX_SIZE:
+            fmt = BUILTIN_FORMATS.get(fid, "General")
+        else:
+            fmt = wb._number_formats[fid - BUILTIN_FORMATS_MAX_SIZE]
+        return is_datetime(fmt)
+
+    def make_rows(ws: Any) -> Any:
+        sheet_path = ws._worksheet_path
+
+        def rows() -> Iterator[tuple[int, Cells]]:
+            size = sizes.get(sheet_path, 0)
+            if size > XLSX_MAX_SHEET_BYTES:
+                raise UnusableFileError(
+                    path,
+                    f"sheet '{ws.title}' takes {size / 2**20:.0f} MB unpacked, over the limit of "
+                    f"{XLSX_MAX_SHEET_BYTES // 2**20} MB: save the table alone as CSV",
+                )
+            merges = _xlsx_merges(wb, sheet_path)
+            kinds: dict[int, str | None] = {}
+            try:
+                with wb._archive.open(sheet_path) as src:
+                    parser = WorkSheetParser(
+                        src,
+                        ws._shared_strings,
+                        data_only=True,
+                        epoch=wb.epoch,
+                        date_formats=wb._date_formats,
+                        timedelta_formats=wb._timedelta_formats,
+                    )
+                    filler = _MergeFiller(merges)
+                    for number, cells in parser.parse():
+                        row: Cells = {}
+                        for cell in cells:
+                            value = cell["value"]
+                            if cell["data_type"] == "e":
+                                value = CellError(value or "#ERROR")
+                            elif value is not None and not isinstance(value, str):
+                                sid = cell["style_id"]
+                                if sid not in kinds:
+                                    kinds[sid] = fmt_kind(sid)
+                                value = shown(value, kinds[sid])
+                            if value is not None:
+                                row[cell["column"] - 1] = value
+                        yield from filler.rows(number, row)
+            except UnusableFileError:
+                raise
+            except Exception as exc:
+                raise UnusableFileError(
+                    path, f"cannot read sheet '{ws.title}': {_first_line(exc)}"
+                ) from None
+
+        return rows
+
+    return [Sheet(ws.title, ws.sheet_state == "visible", make_rows(ws)) for ws in wb.worksheets]
+
+
+def _xlsx_merges(wb: Any, sheet_path: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet (first row, first col, last row, last col; 1-based rows)."""
+    found: list[tuple[int, int, int, int]] = []
+    tail = b""
+    with wb._archive.open(sheet_path) as src:
+        while True:
+            block = src.read(1 << 20)
+            if not block:
+                break
+            data = tail + block
+            for m in _MERGE.finditer(data):
+                c1, r1 = _col_index(m.group(1)), int(m.group(2))
+                c2 = _col_index(m.group(3)) if m.group(3) else c1
+                r2 = int(m.group(4)) if m.group(4) else r1
+                found.append((r1, c1, r2, c2))
+            tail = data[-200:]
+            # a match in the overlap is found twice: kept once below
+    return sorted(set(found))
+
+
+class _MergeFiller:
+    """Spreads a merged range's value over every cell of the range, row by row."""
+
+    def __init__(self, merges: list[tuple[int, int, int, int]]) -> None:
+        self.pending = sorted(merges)
+        self.active: list[tuple[int, int, int, Any]] = []  # last row, first col, last col, value
+        self.last = 0
+
+    def rows(self, number: int, row: Cells) -> Iterator[tuple[int, Cells]]:
+        # rows that only a merge covers (absent from the sheet's XML)
+        while self.active and self.last + 1 < number:
+            self.last += 1
+            filled = self._fill(self.last, {})
+            if filled:
+                yield self.last, filled
+        self.last = number
+        yield number, self._fill(number, row)
+
+    def _fill(self, number: int, row: Cells) -> Cells:
+        while self.pending and self.pending[0][0] <= number:
+            r1, c1, r2, c2 = self.pending.pop(0)
+            if r1 == number:
+                self.active.append((r2, c1, c2, row.get(c1)))
+        self.active = [a for a in self.active if a[0] >= number]
+        for _r2, c1, c2, value in self.active:
+            if value is not None:
+                for c in range(c1, c2 + 1):
+                    row[c] = value
+        return row
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# -- .xls -------------------------------------------------------------------------------
+
+
+def xls_sheets(path: Path) -> list[Sheet]:
+    """The sheets of an ``.xls`` workbook (xlrd, with formats for dates and merges).
+
+    Raises
+    ------
+    UnusableFileError
+        Not a workbook, or over the size limit.
+    """
+    size = path.stat().st_size
+    if size > XLS_MAX_BYTES:
+        raise UnusableFileError(
+            path,
+            f"the .xls file is {size / 2**20:.0f} MB, over the limit of {XLS_MAX_BYTES // 2**20} "
+            "MB for .xls: save it as .xlsx or CSV",
+        )
+    import xlrd
+    from openpyxl.styles.numbers import is_datetime
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises its own XLRDError and others
+        raise UnusableFileError(path, f"cannot read the spreadsheet: {_first_line(exc)}") from None
+
+    def fmt_kind(xf_index: int) -> str | None:
+        try:
+            fmt = book.format_map[book.xf_list[xf_index].format_key].format_str
+        except (IndexError, KeyError):
+            return None
+        return is_datetime(fmt) or "date"
+
+    def make_rows(index: int) -> Any:
+        def rows() -> Iterator[tuple[int, Cells]]:
+            sh = book.sheet_by_index(index)
+            merged: dict[tuple[int, int], tuple[int, int]] = {}
+            for r1, r2, c1, c2 in sh.merged_cells:  # half-open ranges
+                for r in range(r1, r2):
+                    for c in range(c1, c2):
+                        merged[(r, c)] = (r1, c1)
+            for r in range(sh.nrows):
+                row: Cells = {}
+                for c in range(sh.ncols):
+                    anchor = merged.get((r, c), (r, c))
+                    value = _xls_value(book, sh.cell(*anchor), fmt_kind)
+                    if value is not None:
+                        row[c] = value
+                if row:
+                    yield r + 1, row
+
+        return rows
+
+    return [
+        Sheet(name, book.sheet_by_index(i).visibility == 0, make_rows(i))
+        for i, name in enumerate(book.sheet_names())
+    ]
+
+
+def _xls_value(book: Any, cell: Any, fmt_kind: Any) -> Any:
+    import xlrd
+
+    t = cell.ctype
+    if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if t == xlrd.XL_CELL_ERROR:
+        return CellError(xlrd.error_text_value.get(cell.value, "#ERROR"))
+    if t == xlrd.XL_CELL_BOOLEAN:
+        return shown(bool(cell.value), None)
+    if t == xlrd.XL_CELL_DATE:
+        try:
+            value = xlrd.xldate_as_datetime(cell.value, book.datemode)
+        except (ValueError, OverflowError):
+            return shown(cell.value, None)
+        return shown(value, fmt_kind(cell.xf_index))
+    return shown(cell.value, None)

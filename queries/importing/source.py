@@ -1,0 +1,70 @@
+"""What every reader of record files hands the importer: batches of string rows.
+
+A :class:`Batch` holds the rows of a file that have the shape of a record (the
+spec's columns as strings, plus ``__row``, the file's own row number) and the
+rows that do not (a line that is not CSV, a row longer than the header, a
+spreadsheet error cell): those are rejected before validation, with their
+values as far as they could be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+# the file's own row number of each record (spreadsheet row; CSV line, header = 1)
+ROW = "__row"
+
+# one line per problem: row number, column at fault ("" for the whole row), reason
+REJECT_SCHEMA = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
+
+
+class UnusableFileError(Exception):
+    """A file (or the place the import writes to) that cannot be used: exit status 2."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+def empty_rejects() -> pl.DataFrame:
+    return pl.DataFrame(schema=REJECT_SCHEMA)
+
+
+def string_frame(
+    columns: list[str], rows: list[list[str | None]], row_numbers: list[int]
+) -> pl.DataFrame:
+    """A frame of ``columns`` (strings) from row-major ``rows``, with ``__row``."""
+    data: dict[str, list[object]] = {ROW: list(row_numbers)}
+    for j, name in enumerate(columns):
+        data[name] = [r[j] for r in rows]
+    schema = {ROW: pl.Int64, **{c: pl.String for c in columns}}
+    return pl.DataFrame(data, schema=schema)
+
+
+@dataclass
+class Batch:
+    """Some records of a file.
+
+    ``frame``: the spec's columns as read (strings) plus ``__row``;
+    ``problems``: (row, column, reason) for rows rejected before validation;
+    ``problem_values``: those rows' spec columns as far as they could be read
+    (``__row`` plus strings), for the rejects file.
+    """
+
+    frame: pl.DataFrame
+    bytes_read: int
+    problems: pl.DataFrame = field(default_factory=empty_rejects)
+    problem_values: pl.DataFrame | None = None
+
+
+def drop_blank(frame: pl.DataFrame) -> pl.DataFrame:
+    """Drop rows with no value at all (blank lines keep their row numbers)."""
+    values = [c for c in frame.columns if c != ROW]
+    if not values:
+        return frame
+    # empty fields read as null; a row of spaces fails the required columns
+    return frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in values]))

@@ -1,0 +1,154 @@
+"""The field cases of ../shared/cases/import/, each as its README says, through `openness import`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+import sqlalchemy as sa
+from conftest import SHARED
+from typer.testing import CliRunner
+
+from openness.cli import app
+
+CASES = SHARED / "cases" / "import"
+
+
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("OPENNESS_DATA", str(folder))
+    monkeypatch.delenv("OPENNESS_DB", raising=False)
+    return folder
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["import", *map(str, args)])
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stderr
+
+
+def rows(db_url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        got = [tuple(r) for r in conn.exec_driver_sql(sql)]
+    engine.dispose()
+    return got
+
+
+def test_csv_cr_line_ends(db_url: str) -> None:
+    case = CASES / "csv-cr-line-ends"
+    assert b"\n" not in (case / "feedback.csv").read_bytes()
+    code, err = run(case / "units.csv", case / "feedback.csv", "--db", db_url)
+    assert code == 0, err
+    assert "3 rows read, 3 accepted, 0 rejected" in err.splitlines()[-1]
+    assert rows(db_url, "SELECT case_id FROM feedback ORDER BY case_id") == [
+        ("F1",),
+        ("F2",),
+        ("F3",),
+    ]
+
+
+def test_csv_short_rows(db_url: str) -> None:
+    case = CASES / "csv-short-rows"
+    code, err = run(case / "units.csv", case / "feedback.csv", "--db", db_url)
+    assert code == 0, err
+    assert rows(db_url, "SELECT case_id, repeat_of FROM feedback ORDER BY case_id") == [
+        ("F1", None),
+        ("F2", None),
+        ("F3", "F1"),
+    ]
+
+
+def test_csv_stray_quote(db_url: str, data_folder: Path) -> None:
+    case = CASES / "csv-stray-quote"
+    code, err = run(case / "units.csv", case / "disclosures.csv", "--db", db_url)
+    assert code == 1, err
+    assert "row 7 (D2)" in err and "row 2" not in err
+    assert rows(db_url, "SELECT disclosure_id, title FROM disclosures ORDER BY disclosure_id") == [
+        ("D1", '关于"净网"行动的通告'),
+        ("D3", "普通标题"),
+        ("D4", "又一个标题"),
+        ("D5", "第五"),
+        ("D6", "第六"),
+        ("D7", "第七"),
+    ]
+    [rejects] = (data_folder / "rejects").glob("*/*.csv")
+    written = pl.read_csv(rejects, infer_schema=False)
+    assert written.select("row", "key").rows() == [("7", "D2")]
+    assert str(rejects) in err
+
+
+def test_xlsx_table_from_column_b(db_url: str) -> None:
+    case = CASES / "xlsx-table-from-column-b"
+    code, err = run(case / "units.csv", case / "feedback.xlsx", "--db", db_url)
+    assert code == 0, err
+    got = rows(db_url, "SELECT case_id, unit_id, kind, channel FROM feedback ORDER BY case_id")
+    assert len(got) == 3 and all(None not in r for r in got)
+
+
+def test_rejects_roundtrip(db_url: str, data_folder: Path, tmp_path: Path) -> None:
+    case = CASES / "rejects-roundtrip"
+    code, err = run(case / "units.csv", case / "feedback.csv", "--db", db_url)
+    assert code == 1, err
+    good = ["FB-26-100", *[f"FB-26-10{i}" for i in range(1, 8)]]
+    assert [r[0] for r in rows(db_url, "SELECT case_id FROM feedback ORDER BY case_id")] == good
+    [path] = (data_folder / "rejects").glob("*/*.csv")
+    assert str(path) in err and "row 6 (FB-26-901), channel" in err
+    written = pl.read_csv(path, infer_schema=False)
+    # one line per rejected row, with its line number and case id; never a personal column
+    assert written.select("row", "key", "columns").rows() == [
+        ("6", "FB-26-901", "channel"),
+        ("7", "FB-26-902", "closed_at"),
+        ("8", "FB-26-903", "unit_id"),
+        ("9", "FB-26-904", "received_at"),
+        ("14", "FB-26-905", "kind"),
+        ("15", "FB-26-101", "case_id"),
+        ("16", "FB-26-906", "satisfaction"),
+        ("17", "FB-26-907", "reasoned_reply"),
+    ]
+    assert not {"complainant_name", "complainant_phone", "content"} & set(written.columns)
+    assert "13800001111" not in path.read_text(encoding="utf-8-sig")
+
+    # the clerk corrects the bad cells in the rejects file and imports it again as it is
+    fixed = written.with_columns(
+        channel=pl.when(pl.col("key") == "FB-26-901").then(pl.lit("hotline")).otherwise("channel"),
+        closed_at=pl.when(pl.col("key") == "FB-26-902")
+        .then(pl.lit("2026-06-11 09:00"))
+        .otherwise("closed_at"),
+        unit_id=pl.when(pl.col("key") == "FB-26-903").then(pl.lit("A1")).otherwise("unit_id"),
+        received_at=pl.when(pl.col("key") == "FB-26-904")
+        .then(pl.lit("2026-06-05 09:00"))
+        .otherwise("received_at"),
+        kind=pl.when(pl.col("key") == "FB-26-905").then(pl.lit("report")).otherwise("kind"),
+        case_id=pl.when(pl.col("row") == "15").then(pl.lit("FB-26-108")).otherwise("case_id"),
+        return_visit_at=pl.when(pl.col("key") == "FB-26-906")
+        .then(pl.lit("2026-06-07 09:00"))
+        .otherwise("return_visit_at"),
+        reasoned_reply=pl.when(pl.col("key") == "FB-26-907")
+        .then(pl.lit("是"))
+        .otherwise("reasoned_reply"),
+    )
+    again = tmp_path / path.name
+    fixed.write_csv(again, include_bom=True)
+    code, err = run(again, "--db", db_url)
+    assert code == 0, err
+    assert "8 rows read, 8 accepted, 0 rejected" in err
+    stored = [r[0] for r in rows(db_url, "SELECT case_id FROM feedback ORDER BY case_id")]
+    assert stored == sorted([*good, "FB-26-108", *[f"FB-26-90{i}" for i in range(1, 8)]])
+
+
+def test_every_case_has_a_test() -> None:
+    names = {p.name for p in CASES.iterdir() if p.is_dir()}
+    tested = {n.removeprefix("test_").replace("_", "-") for n in globals() if n.startswith("test_")}
+    assert names <= tested, names - tested
+
+
+def test_a_case_copied_elsewhere_imports_the_same(db_url: str, tmp_path: Path) -> None:
+    """The cases hold nothing tied to their folder (a copy imports the same)."""
+    copy = tmp_path / "copy"
+    shutil.copytree(CASES / "csv-cr-line-ends", copy)
+    code, err = run(copy / "units.csv", copy / "feedback.csv", "--db", db_url)
+    assert code == 0, err
