@@ -63,7 +63,7 @@ def test_exit_1_with_rejected_rows_and_the_rejects_path_printed(
     rejects = sorted((data_folder / "rejects").glob("*/*.csv"))
     assert len(rejects) == 1 and str(rejects[0]) in err
     assert (
-        "row 3, closed_at:" in err
+        "row 3 (C2), closed_at:" in err
         and "closed_at 2016-12-01 is before received_at 2016-12-20" in err
     )
     assert count(db_url, "feedback") == 1
