@@ -742,20 +742,30 @@ def test_a_strict_rollback_of_a_bulk_load_keeps_the_indexes(
     assert table(engine, "feedback")["case_id"].to_list() == ["A", "B"]
 
 
-def test_rejects_file_neutralises_a_hostile_file_name(data_folder: Path) -> None:
-    from queries.importing.log import write_rejects_csv
+def test_rejects_file_neutralises_hostile_cells(data_folder: Path) -> None:
+    """The rejects file goes through the export layer: a cell beginning = is shown, never run."""
+    from queries.importing.rejects import write_rejects_file
 
-    rejects = pl.DataFrame(
-        {"row": [2], "column": ["unit_id"], "reason": ["=1+1 is not a unit"]},
+    lines = pl.DataFrame(
+        {
+            "row": [2],
+            "key": ["U1"],
+            "columns": ["unit_id"],
+            "reasons": ["=1+1 is not a unit"],
+            "unit_id": ['=HYPERLINK("http://evil.example")'],
+        },
     )
-    path = write_rejects_csv(rejects, '=HYPERLINK("http://evil.example")_feedback.csv', 7)
-    assert path is not None and path.parent == data_folder / "rejects"
+    path = write_rejects_file(lines, sa.create_engine("sqlite://"), "x_units.csv", "units", 7)
+    assert (
+        path.parent.parent == data_folder / "rejects" and path.name == "000007_x_units_rejects.csv"
+    )
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     written = pl.read_csv(raw, infer_schema=False)
     assert written.row(0) == (
-        '\'=HYPERLINK("http://evil.example")_feedback.csv',
         "2",
+        "U1",
         "unit_id",
         "'=1+1 is not a unit",
+        '\'=HYPERLINK("http://evil.example")',
     )
