@@ -429,12 +429,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     # preview page
     "preview.intro": (
         "以下是将发布到公安局门户网站（警务网外）的静态页面，与 openness publish 生成的文件完全相同："
-        "只含汇总数据；少于{k}件的数量显示为“<{k}”；样本少于{m}件的比率显示为“数据不足”；"
+        "只含汇总数据；投诉建议与监督事项的数量1至{k}以下显示为“<{k}”、其余取整到{r}的倍数；"
+        "样本少于{m}件或分子、余数在1至{k}以下的比率显示为“数据不足”；得分只由公布的数值计算；"
         "只包含{levels}。",
         "This is the static bundle for the bureau's public website (outside the police "
-        "network), the same files `openness publish` writes: aggregates only; counts below "
-        "{k} shown as “<{k}”; rates from fewer than {m} cases shown as “insufficient data”; "
-        "only {levels} units.",
+        "network), the same files `openness publish` writes: aggregates only; counts of "
+        "complaints and supervision items below {k} shown as “<{k}”, others rounded to a "
+        "multiple of {r}; rates from fewer than {m} cases, or whose numerator or remainder is "
+        "below {k}, shown as “insufficient data”; scores computed from the published figures "
+        "only; only {levels} units.",
     ),
     "preview.download": ("下载发布包（zip）", "Download the bundle (zip)"),
     "preview.files": ("包含文件", "Files"),

@@ -22,13 +22,16 @@ from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS
 from queries.store.frames import Frames, load_frames, make_frames
 from reports.public.bundle import (
-    PublicFigure,
     bundle_files,
     bundle_zip,
-    mask_count,
-    public_figure,
     public_summary,
     write_bundle,
+)
+from reports.public.disclosure_control import (
+    is_controlled,
+    public_count,
+    public_scores,
+    public_value,
 )
 from seed_data.generator import seed_database
 
@@ -45,21 +48,7 @@ def _csv_rows(data: bytes) -> list[dict[str, str]]:
 # --- the rules --------------------------------------------------------------------------
 
 
-def test_mask_count() -> None:
-    assert [mask_count(n, 5) for n in (0, 1, 4, 5, 6, 120)] == ["<5", "<5", "<5", 5, 6, 120]
-
-
-def test_public_figure() -> None:
-    s = DEFAULT_SETTINGS  # min_sample 10, public_min_count 5
-    assert public_figure("R_ONTIME", 0.8, 10, s) == PublicFigure("R_ONTIME", 0.8, 10, "ok")
-    assert public_figure("R_ONTIME", 0.8, 9, s) == PublicFigure("R_ONTIME", None, 9, "insufficient")
-    assert public_figure("R_ONTIME", 1.0, 3, s) == PublicFigure(
-        "R_ONTIME", None, "<5", "insufficient"
-    )
-    assert public_figure("R_ONTIME", None, 0, s) == PublicFigure("R_ONTIME", None, "<5", "no_data")
-    assert public_figure("R_ONTIME", None, None, s) == PublicFigure(
-        "R_ONTIME", None, None, "no_data"
-    )
+# the rules themselves (counts, rates, precision, public scores): test_disclosure_control.py
 
 
 # --- a hand-made city: small counts and small samples ----------------------------------
@@ -145,33 +134,36 @@ def test_small_counts_and_small_samples(small_city: Frames) -> None:
     rows = {r["unit_id"]: r for r in _csv_rows(files["summary.csv"])}
     assert set(rows) == {"B", "X", "Y"}
     x, y, b = rows["X"], rows["Y"], rows["B"]
-    # counts: 3 < 5 hidden, 12 and 15 shown; no supervision at all: 0 < 5
+    # disclosures are not about people: counts shown as computed (3, 12, 15)
     assert (x["disclosures_published"], y["disclosures_published"], b["disclosures_published"]) == (
-        "<5",
+        "3",
         "12",
         "15",
     )
+    # complaints are: rounded to 5 (7 -> 5, 12 -> 10, 19 -> 20); no supervision at all: 0
     assert (x["feedback_received"], y["feedback_received"], b["feedback_received"]) == (
-        "7",
-        "12",
-        "19",
+        "5",
+        "10",
+        "20",
     )
-    assert x["supervision_rectified"] == y["supervision_rectified"] == "<5"
+    assert x["supervision_rectified"] == y["supervision_rectified"] == "0"
     # on-time closure: X has n = 7 < 10, a rate is never shown; Y 12 / 12 = 1.0
-    assert (x["R_ONTIME"], x["R_ONTIME_n"]) == ("insufficient data", "7")
-    assert (y["R_ONTIME"], y["R_ONTIME_n"]) == ("1.0", "12")
-    assert (b["R_ONTIME"], b["R_ONTIME_n"]) == ("1.0", "19")
-    # coverage counts catalogue entries: Y (comprehensive) 9 < 10 entries, X 9 + 7 (its
-    # window station) = 16; X covers 1 of 9 (procedures), S none of 7: 1 / 16
-    assert y["O_COVERAGE"] == "insufficient data"
-    assert (float(x["O_COVERAGE"]), x["O_COVERAGE_n"]) == (1 / 16, "16")
-    # no supervision item: no data (empty), its n a small count
-    assert (x["O_SUPERVISION_PUBLIC"], x["O_SUPERVISION_PUBLIC_n"]) == ("", "<5")
+    # (numerator 12, complement 0: neither is 1..4)
+    assert (x["R_ONTIME"], x["R_ONTIME_n"]) == ("insufficient data", "5")
+    assert (y["R_ONTIME"], y["R_ONTIME_n"]) == ("1.0", "10")
+    assert (b["R_ONTIME"], b["R_ONTIME_n"]) == ("1.0", "20")
+    # coverage counts catalogue entries (exempt from min_sample): Y (comprehensive) covers
+    # 1 of 9 = 0.111; X 9 + 7 (its window station) = 16 entries, covers 1: 1 / 16 = 0.0625
+    # -> 0.063 (6.3%, one decimal of a percent, halves up)
+    assert (y["O_COVERAGE"], y["O_COVERAGE_n"]) == ("0.111", "9")
+    assert (x["O_COVERAGE"], x["O_COVERAGE_n"]) == ("0.063", "16")
+    # no supervision item: no data (empty), its n 0
+    assert (x["O_SUPERVISION_PUBLIC"], x["O_SUPERVISION_PUBLIC_n"]) == ("", "0")
 
     data = json.loads(files["summary.json"])
     jx = next(u for u in data["units"] if u["unit_id"] == "X")
-    assert jx["indicators"]["R_ONTIME"] == {"value": None, "n": 7, "status": "insufficient"}
-    assert jx["counts"]["disclosures_published"] == "<5"
+    assert jx["indicators"]["R_ONTIME"] == {"value": None, "n": 5, "status": "insufficient"}
+    assert jx["counts"]["disclosures_published"] == 3
     assert data["rules"]["public_min_count"] == 5
 
     page = files["index.html"].decode()
@@ -273,21 +265,42 @@ def test_bundle_figures_equal_the_indicator_table(seeded: sa.Engine) -> None:
     shown = 0
     for u in data["units"]:
         row = table.filter(pl.col("unit_id") == u["unit_id"]).to_dicts()[0]
-        assert u["rank"] == row["rank"]
+        values = {c: f["value"] for c, f in u["indicators"].items() if f["status"] == "ok"}
+        # public scores: from the published values alone, one decimal
+        assert u["scores"] == public_scores(values, DEFAULT_SETTINGS)
         for c in (*DIMENSION_CODES, "overall"):
-            assert u["scores"][c] == row[c]
-            assert csv_rows[u["unit_id"]][c] == ("" if row[c] is None else repr(row[c]))
+            v = u["scores"][c]
+            assert csv_rows[u["unit_id"]][c] == ("" if v is None else repr(v))
         for ind in INDICATORS:
             fig = u["indicators"][ind.code]
             n = row[f"{ind.code}_n"]
             if fig["status"] == "ok":
-                assert fig["value"] == row[ind.code]
-                assert n >= DEFAULT_SETTINGS.min_sample
+                # the table's value at the one public precision
+                assert fig["value"] == public_value(ind.code, row[ind.code])
+                assert n >= DEFAULT_SETTINGS.min_sample or ind.min_sample_exempt
                 shown += 1
             else:
                 assert fig["value"] is None
-                assert n is None or n < DEFAULT_SETTINGS.min_sample or row[ind.code] is None
-            assert fig["n"] == (n if n is None or n >= 5 else "<5")
+            if is_controlled(ind.code):
+                assert fig["n"] == (None if n is None else public_count(n, DEFAULT_SETTINGS))
+            else:
+                assert fig["n"] == n
+    # ranks: by the public overall, among the same level
+    for level in ("bureau", "branch"):
+        same = [u for u in data["units"] if u["level"] == level]
+        for u in same:
+            o = u["scores"]["overall"]
+            expected = (
+                None
+                if o is None
+                else 1
+                + sum(
+                    1
+                    for x in same
+                    if x["scores"]["overall"] is not None and x["scores"]["overall"] > o
+                )
+            )
+            assert u["rank"] == expected
     assert shown > 20  # most figures of the generated city are published
 
 

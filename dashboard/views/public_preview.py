@@ -32,6 +32,7 @@ def _bundle(
 def render() -> None:
     from queries.model.records import UNIT_LEVELS, UNIT_LEVELS_EN
     from reports.public.bundle import bundle_zip
+    from reports.public.disclosure_control import public_rounding
 
     ctx = state.current()
     f, lang, src = ctx.filters, ctx.lang, ctx.source
@@ -42,7 +43,16 @@ def render() -> None:
     )
     names = UNIT_LEVELS if lang == "zh" else UNIT_LEVELS_EN
     levels = ("、" if lang == "zh" else ", ").join(names[lv] for lv in s.public_levels)
-    st.write(t("preview.intro", lang, k=s.public_min_count, m=s.min_sample, levels=levels))
+    st.write(
+        t(
+            "preview.intro",
+            lang,
+            k=s.public_min_count,
+            r=public_rounding(s),
+            m=s.min_sample,
+            levels=levels,
+        )
+    )
 
     with st.spinner(t("preview.building", lang)):
         files = _bundle(

@@ -10,13 +10,12 @@ is a static bundle written by :func:`write_bundle`:
 - ``methodology.html``: how each figure is computed, from the catalogue and
   the active settings.
 
-Rules, applied here once (:func:`public_summary`) and nowhere else:
-aggregates only, from the indicator table; units of ``public_levels`` only;
-a count below ``public_min_count`` is ``<5``; an indicator whose n is below
-``min_sample`` is "insufficient data", never a number (every indicator, also
-O_COVERAGE: the public rule names no exemption); no record id, title,
-finding or timestamp can reach the bundle because nothing but the indicator
-table and the unit names is read.
+Aggregates only, from the indicator counts; units of ``public_levels`` only;
+every figure passes disclosure control (:mod:`reports.public.disclosure_control`:
+controlled counts 0 / "<5" / rounded to 5, rates withheld when a part is 1 to 4,
+one decimal everywhere, public scores from the published values alone); no
+record id, title, finding or timestamp can reach the bundle because nothing but
+the indicator counts and the unit names is read.
 """
 
 from __future__ import annotations
@@ -24,14 +23,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
-from queries.engine.indicators import compute_table
-from queries.engine.series import monthly_scores
+from queries.engine.indicators import compute_table, period_summaries
 from queries.model.catalogue import DIMENSION_CODES, INDICATORS
 from queries.model.export import csv_rows_bytes
 from queries.model.periods import Period
@@ -39,6 +37,17 @@ from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
 from queries.store.frames import Frames
 from reports.briefing.model import as_of_text, trend_months
+from reports.public.disclosure_control import (
+    INSUFFICIENT,
+    OK,
+    Published,
+    competition_ranks,
+    is_controlled,
+    public_count,
+    public_rounding,
+    public_scores,
+    publish_indicator,
+)
 
 # counts published, each the n of an indicator that counts exactly these records
 COUNTS: tuple[tuple[str, str, str, str], ...] = (
@@ -58,20 +67,12 @@ COUNTS: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 
-OK, INSUFFICIENT, NO_DATA = "ok", "insufficient", "no_data"
 INSUFFICIENT_TEXT = {"zh": "数据不足", "en": "insufficient data"}
 NO_DATA_TEXT = {"zh": "无数据", "en": "no data"}
 INCOMPLETE_TEXT = {"zh": "数据不完整", "en": "incomplete"}
 
-
-@dataclass(frozen=True)
-class PublicFigure:
-    """An indicator as published: the value only when its sample is large enough."""
-
-    code: str
-    value: float | None  # None unless status is ok
-    n: int | str | None  # the sample size, masked below public_min_count
-    status: str  # ok | insufficient | no_data
+# an indicator as published (value, n and status after disclosure control)
+PublicFigure = Published
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,10 @@ class PublicUnit:
     name: str
     name_en: str
     level: str
-    rank: int | None
-    scores: dict[str, float | None]  # openness, responsiveness, satisfaction, overall
+    rank: int | None  # by the public overall score, among units of the same level
+    scores: dict[str, float | None]  # public scores: openness, ..., overall (one decimal)
     figures: tuple[PublicFigure, ...]  # catalogue order
-    counts: dict[str, int | str]  # COUNTS keys (+ supervision_published), masked
+    counts: dict[str, int | str]  # COUNTS keys (+ supervision_published), controlled
 
     def figure(self, code: str) -> PublicFigure:
         return next(f for f in self.figures if f.code == code)
@@ -96,7 +97,7 @@ class PublicSummary:
     settings: Settings
     units: tuple[PublicUnit, ...]  # public levels, top level first, then by unit_id
     months: tuple[str, ...]  # trend months, YYYY-MM
-    # unit_id -> score code -> values per month (None: no score that month)
+    # unit_id -> score code -> public scores per month (None: no score that month)
     trend: dict[str, dict[str, tuple[float | None, ...]]]
     calendar_complete: bool
 
@@ -108,77 +109,96 @@ class PublicSummary:
         return self.period.label(lang)
 
 
-def mask_count(n: int, min_count: int) -> int | str:
-    """A count as published: ``<5`` below ``public_min_count``."""
-    return f"<{min_count}" if n < min_count else n
+SCORE_KEYS = (*DIMENSION_CODES, "overall")
 
 
-def public_figure(
-    code: str, value: float | None, n: int | None, settings: Settings
-) -> PublicFigure:
-    """An indicator as published (methodology "Public summary")."""
-    shown_n = None if n is None else mask_count(n, settings.public_min_count)
-    if value is None or not n:
-        return PublicFigure(code, None, shown_n, NO_DATA)
-    if n < settings.min_sample:
-        return PublicFigure(code, None, shown_n, INSUFFICIENT)
-    return PublicFigure(code, value, shown_n, OK)
+def _public_rows(
+    frames: Frames, periods: list[Period], as_of: datetime, settings: Settings, ids: list[str]
+) -> list[
+    dict[str, tuple[tuple[PublicFigure, ...], dict[str, int | str], dict[str, float | None]]]
+]:
+    """Per period: unit_id -> (published figures, published counts, public scores)."""
+    summaries = period_summaries(frames, periods, as_of, settings)
+    # S_SATISFACTION's numerator as a count (satisfied + basically satisfied) is its
+    # num when the weight is 1: with another weight, count once more with weight 1
+    ones = (
+        summaries
+        if settings.basically_satisfied_weight == 1.0
+        else period_summaries(
+            frames, periods, as_of, replace(settings, basically_satisfied_weight=1.0)
+        )
+    )
+    out = []
+    for (wide, counts, _), (_, counts1, _) in zip(summaries, ones, strict=True):
+        w = {r["unit_id"]: r for r in wide.filter(pl.col("unit_id").is_in(ids)).to_dicts()}
+        c = {r["unit_id"]: r for r in counts.filter(pl.col("unit_id").is_in(ids)).to_dicts()}
+        c1 = {r["unit_id"]: r for r in counts1.filter(pl.col("unit_id").is_in(ids)).to_dicts()}
+        per_unit = {}
+        for uid in ids:
+            r, k = w[uid], c[uid]
+            figures = []
+            for ind in INDICATORS:
+                num = None
+                if ind.is_rate:
+                    src = c1[uid] if ind.code == "S_SATISFACTION" else k
+                    num = src.get(f"{ind.code}__num")
+                figures.append(
+                    publish_indicator(ind.code, r[ind.code], r[f"{ind.code}_n"], num, settings)
+                )
+            shown = {f.code: f.value for f in figures if f.status == OK}
+            scores = public_scores(shown, settings)
+            cnt: dict[str, int | str] = {}
+            for key, col, _, _ in COUNTS:
+                n = int(r[col] or 0)
+                cnt[key] = public_count(n, settings) if is_controlled(col[:-2]) else n
+            published = round(k.get("O_SUPERVISION_PUBLIC__num") or 0)
+            cnt["supervision_published"] = public_count(published, settings)
+            per_unit[uid] = (tuple(figures), cnt, scores)
+        out.append(per_unit)
+    return out
 
 
 def public_summary(
     frames: Frames, period: Period, as_of: datetime, settings: Settings
 ) -> PublicSummary:
-    """The figures of the public bundle, from the indicator table only."""
+    """The figures of the public bundle after disclosure control (disclosure_control.py):
+    from the indicator counts only; scores and ranks from the published figures."""
     result = compute_table(frames, period, as_of, settings)
     levels = [lv for lv in LEVEL_ORDER if lv in settings.public_levels]
     table = result.table.filter(pl.col("level").is_in(levels))
     order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
     rows = sorted(table.to_dicts(), key=lambda r: (order[r["level"]], r["unit_id"]))
+    ids = [r["unit_id"] for r in rows]
     names_en = dict(frames.units.select("unit_id", "name_en").iter_rows())
-    units = []
-    for r in rows:
-        figures = tuple(
-            public_figure(ind.code, r[ind.code], r[f"{ind.code}_n"], settings) for ind in INDICATORS
-        )
-        counts: dict[str, int | str] = {
-            key: mask_count(int(r[col] or 0), settings.public_min_count)
-            for key, col, _, _ in COUNTS
-        }
-        rect_n = int(r["O_SUPERVISION_PUBLIC_n"] or 0)
-        rate = r["O_SUPERVISION_PUBLIC"]
-        # the rate is published / n exactly: this recovers the count
-        published = 0 if rate is None else round(rate * rect_n)
-        counts["supervision_published"] = mask_count(published, settings.public_min_count)
-        units.append(
-            PublicUnit(
-                unit_id=r["unit_id"],
-                name=r["name"],
-                name_en=names_en.get(r["unit_id"]) or r["name"],
-                level=r["level"],
-                rank=r["rank"],
-                scores={c: r[c] for c in (*DIMENSION_CODES, "overall")},
-                figures=figures,
-                counts=counts,
-            )
-        )
     months = trend_months(period, as_of)
-    ids = [u.unit_id for u in units]
-    series = monthly_scores(frames, as_of, settings, unit_ids=ids, months=months)
-    labels = tuple(str(m) for m in months)
-    trend: dict[str, dict[str, tuple[float | None, ...]]] = {}
-    for uid in ids:
-        part = series.filter(pl.col("unit_id") == uid)
-        by_month = {row["month"]: row for row in part.to_dicts()}
-        trend[uid] = {
-            c: tuple(by_month.get(m, {}).get(c) for m in labels)
-            for c in (*DIMENSION_CODES, "overall")
-        }
+    # the period and the trend months overlap: two passes (period_summaries needs disjoint)
+    (now,) = _public_rows(frames, [period], as_of, settings, ids)
+    by_month = _public_rows(frames, months, as_of, settings, ids)
+    ranks: dict[str, int | None] = {}
+    for lv in levels:
+        ranks |= competition_ranks(
+            {r["unit_id"]: now[r["unit_id"]][2]["overall"] for r in rows if r["level"] == lv}
+        )
+    units = [
+        PublicUnit(
+            unit_id=r["unit_id"],
+            name=r["name"],
+            name_en=names_en.get(r["unit_id"]) or r["name"],
+            level=r["level"],
+            rank=ranks[r["unit_id"]],
+            scores=now[r["unit_id"]][2],
+            figures=now[r["unit_id"]][0],
+            counts=now[r["unit_id"]][1],
+        )
+        for r in rows
+    ]
+    trend = {uid: {c: tuple(m[uid][2][c] for m in by_month) for c in SCORE_KEYS} for uid in ids}
     return PublicSummary(
         period=period,
         as_of=as_of,
         settings=settings,
         units=tuple(units),
-        months=labels,
+        months=tuple(str(m) for m in months),
         trend=trend,
         calendar_complete=result.calendar_complete,
     )
@@ -227,7 +247,10 @@ def summary_json(s: PublicSummary) -> bytes:
             "public_min_count": s.settings.public_min_count,
             "min_sample": s.settings.min_sample,
             "public_levels": list(s.settings.public_levels),
+            "public_rounding": public_rounding(s.settings),
             "small_count": f"<{s.settings.public_min_count}",
+            "rates": "fractions to 0.001 (one decimal of a percent); R_CLOSE_DAYS days to 0.1",
+            "scores": "0..100 to 0.1, computed from the published values only",
             "insufficient": INSUFFICIENT_TEXT,
         },
         "units": [

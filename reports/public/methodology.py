@@ -19,6 +19,7 @@ from queries.model.records import (
     UNIT_LEVELS_EN,
 )
 from reports.public.bundle import PublicSummary
+from reports.public.disclosure_control import public_rounding
 from reports.public.html import bi, page, stamp
 
 
@@ -41,13 +42,6 @@ def methodology_html(s: PublicSummary) -> str:
                     "summed first and then divided; never an average of rates.",
                 ),
                 (
-                    f"样本少于{st.min_sample}件的指标标为“数据不足”，不公布数值，也不计入得分；"
-                    f"少于{st.public_min_count}件的数量显示为“<{st.public_min_count}”。",
-                    f"An indicator with fewer than {st.min_sample} cases is shown as "
-                    "“insufficient data” and is not scored; counts below "
-                    f"{st.public_min_count} are shown as “<{st.public_min_count}”.",
-                ),
-                (
                     "公布范围：" + "、".join(UNIT_LEVELS[lv] for lv in st.public_levels) + "。",
                     "Units shown: "
                     + ", ".join(UNIT_LEVELS_EN[lv] for lv in st.public_levels)
@@ -57,6 +51,7 @@ def methodology_html(s: PublicSummary) -> str:
         )
         + f"</ul>{stamp(s)}</section>"
     ]
+    parts.append(_disclosure_control(s))
     rows = []
     for ind in INDICATORS:
         d = next(x for x in DIMENSIONS if x.code == ind.dimension)
@@ -81,9 +76,14 @@ def methodology_html(s: PublicSummary) -> str:
     due_en = ", ".join(f"{FEEDBACK_KINDS_EN[k].lower()} {v:g} days" for k, v in st.due_days.items())
     rules = (
         (
-            "维度得分 = 100 × Σ(权重 × 指标值) ÷ Σ权重，只计入有数值且样本充足的计分指标。",
-            "Dimension score = 100 × Σ(weight × value) / Σ weight over the scored indicators "
-            "that have a value and enough cases.",
+            "公开得分只由本页公布的数值计算：维度得分 = 100 × Σ(权重 × 公布的指标值) ÷ Σ权重，"
+            "只计入已公布数值的计分指标；总分由公布的维度得分（保留一位小数）加权平均。"
+            "任何人都可按本页复算；它可能与内部得分不同，公开排名按公开总分。",
+            "Public scores are computed from the figures published here alone: dimension score "
+            "= 100 × Σ(weight × published value) / Σ weight over the scored indicators with a "
+            "published value; overall = weighted mean of the published dimension scores (one "
+            "decimal). Anyone can recompute them from this page; they may differ from internal "
+            "scores, and the public ranking is by the public overall score.",
         ),
         (
             f"总分为各维度得分的加权平均（{dims_zh}）；任一维度无得分则不计总分、不排名。",
@@ -132,3 +132,56 @@ def methodology_html(s: PublicSummary) -> str:
     )
     body = "".join(parts) + f'<p><a href="index.html">{bi("返回", "Back")}</a></p>'
     return page(s, ("计算方法", "Methodology"), body)
+
+
+def _disclosure_control(s: PublicSummary) -> str:
+    """The disclosure-control rule, both languages, with the active settings."""
+    st = s.settings
+    k, r, m = st.public_min_count, public_rounding(st), st.min_sample
+    items = (
+        (
+            f"投诉建议、监督事项等涉及群众与监督的数据：数量为0显示0，1至{k - 1}显示“<{k}”，"
+            f"其余四舍五入到{r}的倍数；比率旁的样本数也按此显示。",
+            f"Figures from complaints, suggestions and supervision items: a count of 0 is shown "
+            f"as 0, 1 to {k - 1} as “<{k}”, larger counts rounded to the nearest multiple of "
+            f"{r}; the n beside a rate is such a count.",
+        ),
+        (
+            f"比率仅在样本不少于{m}件，且分子和“样本数减分子”都不在1至{k - 1}之间时公布"
+            f"（满意率的分子为满意加基本满意，另一部分为不满意）；否则显示“数据不足”。"
+            f"办结用时（中位数）在样本不少于{m}件时公布，保留一位小数（天）。",
+            f"A rate is shown only when n ≥ {m} and neither its numerator nor n minus the "
+            f"numerator lies between 1 and {k - 1} (for satisfaction: the satisfied plus "
+            "basically satisfied, and the dissatisfied); otherwise “insufficient data”. Days "
+            f"to close (a median) is shown when n ≥ {m}, to one decimal of a day.",
+        ),
+        (
+            f"信息公开类数据（单位自身公开的内容，不涉及个人）按实际计算公布；样本少于{m}件的"
+            "标为“数据不足”（目录覆盖率除外，它统计的是目录条目）。",
+            "Figures from disclosures (what units published themselves; not about people) are "
+            f"shown as computed; fewer than {m} cases is “insufficient data” (coverage exempt: "
+            "it counts catalogue entries).",
+        ),
+        (
+            "所有文件（页面、CSV、JSON）中比率保留到百分比的一位小数，得分保留一位小数，"
+            "不公布置信区间，也不公布更精确的数值。",
+            "Every file (page, CSV, JSON) shows rates to one decimal of a percent and scores to "
+            "one decimal, with no interval bounds and nothing more precise.",
+        ),
+        (
+            "保证：单份公布材料中，1至"
+            f"{k - 1}之间的数量既不能直接读出，也不能由比率乘样本数、上级减下级或得分反推得出。"
+            "局限：时间重叠的公布（如一个季度及其各月）相减，在少数组合下仍可能把隐藏的数量缩小到"
+            "一个值；同时公布重叠周期的单位应知悉这一点。",
+            f"What this guarantees: within one bundle, no count from 1 to {k - 1} can be read, "
+            "nor worked out as rate × n, parent minus children, or from the scores. What rounding "
+            "does not rule out: figures of overlapping periods (a quarter and its months) can, "
+            "in rare combinations, still narrow a hidden count to one value; a bureau that "
+            "publishes overlapping periods should know it.",
+        ),
+    )
+    return (
+        f"<section><h2>{bi('数据保护规则', 'Disclosure control')}</h2><ul>"
+        + "".join(f"<li>{bi(a, b)}</li>" for a, b in items)
+        + f"</ul>{stamp(s)}</section>"
+    )
