@@ -78,13 +78,17 @@ def users_remove(
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
     """Every person with a role: email, role, unit, when added (CSV on stdout)."""
+    import polars as pl
+
     from queries.access.users import list_users
+    from queries.model.export import csv_bytes
 
     engine = open_database(db)
     frame = list_users(engine)
     engine.dispose()
-    sys.stdout.write(frame.write_csv(null_value="", datetime_format="%Y-%m-%d %H:%M:%S"))
-    sys.stdout.flush()
+    stamps = pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S")
+    sys.stdout.buffer.write(csv_bytes(frame.with_columns(stamps), bom=False))
+    sys.stdout.buffer.flush()
 
 
 @app.command("audit")

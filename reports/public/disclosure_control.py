@@ -78,7 +78,7 @@ def public_count(n: int, settings: Settings) -> int | str:
 
 def public_rounding(settings: Settings) -> int:
     """The ``public_rounding`` setting (5 by default)."""
-    return int(getattr(settings, "public_rounding", 5))
+    return settings.public_rounding
 
 
 def rate_publishable(num: float, n: int, settings: Settings) -> bool:
