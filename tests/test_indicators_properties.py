@@ -209,7 +209,11 @@ def test_records_after_as_of_change_nothing(fb, ds, sv, unit) -> None:  # type: 
 @COMMON
 @given(feedback_rows())
 def test_median_by_level_equals_median_over_the_closure(fb) -> None:  # type: ignore[no-untyped-def]
-    from queries.engine.indicators import _ancestor_matrix, _subtree_medians, _uid_closure
+    from queries.engine.indicators import _ancestor_matrix, _uid_closure
+    from queries.engine.kinds import subtree_medians
+    from queries.model.catalogue import indicator
+
+    close_days = indicator("R_CLOSE_DAYS")
 
     f = _frames(fb, [], [])
     cl = classify(
@@ -217,7 +221,7 @@ def test_median_by_level_equals_median_over_the_closure(fb) -> None:  # type: ig
     )
     ids = cl.scope.unit_ids
     closure = _uid_closure(f.units, ids)
-    by_level = _subtree_medians(cl.feedback, closure, _ancestor_matrix(f.units, ids))
-    by_join = _subtree_medians(cl.feedback, closure, None)
+    by_level = subtree_medians(close_days, cl.feedback, closure, _ancestor_matrix(f.units, ids))
+    by_join = subtree_medians(close_days, cl.feedback, closure, None)
     key = ["uid", "bucket"]
     assert_frame_equal(by_level.sort(key), by_join.sort(key), check_dtypes=False)

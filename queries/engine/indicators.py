@@ -17,21 +17,16 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from queries.engine.classify import (
-    DISCLOSURE_CODES,
-    FEEDBACK_CODES,
-    Classified,
-    classify,
-    num_den_sums,
-    st,
+from queries.engine.classify import DISCLOSURE_CODES, FEEDBACK_CODES, Classified, classify
+from queries.engine.kinds import (
+    count_columns,
+    subtree_distinct,
+    subtree_medians,
+    sum_aggregations,
+    value_columns,
 )
-from queries.engine.scoring import insufficient, usable, wilson, with_ranks, with_scores
-from queries.model.catalogue import (
-    CHANNEL_COUNT,
-    INDICATORS,
-    UNIT_COLUMNS,
-    table_columns,
-)
+from queries.engine.scoring import insufficient, usable, with_ranks, with_scores
+from queries.model.catalogue import INDICATORS, UNIT_COLUMNS, Kind, table_columns
 from queries.model.periods import Period, parse_as_of
 from queries.model.settings import DEFAULT_SETTINGS, Settings
 from queries.store.frames import Frames
@@ -44,8 +39,10 @@ class UnknownUnitError(KeyError):
         return f"unknown unit {self.args[0]!r}"
 
 
-# rates counted as sums of per-record numerator / denominator shares
-_SUM_CODES = tuple(i.code for i in INDICATORS if i.is_rate)
+# summed per unit, then over subtrees: every indicator but the medians
+_SUM_INDICATORS = tuple(i for i in INDICATORS if i.kind != Kind.MEDIAN)
+_MEDIAN_INDICATORS = tuple(i for i in INDICATORS if i.kind == Kind.MEDIAN)
+_DISTINCT_INDICATORS = tuple(i for i in INDICATORS if i.kind == Kind.DISTINCT_SHARE)
 
 
 def unit_closure(units: pl.DataFrame) -> pl.DataFrame:
@@ -104,12 +101,13 @@ def _roll_up(per_unit: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
 def subtree_counts(
     classified: Classified, units: pl.DataFrame, median_buckets: Sequence[int] | None = None
 ) -> pl.DataFrame:
-    """Per (unit_id, bucket) over the unit's subtree: num / den of every rate, the
-    O_DEPTH group counts, distinct channels, the median days to close.
+    """Per (unit_id, bucket) over the unit's subtree, what each indicator's kind needs
+    (:mod:`queries.engine.kinds`): num / den of every indicator, a balance's group
+    counts, a distinct share's distinct values, a median and its n.
 
     ``classified`` must be lean (:func:`queries.engine.classify.classify` with ``lean=True``).
-    ``median_buckets``: the buckets that need R_CLOSE_DAYS (all if None); it is not
-    scored, so a previous period computed only for ranks can skip it.
+    ``median_buckets``: the buckets that need the medians (all if None); medians are not
+    scored, so a previous period computed only for ranks can skip them.
     """
     scope = classified.scope
     if not scope.lean:
@@ -120,38 +118,25 @@ def subtree_counts(
     out = pl.DataFrame({"uid": pl.Series(range(len(scope.unit_ids)), dtype=pl.UInt32)}).join(
         buckets, how="cross"
     )
-    # one pass per record frame: every code it holds, summed per unit
-    sources: dict[int, tuple[pl.DataFrame, list[str]]] = {}
-    for code in _SUM_CODES:
-        src = classified.for_code(code)
-        sources.setdefault(id(src), (src, []))[1].append(code)
-    for src, codes in sources.values():
-        aggs = [e for c in codes for e in num_den_sums(c, settings)]
-        if src is classified.disclosures:
-            aggs += [pl.len().alias("O_DEPTH__n")]
-            aggs += [
-                (pl.col("O_DEPTH") == st("O_DEPTH", g)).sum().alias(f"O_DEPTH__{g}")
-                for g in _DEPTH_KEYS
-            ]
+    # one pass per record frame: every indicator it holds, summed per unit
+    sources: dict[int, tuple[pl.DataFrame, list[pl.Expr]]] = {}
+    for ind in _SUM_INDICATORS:
+        src = classified.for_code(ind.code)
+        sources.setdefault(id(src), (src, []))[1].extend(sum_aggregations(ind, settings))
+    for src, aggs in sources.values():
         per_unit = src.group_by("uid", "bucket").agg(aggs)
         out = out.join(_roll_up(per_unit, closure), on=["uid", "bucket"], how="left")
-    channels = (
-        classified.disclosures.select("uid", "bucket", "channel")
-        .unique()
-        .join(closure, on="uid", how="inner")
-        .group_by("aid", "bucket")
-        .agg(pl.col("channel").drop_nulls().n_unique().alias("O_CHANNELS__distinct"))
-        .rename({"aid": "uid"})
-    )
-    out = out.join(channels, on=["uid", "bucket"], how="left")
-    fb = classified.feedback
-    if median_buckets is not None:
-        fb = fb.filter(pl.col("bucket").is_in(list(median_buckets)))
-    ancestors = _ancestor_matrix(units, scope.unit_ids)
-    out = out.join(_subtree_medians(fb, closure, ancestors), on=["uid", "bucket"], how="left")
-    count_cols = [c for c in out.columns if c.endswith(("__den", "__n", "__distinct"))] + [
-        f"O_DEPTH__{g}" for g in _DEPTH_KEYS
-    ]
+    for ind in _DISTINCT_INDICATORS:
+        distinct = subtree_distinct(ind, classified.for_code(ind.code), closure)
+        out = out.join(distinct, on=["uid", "bucket"], how="left")
+    ancestors = _ancestor_matrix(units, scope.unit_ids) if _MEDIAN_INDICATORS else None
+    for ind in _MEDIAN_INDICATORS:
+        frame = classified.for_code(ind.code)
+        if median_buckets is not None:
+            frame = frame.filter(pl.col("bucket").is_in(list(median_buckets)))
+        medians = subtree_medians(ind, frame, closure, ancestors)
+        out = out.join(medians, on=["uid", "bucket"], how="left")
+    count_cols = [c for ind in INDICATORS for c in count_columns(ind)]
     names = pl.DataFrame(
         {
             "uid": pl.Series(range(len(scope.unit_ids)), dtype=pl.UInt32),
@@ -162,7 +147,9 @@ def subtree_counts(
         out.join(names, on="uid", how="left")
         .drop("uid")
         .with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols)
-        .with_columns(pl.col(f"{c}__num").fill_null(0.0).cast(pl.Float64) for c in _SUM_CODES)
+        .with_columns(
+            pl.col(f"{i.code}__num").fill_null(0.0).cast(pl.Float64) for i in _SUM_INDICATORS
+        )
     )
     return out.select("unit_id", pl.exclude("unit_id"))
 
@@ -190,103 +177,10 @@ def _ancestor_matrix(units: pl.DataFrame, unit_ids: tuple[str, ...]) -> np.ndarr
     return m
 
 
-def _subtree_medians(
-    feedback: pl.DataFrame, closure: pl.DataFrame, ancestors: np.ndarray | None
-) -> pl.DataFrame:
-    """R_CLOSE_DAYS: the exact median of close_days over each subtree's closed cases.
-
-    One aggregation per depth of the hierarchy (each case once per level, keyed by its
-    ancestor at that level) rather than a join that copies every case per ancestor.
-    """
-    closed = feedback.filter(pl.col("R_CLOSE_DAYS") == st("R_CLOSE_DAYS", "closed")).select(
-        "uid", "bucket", "close_days"
-    )
-    aggs = (
-        pl.col("close_days").median().alias("R_CLOSE_DAYS__median"),
-        pl.len().alias("R_CLOSE_DAYS__n"),
-    )
-    if ancestors is None:
-        return (
-            closed.join(closure, on="uid", how="inner")
-            .group_by("aid", "bucket")
-            .agg(*aggs)
-            .rename({"aid": "uid"})
-        )
-    uid = closed["uid"].cast(pl.Int64).to_numpy()
-    parts = []
-    for level in ancestors:
-        aid = pl.Series("aid", level[uid]).cast(pl.Int64)
-        parts.append(
-            closed.select("bucket", "close_days")
-            .with_columns(aid)
-            .filter(pl.col("aid") >= 0)
-            .group_by("aid", "bucket")
-            .agg(*aggs)
-        )
-    schema = {
-        "aid": pl.Int64,
-        "bucket": pl.Int32,
-        "R_CLOSE_DAYS__median": pl.Float64,
-        "R_CLOSE_DAYS__n": pl.UInt32,
-    }
-    out = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
-    return out.with_columns(pl.col("aid").cast(pl.UInt32)).rename({"aid": "uid"})
-
-
-_DEPTH_KEYS = ("result", "procedure", "rights", "obligation")
-
-
-def _depth_term(x: pl.Expr, y: pl.Expr) -> pl.Expr:
-    """term(x, y) = min(1, x/y) if y > 0; 1 if y = 0 and x > 0; null (undefined) if both 0."""
-    return (
-        pl.when(y > 0)
-        .then(pl.min_horizontal(pl.lit(1.0), x.cast(pl.Float64) / y.cast(pl.Float64)))
-        .when(x > 0)
-        .then(pl.lit(1.0))
-        .otherwise(pl.lit(None, pl.Float64))
-    )
-
-
 def indicator_values(counts: pl.DataFrame) -> pl.DataFrame:
-    """From subtree counts to the indicator columns X, X_n (and X_lo, X_hi for rates)."""
-    exprs: list[pl.Expr] = []
-    for ind in INDICATORS:
-        c = ind.code
-        if ind.is_rate:
-            num, n = pl.col(f"{c}__num"), pl.col(f"{c}__den")
-            lo, hi = wilson(num, n)
-            exprs += [
-                pl.when(n > 0).then(num / n.cast(pl.Float64)).alias(c),
-                n.alias(f"{c}_n"),
-                lo.alias(f"{c}_lo"),
-                hi.alias(f"{c}_hi"),
-            ]
-        elif c == "O_DEPTH":
-            r, p = pl.col("O_DEPTH__result"), pl.col("O_DEPTH__procedure")
-            g, b = pl.col("O_DEPTH__rights"), pl.col("O_DEPTH__obligation")
-            t1, t2 = _depth_term(r, p), _depth_term(g, b)
-            defined = t1.is_not_null().cast(pl.Int64) + t2.is_not_null().cast(pl.Int64)
-            total = t1.fill_null(0.0) + t2.fill_null(0.0)
-            exprs += [
-                pl.when(defined > 0).then(total / defined.cast(pl.Float64)).alias(c),
-                pl.col("O_DEPTH__n").alias(f"{c}_n"),
-            ]
-        elif c == "O_CHANNELS":
-            n = pl.col("O_DEPTH__n")
-            exprs += [
-                pl.when(n > 0)
-                .then(pl.col("O_CHANNELS__distinct").cast(pl.Float64) / CHANNEL_COUNT)
-                .alias(c),
-                n.alias(f"{c}_n"),
-            ]
-        elif c == "R_CLOSE_DAYS":
-            n = pl.col("R_CLOSE_DAYS__n")
-            exprs += [
-                pl.when(n > 0).then(pl.col("R_CLOSE_DAYS__median")).alias(c),
-                n.alias(f"{c}_n"),
-            ]
-        else:  # pragma: no cover - a new indicator must say how it is computed
-            raise NotImplementedError(c)
+    """From subtree counts to the indicator columns X, X_n (and X_lo, X_hi for rates),
+    each computed as its kind says (:func:`queries.engine.kinds.value_columns`)."""
+    exprs = [e for ind in INDICATORS for e in value_columns(ind)]
     return counts.select("unit_id", "bucket", *exprs)
 
 

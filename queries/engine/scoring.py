@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import polars as pl
 
-from queries.model.catalogue import DIMENSION_CODES, INDICATORS, WILSON_Z, indicators_of
+from queries.model.catalogue import (
+    DIMENSION_CODES,
+    INDICATORS,
+    WILSON_Z,
+    Direction,
+    Indicator,
+)
 from queries.model.settings import Settings
 
 # scores within this of each other tie
@@ -55,18 +63,31 @@ def insufficient(code: str, settings: Settings) -> pl.Expr:
     return pl.col(f"{code}_n") < settings.min_sample
 
 
-def with_scores(wide: pl.DataFrame, settings: Settings) -> pl.DataFrame:
-    """Add the dimension scores and ``overall`` (0..100) to a wide indicator frame."""
+def score_value(ind: Indicator) -> pl.Expr:
+    """What the indicator adds to its dimension's score, 0..1 with 1 best: the value
+    (a share) if higher is better, 1 - value if lower is better (its declared direction)."""
+    value = pl.col(ind.code)
+    return value if ind.direction == Direction.HIGHER else 1.0 - value
+
+
+def with_scores(
+    wide: pl.DataFrame, settings: Settings, indicators: Sequence[Indicator] = INDICATORS
+) -> pl.DataFrame:
+    """Add the dimension scores and ``overall`` (0..100) to a wide indicator frame.
+
+    A dimension's score is 100 x the weighted mean of :func:`score_value` over its
+    scored, usable ``indicators`` (the catalogue's) with a weight > 0; the catalogue's rule
+    ``scored_are_shares`` guarantees every scored value is a share."""
     exprs = []
     for dim in DIMENSION_CODES:
         num: pl.Expr = pl.lit(0.0)
         den: pl.Expr = pl.lit(0.0)
-        for ind in indicators_of(dim):
+        for ind in (i for i in indicators if i.dimension == dim):
             w = settings.weights.get(dim, {}).get(ind.code, 0.0)
             if not ind.scored or w <= 0:
                 continue
             ok = usable(ind.code, settings)
-            num = num + pl.when(ok).then(w * pl.col(ind.code)).otherwise(0.0)
+            num = num + pl.when(ok).then(w * score_value(ind)).otherwise(0.0)
             den = den + pl.when(ok).then(w).otherwise(0.0)
         exprs.append(pl.when(den > 0).then(100.0 * num / den).otherwise(None).alias(dim))
     out = wide.with_columns(exprs)
