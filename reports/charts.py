@@ -8,6 +8,7 @@ prints the same on a machine without CJK fonts.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Sequence
@@ -48,6 +49,8 @@ def _style() -> dict[str, object]:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "font.size": 9,
+        # text from records is text: a unit name with two $ must not start math text
+        "text.parse_math": False,
     }
 
 
@@ -196,6 +199,17 @@ def trend_lines(
 
 # --- interactive charts for the public summary (plotly) ---------------------------------
 
+
+def plotly_text(text: object) -> str:
+    """Text shown by plotly (which reads a few HTML tags: <a href>, <b>, <span style>,
+    <br>) kept as text: ``<``, ``>`` and ``&`` escaped, which plotly shows as themselves.
+
+    >>> plotly_text('<a href="x">B&B</a>')
+    '&lt;a href="x"&gt;B&amp;B&lt;/a&gt;'
+    """
+    return html.escape(str(text), quote=False)
+
+
 PLOTLY_FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", Arial, sans-serif'
 
 
@@ -209,7 +223,7 @@ def plotly_scores_bar(
     fig = go.Figure(
         go.Bar(
             x=list(values)[::-1],
-            y=list(labels)[::-1],
+            y=[plotly_text(label) for label in labels][::-1],
             orientation="h",
             marker_color=[COLOURS["now"] if e else COLOURS["previous"] for e in emphasis][::-1],
             text=[f"{v:.1f}" for v in values][::-1],
@@ -239,7 +253,8 @@ def plotly_trend(
 
     palette = ["#1f5fa8", "#d08c2f", "#3f9a5a", "#8a56ac", "#777777"]
     fig = go.Figure()
-    for i, (label, values) in enumerate(series):
+    for i, (raw, values) in enumerate(series):
+        label = plotly_text(raw)
         fig.add_trace(
             go.Scatter(
                 x=list(months),
