@@ -243,7 +243,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
         raise UnusableFileError(
             path,
             f"the workbook's shared strings and styles take {whole / 2**20:.0f} MB unpacked, over "
-            f"the limit of {XLSX_MAX_WHOLE_PARTS_BYTES // 2**20} MB: save the table alone as CSV",
+            f"the limit of {XLSX_MAX_WHOLE_PARTS_BYTES / 2**20:g} MB: save the table alone as CSV",
         )
     sizes = {i.filename: i.file_size for i in infos}
     import openpyxl
@@ -275,7 +275,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                 raise UnusableFileError(
                     path,
                     f"sheet '{ws.title}' takes {size / 2**20:.0f} MB unpacked, over the limit of "
-                    f"{XLSX_MAX_SHEET_BYTES // 2**20} MB: save the table alone as CSV",
+                    f"{XLSX_MAX_SHEET_BYTES / 2**20:g} MB: save the table alone as CSV",
                 )
             merges = _xlsx_merges(wb, sheet_path)
             kinds: dict[int, str | None] = {}
@@ -387,7 +387,7 @@ def xls_sheets(path: Path) -> list[Sheet]:
     if size > XLS_MAX_BYTES:
         raise UnusableFileError(
             path,
-            f"the .xls file is {size / 2**20:.0f} MB, over the limit of {XLS_MAX_BYTES // 2**20} "
+            f"the .xls file is {size / 2**20:.0f} MB, over the limit of {XLS_MAX_BYTES / 2**20:g} "
             "MB for .xls: save it as .xlsx or CSV",
         )
     import xlrd
