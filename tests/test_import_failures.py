@@ -31,10 +31,8 @@ def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def run(*args: str | Path) -> tuple[int, str]:
     result = CliRunner().invoke(app, ["import", *map(str, args)])
-    assert (
-        ("Traceback" not in result.stderr
-        and result.exception is None)
-        or isinstance(result.exception, SystemExit)
+    assert ("Traceback" not in result.stderr and result.exception is None) or isinstance(
+        result.exception, SystemExit
     )
     return result.exit_code, result.stderr
 
