@@ -114,22 +114,31 @@ def publish(
     ],
     as_of: AsOfOption = None,
     config: ConfigOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the --out folder even if it holds files the product did not write.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """The public summary bundle (aggregates only): index.html, embed.html,
-    methodology.html, summary.csv, summary.json."""
+    methodology.html, summary.csv, summary.json; written beside --out and swapped in
+    only when complete."""
     from reports.public.bundle import public_summary, write_bundle
+    from reports.public.publishing import PublishError
 
     p, at, settings, frames, _ = _inputs(period, as_of, config, db)
     if frames.units.height == 0:
         fail("the database has no units: import units.csv or run `openness seed` first")
     summary = public_summary(frames, p, at, settings)
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out}: not a folder")
     try:
-        paths = write_bundle(summary, out)
+        paths = write_bundle(summary, out, force=force)
+    except PublishError as exc:
+        fail(f"--out {exc}")
     except OSError as exc:
-        fail(f"--out {out}: {exc.strerror}")
+        fail(f"--out {out}: {exc.strerror or exc}")
     err.print(
         f"public summary for {p} (as of {summary.as_of_text}): {len(summary.units)} units, "
         f"{len(paths)} files written to {out}"

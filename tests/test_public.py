@@ -235,7 +235,8 @@ def _private_strings(frames: Frames) -> dict[str, set[str]]:
 
 def test_bundle_leaks_no_record(seeded: sa.Engine, tmp_path: Path) -> None:
     frames = load_frames(seeded)
-    paths = write_bundle(public_summary(frames, PERIOD, AS_OF, DEFAULT_SETTINGS), tmp_path)
+    site = tmp_path / "site"
+    paths = write_bundle(public_summary(frames, PERIOD, AS_OF, DEFAULT_SETTINGS), site)
     assert {p.name for p in paths} == FILES
     private = _private_strings(frames)
     # the generated city has all of these (else the test would prove nothing)

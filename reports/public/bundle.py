@@ -48,6 +48,7 @@ from reports.public.disclosure_control import (
     public_scores,
     publish_indicator,
 )
+from reports.public.publishing import publish_folder
 
 # counts published, each the n of an indicator that counts exactly these records
 COUNTS: tuple[tuple[str, str, str, str], ...] = (
@@ -293,15 +294,14 @@ def bundle_files(s: PublicSummary) -> dict[str, bytes]:
     }
 
 
-def write_bundle(s: PublicSummary, out_dir: Path) -> list[Path]:
-    """Write the bundle into ``out_dir`` (created); returns the paths written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, data in bundle_files(s).items():
-        p = out_dir / name
-        p.write_bytes(data)
-        paths.append(p)
-    return paths
+def write_bundle(s: PublicSummary, out_dir: Path, *, force: bool = False) -> list[Path]:
+    """Publish the bundle as the folder ``out_dir``, atomically (publishing.py): written
+    beside it, swapped in when complete. Returns the paths written.
+
+    Raises ``PublishError`` for a target holding files the product did not write
+    (unless ``force``) or a symlink; ``OSError`` when writing fails (target untouched).
+    """
+    return publish_folder(bundle_files(s), out_dir, force=force)
 
 
 def bundle_zip(files: dict[str, bytes]) -> bytes:
