@@ -1,104 +1,108 @@
-"""How figures are written: number formats and the plain sentences built from them.
+"""The reports' own texts and the plain sentences built from their figures.
 
-Every figure the briefing and the public summary print goes through these
-functions, so that "78.0%" in a sentence, a table and a chart label is the
-same rounding of the same table value.
+Number formats (:func:`pct`, :func:`score`, :func:`days`, :func:`count`) are
+the vocabulary's (:mod:`queries.vocabulary.formats`), re-exported, so that
+"78.0%" in a sentence, a table, a chart label and the dashboard is the same
+rounding of the same table value.
 """
 
 from __future__ import annotations
 
 from queries.model.catalogue import Indicator, Unit
+from queries.vocabulary.formats import count, days, pct, score, score_points
+from queries.vocabulary.terms import TERMS, UNITS
+from queries.vocabulary.text import Text
 
-# texts in both languages, keyed by an id; the only place report wording lives
-TEXT: dict[str, dict[str, str]] = {
-    "no_data": {"zh": "无数据", "en": "no data"},
-    "insufficient": {"zh": "数据不足", "en": "insufficient data"},
-    "incomplete": {"zh": "数据不完整，未排名", "en": "incomplete, not ranked"},
-    "previous": {"zh": "上期", "en": "previous period"},
-    "last_year": {"zh": "去年同期", "en": "same period last year"},
-    "now": {"zh": "本期", "en": "this period"},
-    "overall": {"zh": "总分", "en": "Overall score"},
+__all__ = [
+    "TEXT",
+    "change_sentence",
+    "count",
+    "days",
+    "indicator_value",
+    "pct",
+    "score",
+    "score_points",
+    "t",
+]
+
+_INSUFFICIENT, _INCOMPLETE, _MEDIAN = (
+    TERMS["insufficient"],
+    TERMS["incomplete"],
+    TERMS["peers_median"],
+)
+
+# the reports' own texts, keyed by an id; shared terms come from queries.vocabulary
+TEXT: dict[str, Text] = {
+    "no_data": TERMS["no_data"],
+    "insufficient": _INSUFFICIENT,
+    "incomplete": Text(
+        f"{_INCOMPLETE.zh}，{TERMS['not_ranked'].zh}", f"{_INCOMPLETE.en}, {TERMS['not_ranked'].en}"
+    ),
+    "previous": TERMS["previous"],
+    "last_year": TERMS["last_year"],
+    "now": TERMS["this_period"],
+    "overall": TERMS["overall"],
     # the briefing
-    "b.title": {"zh": "警务公开工作情况通报", "en": "Police Affairs Openness Briefing"},
-    "b.subtitle": {
-        "zh": "供人大代表、政协委员参阅",
-        "en": "For NPC deputies and CPPCC members",
-    },
-    "b.scope": {"zh": "范围", "en": "Scope"},
-    "b.period": {"zh": "统计周期", "en": "Period"},
-    "b.as_of": {"zh": "数据截至", "en": "As of"},
-    "b.part.overall": {"zh": "总体情况", "en": "Overall"},
-    "b.part.indicators": {"zh": "分项指标", "en": "Indicators"},
-    "b.part.units": {"zh": "各单位情况", "en": "Units"},
-    "b.part.deputies": {
-        "zh": "代表委员反映事项办理情况",
-        "en": "Items raised by deputies and members",
-    },
-    "b.part.supervision_public": {
-        "zh": "监督结果公开情况",
-        "en": "Supervision results made public",
-    },
-    "b.part.notes": {"zh": "说明", "en": "Notes on method"},
-    "col.item": {"zh": "项目", "en": "Item"},
-    "col.now": {"zh": "本期", "en": "This period"},
-    "col.previous": {"zh": "上期", "en": "Previous period"},
-    "col.last_year": {"zh": "去年同期", "en": "Same period last year"},
-    "col.indicator": {"zh": "指标", "en": "Indicator"},
-    "col.n": {"zh": "样本量", "en": "n"},
-    "col.unit": {"zh": "单位", "en": "Unit"},
-    "col.rank": {"zh": "排名", "en": "Rank"},
-    "col.weak": {"zh": "主要失分指标（同级中位数）", "en": "Held back by (level median)"},
-    "col.kind": {"zh": "类别", "en": "Kind"},
-    "col.source": {"zh": "提出方", "en": "Raised by"},
-    "col.received": {"zh": "收到", "en": "Received"},
-    "col.responded": {"zh": "已响应", "en": "Responded"},
-    "col.closed": {"zh": "已办结", "en": "Closed"},
-    "col.adopted": {"zh": "采纳（含部分）", "en": "Adopted (incl. partly)"},
-    "col.open": {"zh": "未办结", "en": "Open"},
-    "col.overdue": {"zh": "其中逾期", "en": "of which overdue"},
-    "col.raised": {"zh": "提出", "en": "Raised"},
-    "col.rectified": {"zh": "已整改", "en": "Rectified"},
-    "col.on_time": {"zh": "按期整改", "en": "On time"},
-    "col.not_rectified": {"zh": "未整改", "en": "Not rectified"},
-    "col.published": {"zh": "结果已公开", "en": "Result published"},
-    "col.internal": {"zh": "仅内部掌握", "en": "Kept internal"},
-    "col.rate": {"zh": "公开率", "en": "Share published"},
-    "col.explain": {"zh": "含义", "en": "What it measures"},
-    "col.formula": {"zh": "计算方法", "en": "How it is computed"},
-    "total": {"zh": "合计", "en": "Total"},
-    "strongest": {"zh": "居前", "en": "Top"},
-    "weakest": {"zh": "居后", "en": "Bottom"},
-    "flag.insufficient": {
-        "zh": "* 样本不足{min}件，仅供参考，不计入得分。",
-        "en": "* Fewer than {min} cases: indicative only, not scored.",
-    },
-    "flag.not_scored": {"zh": "† 仅展示，不计分。", "en": "† Shown, not scored."},
-    "chart.scores": {"zh": "得分对比", "en": "Scores compared"},
-    "chart.level": {"zh": "{level}总分", "en": "{level}: overall score"},
-    "chart.level_cut": {
-        "zh": "{level}总分（前{k}名与后{k}名）",
-        "en": "{level}: overall score (top {k} and bottom {k})",
-    },
-    "chart.median": {"zh": "中位数", "en": "median"},
+    "b.title": Text("警务公开工作情况通报", "Police Affairs Openness Briefing"),
+    "b.subtitle": Text("供人大代表、政协委员参阅", "For NPC deputies and CPPCC members"),
+    "b.scope": Text("范围", "Scope"),
+    "b.period": Text("统计周期", "Period"),
+    "b.as_of": Text("数据截至", "As of"),
+    "b.part.overall": Text("总体情况", "Overall"),
+    "b.part.indicators": Text("分项指标", "Indicators"),
+    "b.part.units": Text("各单位情况", "Units"),
+    "b.part.deputies": Text("代表委员反映事项办理情况", "Items raised by deputies and members"),
+    "b.part.supervision_public": Text("监督结果公开情况", "Supervision results made public"),
+    "b.part.notes": Text("说明", "Notes on method"),
+    "col.item": Text("项目", "Item"),
+    "col.now": TERMS["this_period"].capitalized(),
+    "col.previous": TERMS["previous"].capitalized(),
+    "col.last_year": TERMS["last_year"].capitalized(),
+    "col.indicator": TERMS["indicator"],
+    "col.n": TERMS["sample_size"],
+    "col.unit": TERMS["unit"],
+    "col.rank": TERMS["rank"],
+    "col.weak": Text(f"主要失分指标（{_MEDIAN.zh}）", f"Held back by ({_MEDIAN.en})"),
+    "col.kind": Text("类别", "Kind"),
+    "col.source": Text("提出方", "Raised by"),
+    "col.received": Text("收到", "Received"),
+    "col.responded": Text("已响应", "Responded"),
+    "col.closed": Text("已办结", "Closed"),
+    "col.adopted": Text("采纳（含部分）", "Adopted (incl. partly)"),
+    "col.open": Text("未办结", "Open"),
+    "col.overdue": Text("其中逾期", "of which overdue"),
+    "col.raised": Text("提出", "Raised"),
+    "col.rectified": Text("已整改", "Rectified"),
+    "col.on_time": Text("按期整改", "On time"),
+    "col.not_rectified": Text("未整改", "Not rectified"),
+    "col.published": Text("结果已公开", "Result published"),
+    "col.internal": Text("仅内部掌握", "Kept internal"),
+    "col.rate": Text("公开率", "Share published"),
+    "col.explain": TERMS["explain"],
+    "col.formula": TERMS["formula"],
+    "total": TERMS["total"],
+    "strongest": Text("居前", "Top"),
+    "weakest": Text("居后", "Bottom"),
+    "flag.insufficient": Text(
+        f"* 样本少于{{min}}件：{_INSUFFICIENT.zh}，仅供参考，不计入得分。",
+        f"* Fewer than {{min}} cases: {_INSUFFICIENT.en}, indicative only, not scored.",
+    ),
+    "flag.not_scored": Text(
+        f"† {TERMS['not_scored'].zh}。", f"† {TERMS['not_scored'].capitalized().en}."
+    ),
+    "chart.scores": Text("得分对比", "Scores compared"),
+    "chart.level": Text("{level}" + TERMS["overall"].zh, "{level}: overall score"),
+    "chart.level_cut": Text(
+        "{level}" + TERMS["overall"].zh + "（前{k}名与后{k}名）",
+        "{level}: overall score (top {k} and bottom {k})",
+    ),
+    "chart.median": TERMS["median"],
 }
 
 
 def t(key: str, lang: str) -> str:
-    return TEXT[key][lang]
-
-
-def pct(value: float) -> str:
-    """A fraction as a percentage with one decimal: 0.78 -> ``78.0%``."""
-    return f"{value * 100:.1f}%"
-
-
-def score(value: float) -> str:
-    """A 0..100 score with one decimal."""
-    return f"{value:.1f}"
-
-
-def days(value: float, lang: str) -> str:
-    return f"{value:.1f}天" if lang == "zh" else f"{value:.1f} days"
+    """The report text ``key`` in ``lang``."""
+    return TEXT[key].of(lang)
 
 
 def indicator_value(ind: Indicator, value: float | None, lang: str) -> str:
@@ -113,18 +117,16 @@ def indicator_value(ind: Indicator, value: float | None, lang: str) -> str:
 def score_value(value: float | None, lang: str) -> str:
     if value is None:
         return t("no_data", lang)
-    return score(value) + ("分" if lang == "zh" else "")
+    return score_points(value, lang)
 
 
-def count(n: int, lang: str) -> str:
-    return f"{n}件" if lang == "zh" else f"{n}"
-
-
-def _delta(now: float, before: float, *, share: bool, lang: str) -> str:
-    """The signed difference as printed: percentage points for shares."""
-    diff = (now - before) * (100 if share else 1)
+def _delta(now: float, before: float, *, fmt: str, lang: str) -> str:
+    """The signed difference as printed: percentage points for shares, days for days."""
+    diff = (now - before) * (100 if fmt == "pct" else 1)
     sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
-    unit = ("个百分点" if lang == "zh" else " points") if share else ("分" if lang == "zh" else "")
+    if fmt == "days":
+        return sign + days(abs(diff), lang)
+    unit = UNITS["points" if fmt == "pct" else "score"].of(lang)
     return f"{sign}{abs(diff):.1f}{unit}"
 
 
@@ -151,14 +153,13 @@ def change_sentence(
     >>> change_sentence("On-time closure", 0.78, 0.71, None, "pct", "en")
     'On-time closure rose from 71.0% in the previous period to 78.0%.'
     """
-    share = fmt == "pct"
 
     def show(v: float) -> str:
         if fmt == "pct":
             return pct(v)
         if fmt == "days":
             return days(v, lang)
-        return score(v) + ("分" if lang == "zh" else "")
+        return score_points(v, lang)
 
     zh = lang == "zh"
     if now is None:
@@ -176,7 +177,7 @@ def change_sentence(
             verb = "rose" if up else "fell"
             main = f"{label} {verb} from {show(previous)} in the previous period to {show(now)}"
     if last_year is not None:
-        delta = _delta(now, last_year, share=share, lang=lang)
+        delta = _delta(now, last_year, fmt=fmt, lang=lang)
         if zh:
             main += f"，去年同期为{show(last_year)}（{delta}）"
         else:

@@ -85,7 +85,8 @@ def test_overview_shows_the_engine_numbers(seeded: str, engine_table: pl.DataFra
     clean(at)
     root = engine_table.filter(pl.col("parent_id").is_null()).row(0, named=True)
     # headline: the scope (the root) with one decimal
-    assert metric(at, "综合得分") == f"{root['overall']:.1f}"
+    # the overall score is 总分 everywhere (this page said 综合得分 before the vocabulary)
+    assert metric(at, "总分") == f"{root['overall']:.1f}"
     assert metric(at, "响应得分") == f"{root['responsiveness']:.1f}"
     # ranking: every branch of the root, ranked first, each score rounded to 0.1
     ranking = at.dataframe[0].value
@@ -94,7 +95,7 @@ def test_overview_shows_the_engine_numbers(seeded: str, engine_table: pl.DataFra
     )
     assert ranking["单位编号"].tolist() == branches["unit_id"].to_list()
     expected = [round(v, 1) if v is not None else None for v in branches["overall"].to_list()]
-    shown = [None if v != v else v for v in ranking["综合得分"].tolist()]  # NaN -> None
+    shown = [None if v != v else v for v in ranking["总分"].tolist()]  # NaN -> None
     assert shown == expected
 
 

@@ -30,6 +30,8 @@ class Field:
     meaning: str = ""
     # personal or free text: shown in the internal dashboard only, never published
     free_text: bool = False
+    # code -> English label, for enums (shown only; the vocabulary pairs the two)
+    choices_en: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,11 @@ DISCLOSURE_CATEGORIES_EN = {
 }
 
 DISCLOSURE_DOMAINS = {"administrative": "行政", "criminal": "刑事", "service": "服务"}
+DISCLOSURE_DOMAINS_EN = {
+    "administrative": "Administrative",
+    "criminal": "Criminal",
+    "service": "Service",
+}
 
 DISCLOSURE_CHANNELS = {
     "website": "门户网站",
@@ -186,6 +193,16 @@ OUTCOMES = {
     "answered": "已答复",
     "withdrawn": "撤回",
 }
+OUTCOMES_EN = {
+    "upheld": "Upheld",
+    "partly_upheld": "Partly upheld",
+    "not_upheld": "Not upheld",
+    "adopted": "Adopted",
+    "partly_adopted": "Partly adopted",
+    "not_adopted": "Not adopted",
+    "answered": "Answered",
+    "withdrawn": "Withdrawn",
+}
 
 SATISFACTION = {
     "satisfied": "满意",
@@ -229,6 +246,7 @@ SUPERVISION_SOURCES_EN = {
 }
 
 SEVERITIES = {"minor": "一般", "moderate": "较重", "serious": "严重"}
+SEVERITIES_EN = {"minor": "Minor", "moderate": "Moderate", "serious": "Serious"}
 
 T, D, DT, B, E = (
     FieldType.TEXT,
@@ -245,8 +263,8 @@ UNITS = RecordKind(
         Field("name", T, True, meaning="display name"),
         Field("name_en", T, meaning="English display name"),
         Field("parent_id", T, meaning="the unit above; empty for a root"),
-        Field("level", E, True, UNIT_LEVELS),
-        Field("kind", E, True, UNIT_KINDS),
+        Field("level", E, True, UNIT_LEVELS, choices_en=UNIT_LEVELS_EN),
+        Field("kind", E, True, UNIT_KINDS, choices_en=UNIT_KINDS_EN),
     ),
     name_zh="单位",
 )
@@ -257,9 +275,9 @@ DISCLOSURES = RecordKind(
         Field("disclosure_id", T, True),
         Field("unit_id", T, True),
         Field("title", T, free_text=True),
-        Field("category", E, True, DISCLOSURE_CATEGORIES),
-        Field("domain", E, False, DISCLOSURE_DOMAINS),
-        Field("channel", E, True, DISCLOSURE_CHANNELS),
+        Field("category", E, True, DISCLOSURE_CATEGORIES, choices_en=DISCLOSURE_CATEGORIES_EN),
+        Field("domain", E, False, DISCLOSURE_DOMAINS, choices_en=DISCLOSURE_DOMAINS_EN),
+        Field("channel", E, True, DISCLOSURE_CHANNELS, choices_en=DISCLOSURE_CHANNELS_EN),
         Field("formed_on", D),
         Field("published_on", D, True),
         Field("updated_on", D),
@@ -274,17 +292,17 @@ FEEDBACK = RecordKind(
     (
         Field("case_id", T, True),
         Field("unit_id", T, True),
-        Field("kind", E, True, FEEDBACK_KINDS),
-        Field("channel", E, True, FEEDBACK_CHANNELS),
+        Field("kind", E, True, FEEDBACK_KINDS, choices_en=FEEDBACK_KINDS_EN),
+        Field("channel", E, True, FEEDBACK_CHANNELS, choices_en=FEEDBACK_CHANNELS_EN),
         Field("received_at", DT, True),
         Field("due_at", DT),
         Field("first_response_at", DT),
         Field("closed_at", DT),
-        Field("outcome", E, False, OUTCOMES),
+        Field("outcome", E, False, OUTCOMES, choices_en=OUTCOMES_EN),
         Field("reasoned_reply", B),
         Field("return_visit_at", DT),
         Field("resolved", B),
-        Field("satisfaction", E, False, SATISFACTION),
+        Field("satisfaction", E, False, SATISFACTION, choices_en=SATISFACTION_EN),
         Field("repeat_of", T),
     ),
     anchor="received_at",
@@ -296,9 +314,9 @@ SUPERVISION = RecordKind(
     (
         Field("item_id", T, True),
         Field("unit_id", T, True),
-        Field("source", E, True, SUPERVISION_SOURCES),
+        Field("source", E, True, SUPERVISION_SOURCES, choices_en=SUPERVISION_SOURCES_EN),
         Field("opened_on", D, True),
-        Field("severity", E, False, SEVERITIES),
+        Field("severity", E, False, SEVERITIES, choices_en=SEVERITIES_EN),
         Field("finding", T, free_text=True),
         Field("rectify_due_on", D),
         Field("rectified_on", D),

@@ -16,7 +16,8 @@ import polars as pl
 from queries.model.catalogue import INDICATORS, Indicator
 from queries.model.records import LEVEL_ORDER, UNIT_LEVELS, UNIT_LEVELS_EN
 from queries.model.settings import Settings
-from reports.wording import pct
+from queries.vocabulary.terms import TERMS
+from reports.wording import pct, score_points
 
 # how many units of a level the briefing names as strongest and as weakest
 TOP_K = 3
@@ -176,9 +177,10 @@ def _level_sentences(
 
     def names(lines: tuple[UnitLine, ...]) -> str:
         sep = "、" if zh else ", "
-        fmt = "{}（{:.1f}分）" if zh else "{} ({:.1f})"
-        return sep.join(fmt.format(u.name, u.overall) for u in lines)
+        fmt = "{}（{}）" if zh else "{} ({})"
+        return sep.join(fmt.format(u.name, score_points(u.overall, lang)) for u in lines)
 
+    median = TERMS["peers_median"].of(lang)
     out = []
     if zh:
         head = f"{units}个{label}中{ranked}个有完整得分"
@@ -193,14 +195,11 @@ def _level_sentences(
         if not u.weak:
             continue
         if zh:
-            parts = "、".join(
-                f"{w.label}{pct(w.value)}（同级中位数{pct(w.median)}）" for w in u.weak
-            )
+            parts = "、".join(f"{w.label}{pct(w.value)}（{median}{pct(w.median)}）" for w in u.weak)
             out.append(f"{u.name}主要失分在{parts}。")
         else:
             parts = " and ".join(
-                f"{w.label.lower()} at {pct(w.value)} (level median {pct(w.median)})"
-                for w in u.weak
+                f"{w.label.lower()} at {pct(w.value)} ({median} {pct(w.median)})" for w in u.weak
             )
             out.append(f"{u.name} is held back by {parts}.")
     return tuple(out)

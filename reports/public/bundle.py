@@ -36,6 +36,7 @@ from queries.model.periods import Period
 from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
 from queries.store.frames import Frames
+from queries.vocabulary.terms import TERMS
 from reports.briefing.model import as_of_text, trend_months
 from reports.public.disclosure_control import (
     INSUFFICIENT,
@@ -68,9 +69,12 @@ COUNTS: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 
-INSUFFICIENT_TEXT = {"zh": "数据不足", "en": "insufficient data"}
-NO_DATA_TEXT = {"zh": "无数据", "en": "no data"}
-INCOMPLETE_TEXT = {"zh": "数据不完整", "en": "incomplete"}
+# the words printed for them: the vocabulary's
+INSUFFICIENT_TEXT, NO_DATA_TEXT, INCOMPLETE_TEXT = (
+    TERMS["insufficient"],
+    TERMS["no_data"],
+    TERMS["incomplete"],
+)
 
 # an indicator as published (value, n and status after disclosure control)
 PublicFigure = Published
@@ -220,7 +224,7 @@ def csv_columns() -> list[str]:
 def _csv_value(f: PublicFigure) -> object:
     if f.status == OK:
         return f.value
-    return INSUFFICIENT_TEXT["en"] if f.status == INSUFFICIENT else ""
+    return INSUFFICIENT_TEXT.en if f.status == INSUFFICIENT else ""
 
 
 def summary_csv(s: PublicSummary) -> bytes:
@@ -252,7 +256,7 @@ def summary_json(s: PublicSummary) -> bytes:
             "small_count": f"<{s.settings.public_min_count}",
             "rates": "fractions to 0.001 (one decimal of a percent); R_CLOSE_DAYS days to 0.1",
             "scores": "0..100 to 0.1, computed from the published values only",
-            "insufficient": INSUFFICIENT_TEXT,
+            "insufficient": INSUFFICIENT_TEXT._asdict(),
         },
         "units": [
             {

@@ -15,6 +15,7 @@ from queries.model.records import (
     UNIT_LEVELS,
     UNIT_LEVELS_EN,
 )
+from queries.vocabulary.terms import TERMS
 from reports import charts
 from reports.public.bundle import (
     COUNTS,
@@ -27,7 +28,7 @@ from reports.public.bundle import (
     PublicSummary,
     PublicUnit,
 )
-from reports.wording import pct, score
+from reports.wording import days, pct, score
 
 TITLE = ("警务公开评价结果", "Police Affairs Openness Results")
 SCORE_CODES = (*(d.code for d in DIMENSIONS), "overall")
@@ -154,8 +155,7 @@ def stamp(s: PublicSummary) -> str:
     zh = f"{s.period_label('zh')} · 数据截至 {s.as_of_text} · "
     en = f"{s.period_label('en')} · as of {s.as_of_text} · "
     return (
-        f'<p class="stamp">{bi(zh, en)}'
-        f'<a href="methodology.html">{bi("计算方法", "How it is computed")}</a></p>'
+        f'<p class="stamp">{bi(zh, en)}<a href="methodology.html">{bi(*TERMS["formula"])}</a></p>'
     )
 
 
@@ -171,18 +171,18 @@ def figure_text(ind: Indicator, f: PublicFigure, lang: str) -> str:
     """An indicator as shown: the value, or "insufficient data" / "no data"."""
     if f.status == OK and f.value is not None:
         if ind.unit == Unit.DAYS:
-            return f"{f.value:.1f}天" if lang == "zh" else f"{f.value:.1f} d"
+            return days(f.value, lang)
         return pct(f.value)
-    return INSUFFICIENT_TEXT[lang] if f.status == INSUFFICIENT else NO_DATA_TEXT[lang]
+    return (INSUFFICIENT_TEXT if f.status == INSUFFICIENT else NO_DATA_TEXT).of(lang)
 
 
 def score_text(v: float | None, lang: str) -> str:
-    return INCOMPLETE_TEXT[lang] if v is None else score(v)
+    return INCOMPLETE_TEXT.of(lang) if v is None else score(v)
 
 
 def _score_label(code: str, lang: str) -> str:
     if code == "overall":
-        return "总分" if lang == "zh" else "Overall"
+        return TERMS["overall"].of(lang)
     d = next(d for d in DIMENSIONS if d.code == code)
     return d.name_zh if lang == "zh" else d.name_en
 
@@ -233,7 +233,7 @@ def _score_table(s: PublicSummary) -> str:
         )
     return (
         f'<section><h2>{bi("各单位得分", "Scores by unit")}</h2><div class="scroll"><table>'
-        f"<thead><tr><th>{bi('单位', 'Unit')}</th><th>{bi('层级', 'Level')}</th>{head}"
+        f"<thead><tr><th>{bi(*TERMS['unit'])}</th><th>{bi(*TERMS['level'])}</th>{head}"
         f'<th class="num">{bi("同级排名", "Rank in level")}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{stamp(s)}</section>"
     )
@@ -256,8 +256,8 @@ def _indicator_tables(s: PublicSummary) -> str:
             )
             rows.append(f"<tr><td>{bi(u.name, u.name_en)}</td>{cells}</tr>")
         out.append(
-            f"<section><h2>{bi(d.name_zh + '指标', d.name_en + ' indicators')}</h2>"
-            f'<div class="scroll"><table><thead><tr><th>{bi("单位", "Unit")}</th>{head}</tr>'
+            f"<section><h2>{bi(d.name_zh + TERMS['indicator'].zh, d.name_en + ' indicators')}</h2>"
+            f'<div class="scroll"><table><thead><tr><th>{bi(*TERMS["unit"])}</th>{head}</tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>{stamp(s)}</section>"
         )
     return "".join(out)
@@ -275,7 +275,7 @@ def _counts_table(s: PublicSummary) -> str:
         rows.append(f"<tr><td>{bi(u.name, u.name_en)}</td>{cells}</tr>")
     return (
         f'<section><h2>{bi("工作量", "Volumes")}</h2><div class="scroll"><table>'
-        f"<thead><tr><th>{bi('单位', 'Unit')}</th>{head}</tr></thead>"
+        f"<thead><tr><th>{bi(*TERMS['unit'])}</th>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>{stamp(s)}</section>"
     )
 
@@ -351,7 +351,7 @@ def _footer(s: PublicSummary) -> str:
     ]
     items = "".join(f"<li>{bi(a, b)}</li>" for a, b in zip(zh, en, strict=True))
     links = (
-        f'<a href="methodology.html">{bi("计算方法", "Methodology")}</a> · '
+        f'<a href="methodology.html">{bi(*TERMS["methodology"])}</a> · '
         f'<a href="summary.csv">summary.csv</a> · <a href="summary.json">summary.json</a>'
     )
     return f"<footer><ul>{items}</ul><p>{links}</p>{stamp(s)}</footer>"
@@ -389,7 +389,7 @@ def embed_html(s: PublicSummary) -> str:
         for c in ("overall", *(d.code for d in DIMENSIONS))
     )
     body = (
-        f'<div class="scroll"><table><thead><tr><th>{bi("单位", "Unit")}</th>{head}</tr></thead>'
+        f'<div class="scroll"><table><thead><tr><th>{bi(*TERMS["unit"])}</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{stamp(s)}"
     )
     return page(s, TITLE, body, embed=True).replace(

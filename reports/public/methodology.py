@@ -18,6 +18,8 @@ from queries.model.records import (
     UNIT_LEVELS,
     UNIT_LEVELS_EN,
 )
+from queries.vocabulary.formats import days
+from queries.vocabulary.terms import TERMS
 from reports.public.bundle import PublicSummary
 from reports.public.disclosure_control import public_rounding
 from reports.public.html import bi, page, stamp
@@ -65,15 +67,20 @@ def methodology_html(s: PublicSummary) -> str:
         )
     parts.append(
         f'<section><h2>{bi("指标与权重", "Indicators and weights")}</h2><div class="scroll"><table>'
-        f"<thead><tr><th>{bi('指标', 'Indicator')}</th><th>{bi('维度', 'Dimension')}</th>"
-        f"<th>{bi('含义', 'What it measures')}</th><th>{bi('计算方法', 'How it is computed')}</th>"
-        f'<th class="num">{bi("权重", "Weight")}</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+        f"<thead><tr><th>{bi(*TERMS['indicator'])}</th><th>{bi(*TERMS['dimension'])}</th>"
+        f"<th>{bi(*TERMS['explain'])}</th><th>{bi(*TERMS['formula'])}</th>"
+        f'<th class="num">{bi(*TERMS["weight"])}</th></tr></thead><tbody>{"".join(rows)}</tbody>'
         f"</table></div>{stamp(s)}</section>"
     )
     dims_zh = "、".join(f"{d.name_zh}{st.overall_weights.get(d.code, 0):g}" for d in DIMENSIONS)
     dims_en = ", ".join(f"{d.name_en} {st.overall_weights.get(d.code, 0):g}" for d in DIMENSIONS)
-    due_zh = "、".join(f"{FEEDBACK_KINDS[k]}{v:g}天" for k, v in st.due_days.items())
-    due_en = ", ".join(f"{FEEDBACK_KINDS_EN[k].lower()} {v:g} days" for k, v in st.due_days.items())
+    due_zh = "、".join(
+        f"{FEEDBACK_KINDS[k]}{days(v, 'zh', decimals=None)}" for k, v in st.due_days.items()
+    )
+    due_en = ", ".join(
+        f"{FEEDBACK_KINDS_EN[k].lower()} {days(v, 'en', decimals=None)}"
+        for k, v in st.due_days.items()
+    )
     rules = (
         (
             "公开得分只由本页公布的数值计算：维度得分 = 100 × Σ(权重 × 公布的指标值) ÷ Σ权重，"
@@ -131,7 +138,7 @@ def methodology_html(s: PublicSummary) -> str:
         f"<tbody>{cat_rows}</tbody></table></div>{stamp(s)}</section>"
     )
     body = "".join(parts) + f'<p><a href="index.html">{bi("返回", "Back")}</a></p>'
-    return page(s, ("计算方法", "Methodology"), body)
+    return page(s, TERMS["methodology"], body)
 
 
 def _disclosure_control(s: PublicSummary) -> str:

@@ -1,0 +1,160 @@
+"""The dashboard frame's texts: title, page names, filters, empty states, errors,
+table columns and status notes.
+
+key -> :class:`~queries.vocabulary.text.Text`; shared terms come from
+:mod:`queries.vocabulary` (never restated here). Merged by :mod:`dashboard.i18n`.
+"""
+
+from __future__ import annotations
+
+from queries.model.catalogue import DIMENSIONS
+from queries.vocabulary.fields import FIELD_LABELS
+from queries.vocabulary.formats import NA
+from queries.vocabulary.terms import TERMS, dimension_score
+from queries.vocabulary.text import Text
+
+STRINGS: dict[str, Text] = {
+    "app.title": Text("警务公开评价", "Police Affairs Openness"),
+    "app.subtitle": Text("公开 · 响应 · 满意", "Openness · Responsiveness · Satisfaction"),
+    "app.internal": Text(
+        "内部版：含案件级数据，请勿外传",
+        "Internal: shows record-level data, do not share outside",
+    ),
+    "lang.label": Text("语言 / Language", "Language / 语言"),
+    "page.overview": Text("总览", "Overview"),
+    "page.unit": Text("单位详情", "Unit"),
+    "page.openness": Text("公开", "Openness"),
+    "page.responsiveness": Text("响应", "Responsiveness"),
+    "page.satisfaction": Text("满意", "Satisfaction"),
+    "page.supervision": Text("监督", "Supervision"),
+    "page.methodology": TERMS["methodology"],
+    "page.data": Text("数据", "Data"),
+    "page.briefing": Text("联络简报", "Briefing"),
+    "page.public_preview": Text("公开摘要预览", "Public summary preview"),
+    "filter.header": Text("筛选", "Filters"),
+    "filter.period_type": Text("统计周期", "Period"),
+    "filter.period_type.month": Text("月", "Month"),
+    "filter.period_type.quarter": Text("季度", "Quarter"),
+    "filter.period_type.year": Text("年", "Year"),
+    "filter.period_type.custom": Text("自定义日期", "Custom days"),
+    "filter.month": Text("月份", "Month"),
+    "filter.quarter": Text("季度", "Quarter"),
+    "filter.year": Text("年份", "Year"),
+    "filter.days": Text("起止日期", "From – to"),
+    "filter.as_of": Text("截至", "As of"),
+    "filter.as_of.help": Text(
+        "截至该日（含）已发生的记录与处理结果；之后的视为尚未发生。保持不变可复现同一结果。",
+        "Records and actions up to the end of this day; anything later has not happened yet. "
+        "Keep it fixed to reproduce the same numbers.",
+    ),
+    "filter.unit": Text("单位范围", "Unit scope"),
+    "filter.unit.help": Text(
+        "总览与各专题页统计该单位及其下属全部单位。",
+        "The overview and topic pages cover this unit and every unit below it.",
+    ),
+    "filter.level": Text("排名层级", "Peer level"),
+    "filter.level.help": Text(
+        "参与排名比较的同级单位。",
+        "The level of the units ranked against each other.",
+    ),
+    "filter.share": Text(
+        "当前视图的链接已写入地址栏，可直接复制分享。",
+        "This view is in the address bar: copy the link to share it.",
+    ),
+    "filter.period_shown": Text("{period}，截至 {as_of}", "{period}, as of {as_of}"),
+    "empty.database": Text(
+        "数据库中还没有任何记录。请先导入数据（openness import）或生成演示数据（openness seed --scale demo）。",
+        "The database has no records yet. Import files (openness import) or generate demo data "
+        "(openness seed --scale demo) first.",
+    ),
+    "empty.schema": Text(
+        "数据库尚未初始化：请先运行 openness init。",
+        "The database has no schema yet: run `openness init` first.",
+    ),
+    "empty.period": Text(
+        "所选周期（{period}）内没有记录。",
+        "No records in the selected period ({period}).",
+    ),
+    "empty.table": Text("没有可显示的数据。", "Nothing to show."),
+    "empty.feedback": Text(
+        "该范围内没有群众诉求（投诉、举报、建议等）记录。",
+        "No feedback (complaints, reports, suggestions, ...) in this scope.",
+    ),
+    "empty.disclosures": Text(
+        "该范围内没有公开记录。",
+        "No disclosure records in this scope.",
+    ),
+    "empty.supervision": Text(
+        "该范围内没有监督记录。",
+        "No supervision records in this scope.",
+    ),
+    "empty.peers": Text(
+        "范围内没有该层级的单位。",
+        "No units of this level in the scope.",
+    ),
+    "error.db": Text(
+        "无法读取数据库：{error}",
+        "Cannot read the database: {error}",
+    ),
+    "error.settings": Text("配置文件有误：{error}", "The settings file is wrong: {error}"),
+    "error.unknown_unit": Text(
+        "找不到单位 {unit}，已改为显示 {fallback}。",
+        "No unit {unit}; showing {fallback} instead.",
+    ),
+    "error.period": Text(
+        "无法识别周期 {period}，已改为默认周期。",
+        "Cannot read the period {period}; using the default period.",
+    ),
+    "error.page": Text(
+        "页面出错（{error}），请调整筛选条件后重试，或联系系统管理员。",
+        "This page hit an error ({error}); change the filters and retry, or contact the "
+        "administrator.",
+    ),
+    "download.csv": Text("下载 CSV", "Download CSV"),
+    "download.xlsx": Text("下载 Excel", "Download Excel"),
+    "na": Text(NA, NA),
+    "insufficient": TERMS["insufficient"],
+    "incomplete": TERMS["incomplete"],
+    "col.rank": TERMS["rank"],
+    "col.rank_change": Text("名次变化", "Rank change"),
+    "col.unit": TERMS["unit"],
+    "col.unit_id": FIELD_LABELS["unit_id"],
+    "col.level": TERMS["level"],
+    "col.kind": FIELD_LABELS["kind"],
+    "col.overall": TERMS["overall"],
+    **{f"col.{d.code}": dimension_score(d.code) for d in DIMENSIONS},
+    "col.status": Text("说明", "Note"),
+    "col.indicator": TERMS["indicator"],
+    "col.dimension": TERMS["dimension"],
+    "col.value": Text("数值", "Value"),
+    "col.n": TERMS["sample_size"],
+    "col.interval": Text("95% 置信区间", "95% interval"),
+    "col.lo": Text("区间下限", "Lower bound"),
+    "col.hi": Text("区间上限", "Upper bound"),
+    "col.explain": TERMS["explain"],
+    "col.previous": TERMS["previous"].capitalized(),
+    "col.change": Text("变化", "Change"),
+    "col.weight": TERMS["weight"],
+    "col.scored": Text("计分", "Scored"),
+    "col.code": Text("代码", "Code"),
+    "col.definition": Text("定义", "Definition"),
+    "col.category": FIELD_LABELS["category"],
+    "col.channel": FIELD_LABELS["channel"],
+    "col.count": Text("数量", "Count"),
+    "col.share": Text("占比", "Share"),
+    "col.month": Text("月份", "Month"),
+    "yes": Text("是", "yes"),
+    "no": Text("否", "no"),
+    "status.ranked": Text("", ""),
+    "status.incomplete": Text(
+        TERMS["incomplete"].zh + "：{dims} 无得分，不参与排名",
+        TERMS["incomplete"].en + ": no {dims} score, not ranked",
+    ),
+    "status.insufficient": Text(
+        TERMS["insufficient"].zh + "（n<{min}）：{codes}",
+        TERMS["insufficient"].en + " (n<{min}): {codes}",
+    ),
+    "rank.new": Text("新上榜", "new"),
+    "rank.same": TERMS["rank_same"],
+    "peers.table": Text("{level}对比", "{level} units compared"),
+}
