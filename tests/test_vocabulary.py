@@ -176,10 +176,15 @@ RESTATED = {
 }
 
 
+# where records, indicators and settings are declared: their own names, not restated terms
+DECLARATIONS = {"records.py", "catalogue.py", "settings_catalogue.py", "settings.py"}
+
+
 def test_no_module_restates_a_term_as_a_literal_of_its_own() -> None:
     found = [
         f"{_where(path, line)}: {text!r} is TERMS[{RESTATED[text]!r}]"
         for path in _sources()
+        if not (path.parent.name == "model" and path.name in DECLARATIONS)
         for line, text in _literals(path)
         if text in RESTATED
     ]

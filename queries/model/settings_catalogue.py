@@ -163,7 +163,7 @@ SETTINGS: tuple[Setting, ...] = (
         parse=v.at_least(0, int),
         type_zh="整数，≥ 0",
         type_en="whole number >= 0",
-        help_zh="最小样本量：n 小于此数的指标标为样本不足，不计入得分（O_COVERAGE 除外）。",
+        help_zh="最小样本量：n 小于此数的指标标为“数据不足”，不计入得分（O_COVERAGE 除外）。",
         help_en="Minimum sample: an indicator with n below it is marked insufficient and "
         "left out of the scores (O_COVERAGE exempt).",
     ),
