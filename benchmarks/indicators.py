@@ -32,6 +32,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from queries.engine.indicators import indicator_table
+from queries.model.db import init_db, make_engine
+from queries.store.frames import load_frames
+from queries.store.schemas import make_frames
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -42,8 +47,6 @@ END = datetime(2026, 11, 27)
 
 def synthetic_frames(scale: float = 1.0, seed: int = 42):  # type: ignore[no-untyped-def]
     """Province-sized frames from a seeded generator (numpy, vectorised)."""
-    from queries.store.frames import make_frames
-
     rng = np.random.default_rng(seed)
     units: list[dict[str, str | None]] = []
     leaves: list[str] = []
@@ -197,8 +200,6 @@ def _sqlite_text(df: pl.DataFrame) -> pl.DataFrame:
 
 def build_sqlite(path: Path, scale: float) -> None:
     """A SQLite database with the project's schema holding the synthetic frames."""
-    from queries.model.db import init_db, make_engine
-
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
@@ -230,10 +231,6 @@ def run_case(
 
     The first step is the cold one (load + compute); the others are warm.
     """
-    from queries.engine.indicators import indicator_table
-    from queries.model.db import make_engine
-    from queries.store.frames import load_frames
-
     t0 = time.perf_counter()
     c0 = time.process_time()
     engine = make_engine(url)
@@ -277,8 +274,6 @@ def _run(spec: dict[str, object]) -> dict[str, object]:
 def build_postgres(url: str, sqlite_path: Path) -> None:
     """Copy the synthetic SQLite database into PostgreSQL (COPY, for speed)."""
     import sqlalchemy as sa
-
-    from queries.model.db import init_db, make_engine
 
     engine = make_engine(url)
     init_db(engine)

@@ -23,11 +23,16 @@ import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
+from queries.engine.breakdowns import monthly_long
+from queries.engine.classify import classify
+from queries.engine.drilldown import records_behind
+from queries.engine.indicators import compute_buckets, compute_table
 from queries.importing import history as imports_view
 from queries.model.db import is_initialised, make_engine, resolve_url
 from queries.model.periods import Period
 from queries.model.settings import Settings, load_settings
 from queries.model.tree import Tree
+from queries.store.frames import default_cache_dir, load_frames
 
 TTL = 3600
 
@@ -67,8 +72,6 @@ def get_settings(path: str | None) -> Settings:
 
 @st.cache_resource(ttl=TTL, max_entries=2, show_spinner=False)
 def _frames(url: str, version: tuple[int, ...]) -> Any:
-    from queries.store.frames import default_cache_dir, load_frames
-
     # the engine's Parquet copy makes a restarted dashboard's first load quick
     return load_frames(get_engine(url), cache_dir=default_cache_dir())
 
@@ -87,8 +90,6 @@ def _span(url: str, version: tuple[int, ...]) -> tuple[date, date] | None:
 def _result(
     url: str, version: tuple[int, ...], fp: str, period: str, as_of: str, _settings: Settings
 ) -> Any:
-    from queries.engine.indicators import compute_table
-
     return compute_table(
         _frames(url, version), Period.parse(period), datetime.fromisoformat(as_of), _settings
     )
@@ -98,8 +99,6 @@ def _result(
 def _classified(
     url: str, version: tuple[int, ...], fp: str, period: str, as_of: str, _settings: Settings
 ) -> Any:
-    from queries.engine.classify import classify
-
     return classify(
         _frames(url, version), [Period.parse(period)], datetime.fromisoformat(as_of), _settings
     )
@@ -109,9 +108,6 @@ def _compute_series_long(
     frames: Any, as_of: str, months: tuple[str, ...], settings: Settings
 ) -> pl.DataFrame:
     """Every unit's indicators and scores per month, long: unit_id, month, code, value."""
-    from queries.engine.breakdowns import monthly_long
-    from queries.engine.indicators import compute_buckets
-
     wide = compute_buckets(
         frames, [Period.parse(m) for m in months], datetime.fromisoformat(as_of), settings
     ).wide
@@ -181,8 +177,6 @@ def _records(
     as_of: str,
     _settings: Settings,
 ) -> pl.DataFrame:
-    from queries.engine.drilldown import records_behind
-
     return records_behind(
         _frames(url, version),
         code,

@@ -24,7 +24,15 @@ from dashboard.i18n import (
     fmt_rank_change,
     t,
 )
-from queries.model.catalogue import DIMENSION_CODES, INDICATORS, Indicator, Unit
+from queries.model.catalogue import (
+    DIMENSION_CODES,
+    INDICATORS,
+    Indicator,
+    Unit,
+    indicator,
+    indicators_of,
+)
+from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
 
 # which enum group labels a record column, by record kind of the indicator
@@ -99,8 +107,6 @@ def score_table(
     Ranked units first by rank, then the unranked (incomplete) ones, each with
     the reason in the note column: none is dropped.
     """
-    from queries.model.records import LEVEL_ORDER
-
     rows = (
         table.filter(pl.col("unit_id").is_in(list(unit_ids)))
         .with_columns(
@@ -260,8 +266,6 @@ def dimension_table(
 ) -> pl.DataFrame:
     """Units compared on one dimension: unit, the dimension score, and for each of its
     indicators the value (percent or days) and n; weakest score first."""
-    from queries.model.catalogue import indicators_of
-
     exprs: list[pl.Expr] = [
         pl.col("unit_id").alias(t("col.unit_id", lang)),
         pl.col("unit_id")
@@ -292,8 +296,6 @@ def channel_rate_table(
 ) -> pl.DataFrame:
     """Channels (rows) against rate indicators (percent and n columns), with a last row
     for all channels together (the unit's own values)."""
-    from queries.model.catalogue import indicator
-
     recs = []
     for ch in rates["channel"].unique(maintain_order=True).to_list():
         cells: list[Any] = [enum_label("feedback_channel", ch, lang)]

@@ -13,8 +13,9 @@ import streamlit as st
 from dashboard import state
 from dashboard.data import Source
 from dashboard.export import download_buttons
-from dashboard.i18n import Lang, md, t, unit_name
-from dashboard.tables import unit_labels
+from dashboard.i18n import Lang, fmt_int, fmt_score, md, t, unit_name
+from dashboard.tables import interval_text, unit_labels, value_text
+from queries.model.catalogue import Direction, Unit, indicator
 from queries.model.settings import Settings
 
 # what a table shows for a missing value (Streamlit shows a grey "None"); the
@@ -197,10 +198,6 @@ def indicator_metrics(
 ) -> None:
     """One metric per indicator: value, change against the previous period, n and
     interval in the help."""
-    from dashboard.i18n import fmt_int
-    from dashboard.tables import interval_text, value_text
-    from queries.model.catalogue import Direction, Unit, indicator
-
     lang = ctx.lang
     cols = st.columns(len(codes))
     for col, code in zip(cols, codes, strict=True):
@@ -265,8 +262,6 @@ def score_metrics(
 ) -> None:
     """The four scores with their change against the previous period, and the rank
     among the unit's level with its change (when the level has more than one unit)."""
-    from dashboard.i18n import fmt_score
-
     lang = ctx.lang
     peers = table.filter(pl.col("level") == row.get("level")).height
     codes = ("overall", "openness", "responsiveness", "satisfaction")

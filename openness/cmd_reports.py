@@ -21,7 +21,7 @@ from openness.app import (
 if TYPE_CHECKING:
     from queries.model.periods import Period
     from queries.model.settings import Settings
-    from queries.store.frames import Frames
+    from queries.store.schemas import Frames
 
 FORMATS = ("html", "docx")
 LANGS = ("zh", "en")
@@ -126,8 +126,9 @@ def publish(
     """The public summary bundle (aggregates only): index.html, embed.html,
     methodology.html, summary.csv, summary.json; written beside --out and swapped in
     only when complete."""
-    from reports.public.bundle import public_summary, write_bundle
+    from reports.public.bundle import write_bundle
     from reports.public.publishing import PublishError
+    from reports.public.summary import public_summary
 
     p, at, settings, frames, _ = _inputs(period, as_of, config, db)
     if frames.units.height == 0:

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from queries.model.schema import RECORD_TABLES, import_log
+from queries.store.frames import refresh_cache
 from seed_data.disclosures import generate_disclosures
 from seed_data.feedback import generate_feedback
 from seed_data.scales import SCALES
@@ -159,7 +160,6 @@ def seed_database(
                     status="committed",
                 )
             )
-    from queries.store.frames import refresh_cache
 
     refresh_cache(engine)  # the next indicator run is a frame-cache hit
     return written

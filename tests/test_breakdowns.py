@@ -13,10 +13,12 @@ from queries.engine import breakdowns
 from queries.engine.classify import classify
 from queries.engine.indicators import compute_buckets, indicator_table
 from queries.engine.scoring import wilson_interval
+from queries.engine.series import monthly_scores, monthly_series
 from queries.model.periods import Period
 from queries.model.settings import Settings
 from queries.model.tree import Tree
-from queries.store.frames import make_frames
+from queries.model.workdays import WorkdayCalendar
+from queries.store.schemas import make_frames
 
 SETTINGS = Settings()
 PERIOD = Period.parse("2026-03")
@@ -203,8 +205,6 @@ def test_close_days_and_publish_workdays(classified) -> None:  # type: ignore[no
     # and is not in the population; B1 is not in the subtree asked for anyway.
     from datetime import date
 
-    from queries.model.workdays import WorkdayCalendar
-
     d2 = WorkdayCalendar.from_settings(SETTINGS).count(date(2026, 2, 2), date(2026, 3, 6))
     assert d2 < 25  # fewer than the 25 weekdays: the holidays are out
     workdays = breakdowns.publish_workdays(classified, ["S1"]).sort().to_list()
@@ -272,7 +272,6 @@ def test_supervision_by_source(classified) -> None:  # type: ignore[no-untyped-d
 
 
 def test_monthly_long_matches_the_engines_series(frames) -> None:  # type: ignore[no-untyped-def]
-    from queries.engine.series import monthly_scores, monthly_series
 
     months = ["2026-02", "2026-03", "2026-04"]
     wide = compute_buckets(frames, [Period.parse(m) for m in months], AS_OF, SETTINGS).wide

@@ -12,7 +12,8 @@ from queries.engine.indicators import indicator_table
 from queries.model.catalogue import INDICATORS, table_columns
 from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS
-from queries.store.frames import load_frames, make_frames
+from queries.store.frames import load_frames
+from queries.store.schemas import make_frames
 from reports.briefing.deputies import FeedbackCounts, SupervisionCounts, deputy_items, subtree_ids
 from reports.briefing.html import briefing_html
 from reports.briefing.model import build_briefing

@@ -16,7 +16,7 @@ from docx.shared import Mm
 
 from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS
-from queries.store.frames import make_frames
+from queries.store.schemas import make_frames
 from reports.briefing.docx import EAST_ASIAN_FONT, briefing_docx
 from reports.briefing.model import build_briefing
 from seed_data.generator import generate

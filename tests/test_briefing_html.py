@@ -11,7 +11,7 @@ from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS
-from queries.store.frames import make_frames
+from queries.store.schemas import make_frames
 from reports.blocks import Image
 from reports.briefing.html import briefing_html
 from reports.briefing.layout import briefing_document

@@ -19,7 +19,8 @@ from queries.model.db import make_engine
 from queries.model.periods import Period
 from queries.model.settings import load_settings
 from queries.store.frames import load_frames
-from reports.public.bundle import bundle_files, public_summary
+from reports.public.bundle import bundle_files, bundle_zip
+from reports.public.summary import public_summary
 
 # every test starts with empty caches, as a newly started dashboard would
 pytestmark = pytest.mark.usefixtures("fresh_caches")
@@ -70,7 +71,5 @@ def test_public_preview_shows_the_bundle(seeded: str) -> None:
     (button,) = at.get("download_button")
     assert button.proto.label == "下载发布包（zip）"
     # the zip holds the same five files (checked on the bytes the page was built from)
-    from reports.public.bundle import bundle_zip
-
     with zipfile.ZipFile(io.BytesIO(bundle_zip(expected))) as z:
         assert sorted(z.namelist()) == sorted(expected)

@@ -28,6 +28,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import md
 from queries.engine.drilldown import records_behind
 from queries.engine.indicators import indicator_table
+from queries.importing.run import import_files
 from queries.model.db import make_engine
 from queries.model.periods import Period
 from queries.model.settings import load_settings
@@ -226,8 +227,6 @@ def test_feedback_only_like_detroit(
     """The Detroit complaints: units and feedback, no disclosures, no supervision, no
     return visits. Every page still runs and says what is missing."""
     from conftest import REAL_RECORDS
-
-    from queries.importing.run import import_files
 
     monkeypatch.setenv("OPENNESS_DATA", str(tmp_path))
     engine = make_engine(db_url)

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from queries.model.catalogue import BY_CODE, INDICATORS
 from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS, Settings
-from queries.store.frames import Frames, load_frames, make_frames
+from queries.store.frames import load_frames
+from queries.store.schemas import Frames, make_frames
 from reports.public.bundle import public_summary, summary_json
 from reports.public.disclosure_control import (
     Published,

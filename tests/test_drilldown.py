@@ -8,6 +8,7 @@ from test_indicators_world import dis, fb, world
 
 from queries.engine.drilldown import COLUMNS, records_behind
 from queries.engine.indicators import UnknownUnitError, compute_table
+from queries.engine.statuses import STATUS_LABELS, STATUS_RULES
 from queries.model.catalogue import INDICATOR_CODES
 
 AS_OF = "2026-04-10 12:00"
@@ -72,8 +73,6 @@ def test_unknown_code_and_unit() -> None:
 
 
 def test_every_status_has_rules_and_labels() -> None:
-    from queries.engine.statuses import STATUS_LABELS, STATUS_RULES
-
     assert sorted(STATUS_RULES) == sorted(INDICATOR_CODES)
     for code, rules in STATUS_RULES.items():
         for status, (num, den) in rules.items():

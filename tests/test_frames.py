@@ -19,7 +19,10 @@ from queries.model.db import init_db, make_engine
 from queries.model.schema import RECORD_TABLES
 from queries.store import frames as fr
 from queries.store import sqlite_text as frs
-from queries.store.frames import SCHEMAS, load_frames, refresh_cache
+from queries.store.changes import change_marker
+from queries.store.frames import load_frames, refresh_cache
+from queries.store.schemas import SCHEMAS, Frames, make_frames
+from seed_data.generator import seed_database
 
 # awkward text: separators of CSV and of the SQLite dump, quotes, newlines, unicode
 AWKWARD = [
@@ -120,7 +123,7 @@ def _insert(engine: sa.Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
                 conn.execute(RECORD_TABLES[name].insert(), rows[name])
 
 
-def _assert_same(a: fr.Frames, b: fr.Frames) -> None:
+def _assert_same(a: Frames, b: Frames) -> None:
     for name, schema in SCHEMAS.items():
         assert a[name].schema == schema, name
         key = schema.names()[0]
@@ -163,10 +166,10 @@ def test_chunks_too_long_are_split(engine: sa.Engine, monkeypatch: pytest.Monkey
     fast = load_frames(engine)
     _assert_same(fast, load_frames(engine, reader="sqlalchemy"))
     if engine.dialect.name == "sqlite":
-        assert frs._load_sqlite_text(engine) is not None
+        assert frs.load_sqlite_text(engine) is not None
         # one row longer than the limit: that cannot be split, the row path reads it
         monkeypatch.setattr(frs, "_SQLITE_MAX_TEXT", 1000)
-        assert frs._load_sqlite_text(engine) is None
+        assert frs.load_sqlite_text(engine) is None
         _assert_same(load_frames(engine), fast)
 
 
@@ -183,7 +186,7 @@ def test_separator_in_an_id_falls_back_to_rows(
     rows["supervision"][1]["unit_id"] = value  # required: no NULL expected
     _insert(engine, rows)
     if engine.dialect.name == "sqlite":
-        assert frs._load_sqlite_text(engine) is None
+        assert frs.load_sqlite_text(engine) is None
     fast = load_frames(engine)
     _assert_same(fast, load_frames(engine, reader="sqlalchemy"))
     assert fast.feedback.filter(pl.col("case_id") == "c2")["repeat_of"].to_list() == [value]
@@ -201,7 +204,7 @@ def test_in_memory_sqlite_reads_on_the_engine_connection() -> None:
     try:
         init_db(engine)
         _insert(engine, _records(9))
-        fast = frs._load_sqlite_text(engine)
+        fast = frs.load_sqlite_text(engine)
         assert fast is not None
         _assert_same(fast, load_frames(engine, reader="sqlalchemy"))
     finally:
@@ -210,7 +213,7 @@ def test_in_memory_sqlite_reads_on_the_engine_connection() -> None:
 
 def test_fast_date_parse_falls_back_to_lenient_forms() -> None:
     # SQLite text in other forms than SQLAlchemy writes: the lenient parser takes them
-    f = fr.make_frames(
+    f = make_frames(
         feedback={
             "case_id": ["a", "b", "c", "d"],
             "received_at": [
@@ -258,7 +261,7 @@ def test_import_refreshes_a_cache_in_use(db_url: str, tmp_path: Path) -> None:
         # refreshed by the import: the copy holds both units
         cached = pl.read_parquet(path / "units.parquet")
         assert sorted(cached["unit_id"].to_list()) == ["B", "B1"]
-        marker = fr.change_marker(engine)
+        marker = change_marker(engine)
         assert marker is not None and fr._read_cache(path, marker) is not None
     finally:
         monkey_env.undo()
@@ -277,8 +280,6 @@ def test_refresh_cache_never_raises(tmp_path: Path) -> None:
 
 
 def test_seed_refreshes_a_cache_in_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from seed_data.generator import seed_database
-
     engine = make_engine(f"sqlite:///{tmp_path / 'seeded.db'}")
     try:
         init_db(engine)
@@ -286,7 +287,7 @@ def test_seed_refreshes_a_cache_in_use(tmp_path: Path, monkeypatch: pytest.Monke
         monkeypatch.setattr(fr, "default_cache_dir", lambda: cache)
         assert load_frames(engine, cache_dir=cache).row_counts["units"] == 0
         counts = seed_database(engine, "tiny", 3, date(2026, 4, 10), progress=False)
-        marker = fr.change_marker(engine)
+        marker = change_marker(engine)
         assert marker is not None
         cached = fr._read_cache(fr._cache_path(cache, engine), marker)
         assert cached is not None

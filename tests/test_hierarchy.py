@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from queries.model.tree import Tree
-from queries.store.frames import make_frames
+from queries.store.schemas import make_frames
 
 
 def units(rows: list[tuple[str, str | None]]) -> pl.DataFrame:

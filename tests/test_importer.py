@@ -12,12 +12,17 @@ import sqlalchemy as sa
 from conftest import REAL_RECORDS
 from polars.testing import assert_frame_equal
 
+import queries.importing.run as importer
+import queries.importing.write as write_module
+from queries.importing.read import ROW, open_record_file
 from queries.importing.run import (
     ImportUsageError,
     UnusableFileError,
     import_files,
     import_frame,
+    kind_from_name,
 )
+from queries.model.db import init_db, make_engine
 from queries.model.schema import RECORD_TABLES, import_log, import_reject
 
 UNITS = """\
@@ -328,8 +333,6 @@ def test_unusable_file_writes_nothing(
 
 
 def test_kind_from_the_name_or_given() -> None:
-    from queries.importing.run import kind_from_name
-
     assert kind_from_name("units.csv") == "units"
     assert kind_from_name("/x/2026-03_feedback.csv") == "feedback"
     assert kind_from_name("Supervision-2026Q1.xlsx") == "supervision"
@@ -479,8 +482,6 @@ def test_a_cycle_through_the_database_is_rejected(
 
 
 def test_personal_columns_never_reach_the_database(tmp_path: Path) -> None:
-    from queries.model.db import init_db, make_engine
-
     db = tmp_path / "p.db"
     engine = make_engine(f"sqlite:///{db}")
     init_db(engine)
@@ -573,8 +574,6 @@ def test_a_row_longer_than_the_header_is_rejected_alone(
 
 def test_chunks_cut_between_records_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Small chunks: quoted newlines and GB18030 text met late keep rows and numbers right."""
-    from queries.importing.read import ROW, open_record_file
-
     lines = ["unit_id,name,name_en,parent_id,level,kind"]
     for i in range(40):
         name = f'"第{i}所\n(二楼)"' if i % 7 == 3 else f"U{i}"  # multi-line quoted cells
@@ -596,8 +595,6 @@ def test_chunks_cut_between_records_only(tmp_path: Path, monkeypatch: pytest.Mon
 def test_bulk_load_rebuilds_the_indexes(
     engine: sa.Engine, units_csv: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import queries.importing.write as write_module
-
     monkeypatch.setattr(write_module, "BULK_MIN_ROWS", 3)  # 4 > 3 rows: a bulk load
     import_files(engine, [units_csv], progress=False)
     frame = pl.DataFrame(
@@ -641,7 +638,6 @@ def test_bulk_load_rebuilds_the_indexes(
 def test_progress_bar_on_stderr(
     engine: sa.Engine, units_csv: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    import queries.importing.run as importer
 
     monkeypatch.setattr(importer, "PROGRESS_MIN_BYTES", 0)
     [result] = import_files(engine, [units_csv], progress=True)
@@ -668,8 +664,6 @@ def test_mixed_encodings_make_the_file_unusable(
 def test_multi_row_inserts_keep_every_value_in_place(
     engine: sa.Engine, units_csv: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
 ) -> None:
-    import queries.importing.write as write_module
-
     # SQLite loads 3 rows a statement here: 7 rows in one batch are two full
     # statements and one of a single row; batches of 3 fill statements exactly
     monkeypatch.setattr(write_module, "ROWS_PER_INSERT", 3)
@@ -717,8 +711,6 @@ def test_multi_row_inserts_keep_every_value_in_place(
 def test_a_strict_rollback_of_a_bulk_load_keeps_the_indexes(
     engine: sa.Engine, units_csv: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import queries.importing.write as write_module
-
     # 3 rows > 2: a bulk load, which drops the indexes to rebuild them at the end;
     # the reject makes the strict import roll back, the dropping included
     monkeypatch.setattr(write_module, "BULK_MIN_ROWS", 2)

@@ -12,6 +12,8 @@ from queries.engine.drilldown import records_behind
 from queries.engine.indicators import UnknownUnitError, compute_table, indicator_table
 from queries.engine.scoring import competition_rank, wilson_interval
 from queries.model.catalogue import WILSON_Z, table_columns
+from queries.model.settings import load_settings
+from queries.store.schemas import make_frames
 
 AS_OF = "2026-04-10 12:00"
 
@@ -600,7 +602,6 @@ def test_dimension_scores_insufficient_and_incomplete_units() -> None:
 
 
 def test_settings_file_with_other_weights(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from queries.model.settings import load_settings
 
     responded = {"first_response_at": "2026-04-01 09:00", "closed_at": "2026-04-02 09:00"}
     visit = {"return_visit_at": "2026-04-03", "satisfaction": "satisfied", "resolved": False}
@@ -631,8 +632,6 @@ def test_results_are_kept_per_frames_and_threads_agree() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from polars.testing import assert_frame_equal
-
-    from queries.store.frames import make_frames
 
     f = world(
         feedback=[

@@ -18,7 +18,9 @@ from queries.model.catalogue import table_columns
 from queries.model.periods import parse_as_of
 from queries.model.schema import RECORD_TABLES
 from queries.model.settings import load_settings
-from queries.store.frames import SCHEMAS, load_frames, make_frames
+from queries.store.changes import change_marker
+from queries.store.frames import load_frames
+from queries.store.schemas import SCHEMAS, make_frames
 
 FEEDBACK = [
     {
@@ -166,7 +168,6 @@ def test_units_and_feedback_only_gives_a_complete_table(engine: sa.Engine) -> No
 
 
 def test_readers_agree_and_the_cache_follows_changes(engine: sa.Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from queries.store.frames import change_marker
 
     _insert(
         engine,

@@ -13,11 +13,12 @@ from test_indicators_world import UNITS
 
 from queries.engine.classify import classify, num_den_exprs
 from queries.engine.drilldown import records_behind
-from queries.engine.indicators import compute_table
-from queries.model.catalogue import INDICATORS
+from queries.engine.indicators import _ancestor_matrix, _uid_closure, compute_table
+from queries.engine.kinds import subtree_medians
+from queries.model.catalogue import INDICATORS, indicator
 from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS
-from queries.store.frames import make_frames
+from queries.store.schemas import make_frames
 
 PERIOD = "2026-Q2"
 AS_OF = datetime(2026, 5, 20, 12, 0)
@@ -209,9 +210,6 @@ def test_records_after_as_of_change_nothing(fb, ds, sv, unit) -> None:  # type: 
 @COMMON
 @given(feedback_rows())
 def test_median_by_level_equals_median_over_the_closure(fb) -> None:  # type: ignore[no-untyped-def]
-    from queries.engine.indicators import _ancestor_matrix, _uid_closure
-    from queries.engine.kinds import subtree_medians
-    from queries.model.catalogue import indicator
 
     close_days = indicator("R_CLOSE_DAYS")
 

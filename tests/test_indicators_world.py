@@ -8,7 +8,7 @@ import polars as pl
 
 from queries.engine.indicators import compute_table
 from queries.model.settings import Settings, settings_from_mapping
-from queries.store.frames import Frames, make_frames
+from queries.store.schemas import Frames, make_frames
 
 # B (bureau, management)
 # ├── B1 (branch, comprehensive)

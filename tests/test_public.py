@@ -20,20 +20,17 @@ from queries.engine.indicators import indicator_table
 from queries.model.catalogue import DIMENSION_CODES, INDICATORS
 from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS
-from queries.store.frames import Frames, load_frames, make_frames
-from reports.public.bundle import (
-    bundle_files,
-    bundle_zip,
-    public_summary,
-    write_bundle,
-)
+from queries.store.frames import load_frames
+from queries.store.schemas import Frames, make_frames
+from reports.public.bundle import bundle_files, bundle_zip, write_bundle
 from reports.public.disclosure_control import (
     is_controlled,
     public_count,
     public_scores,
     public_value,
 )
-from seed_data.generator import seed_database
+from reports.public.summary import public_summary
+from seed_data.generator import generate, seed_database
 
 PERIOD = Period.parse("2026-Q1")
 AS_OF = datetime(2026, 4, 10)
@@ -311,8 +308,6 @@ def test_bundle_figures_equal_the_indicator_table(seeded: sa.Engine) -> None:
 @pytest.mark.browser
 def test_index_draws_its_charts_offline(tmp_path: Path) -> None:
     from playwright.sync_api import Route, sync_playwright
-
-    from seed_data.generator import generate
 
     frames = make_frames(**generate("tiny", 7, date(2026, 4, 10)))
     write_bundle(public_summary(frames, PERIOD, AS_OF, DEFAULT_SETTINGS), tmp_path)

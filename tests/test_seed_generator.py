@@ -16,6 +16,8 @@ from polars.testing import assert_frame_equal
 
 from queries.model.records import EXTERNAL_SOURCES, KINDS, FieldType
 from seed_data.generator import generate
+from seed_data.scales import SCALES
+from seed_data.world import build_world
 
 REF = date(2026, 6, 30)
 END = datetime(2026, 7, 1)  # the midnight that ends the reference date
@@ -104,9 +106,6 @@ def test_unit_ids_and_names(demo: dict[str, pl.DataFrame]) -> None:
 
 
 def test_province_units_have_city_roots() -> None:
-    from seed_data.scales import SCALES
-    from seed_data.world import build_world
-
     world = build_world(SCALES["province"], 42, REF)
     units = world.units
     roots = units.filter(pl.col("parent_id").is_null())

@@ -21,7 +21,8 @@ def _bundle(
     from datetime import datetime
 
     from queries.model.periods import Period
-    from reports.public.bundle import bundle_files, public_summary
+    from reports.public.bundle import bundle_files
+    from reports.public.summary import public_summary
 
     summary = public_summary(
         _source.frames(), Period.parse(period), datetime.fromisoformat(as_of), _source.settings

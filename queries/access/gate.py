@@ -24,7 +24,7 @@ from queries.engine.drilldown import records_behind as read_records_behind
 from queries.model.periods import Period
 from queries.model.settings import Settings
 from queries.model.tree import Tree
-from queries.store.frames import Frames
+from queries.store.schemas import Frames
 
 
 class Denied(Exception):

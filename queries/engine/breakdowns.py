@@ -17,6 +17,7 @@ import polars as pl
 
 from queries.engine.classify import Classified, num_den_exprs
 from queries.engine.scoring import wilson
+from queries.model.catalogue import INDICATOR_CODES, SCORE_COLUMNS
 from queries.model.records import INTERNAL_SOURCES
 from queries.model.settings import Settings
 
@@ -303,8 +304,6 @@ def monthly_long(wide: pl.DataFrame, months: Sequence[str]) -> pl.DataFrame:
     """The engine's per-bucket wide frame (``queries.engine.indicators.compute_buckets(...).wide``
     over consecutive months) as ``unit_id, month, code, value``: every indicator's value
     and the four scores, one pass for both."""
-    from queries.model.catalogue import INDICATOR_CODES, SCORE_COLUMNS
-
     labels = dict(enumerate(months))
     return (
         wide.with_columns(

@@ -44,7 +44,7 @@ from queries.engine.statuses import (
 from queries.model.periods import Period
 from queries.model.settings import Settings
 from queries.model.workdays import WorkdayCalendar, calendar_years
-from queries.store.frames import Frames
+from queries.store.schemas import Frames
 
 
 @dataclass(frozen=True)

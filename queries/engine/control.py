@@ -30,7 +30,7 @@ from queries.engine.signals import (
 )
 from queries.model.periods import Period, parse_as_of
 from queries.model.settings import DEFAULT_SETTINGS, Settings
-from queries.store.frames import Frames
+from queries.store.schemas import Frames
 
 CONTROL_COLUMNS: tuple[str, ...] = (
     "unit_id",

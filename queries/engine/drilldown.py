@@ -17,7 +17,7 @@ from queries.engine.indicators import subtree_of
 from queries.model.catalogue import indicator
 from queries.model.periods import Period, parse_as_of
 from queries.model.settings import DEFAULT_SETTINGS, Settings
-from queries.store.frames import Frames
+from queries.store.schemas import Frames
 
 _FEEDBACK_BASE = ["case_id", "unit_id", "kind", "channel", "received_at"]
 COLUMNS: dict[str, list[str]] = {

@@ -18,7 +18,7 @@ from queries.engine.indicators import compute_table, subtree_of
 from queries.engine.signals import EPS, SIGNAL_CODES, Z95, Z998
 from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS, Settings
-from queries.store.frames import Frames
+from queries.store.schemas import Frames
 
 FUNNEL_COLUMNS: tuple[str, ...] = (
     "unit_id",

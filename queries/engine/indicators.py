@@ -29,7 +29,7 @@ from queries.engine.scoring import insufficient, usable, with_ranks, with_scores
 from queries.model.catalogue import INDICATORS, UNIT_COLUMNS, Kind, table_columns
 from queries.model.periods import Period, parse_as_of
 from queries.model.settings import DEFAULT_SETTINGS, Settings
-from queries.store.frames import Frames
+from queries.store.schemas import Frames
 
 
 class UnknownUnitError(KeyError):

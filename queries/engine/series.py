@@ -11,7 +11,7 @@ from queries.engine.indicators import long_frame, period_summaries
 from queries.model.catalogue import INDICATORS
 from queries.model.periods import Period, parse_as_of
 from queries.model.settings import DEFAULT_SETTINGS, Settings
-from queries.store.frames import Frames
+from queries.store.schemas import Frames
 
 
 def default_months(as_of: datetime, count: int = 12) -> list[Period]:

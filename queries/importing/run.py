@@ -39,6 +39,7 @@ from queries.importing.validate import BatchValidator, Labels
 from queries.importing.write import Stage
 from queries.model.records import IMPORT_ORDER, KINDS, RecordKind
 from queries.model.schema import units
+from queries.store.frames import refresh_cache
 
 __all__ = [
     "ImportResult",
@@ -163,8 +164,6 @@ def import_files(
         result.sheet, result.rows_above = rf.sheet, rf.rows_above
         results.append(result)
     if any(r.status == "committed" for r in results):
-        from queries.store.frames import refresh_cache
-
         refresh_cache(engine)  # the next indicator run is a frame-cache hit
     return results
 

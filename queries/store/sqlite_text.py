@@ -18,7 +18,8 @@ import sqlalchemy as sa
 
 from queries.model.records import KINDS, Field, FieldType
 from queries.model.schema import RECORD_TABLES
-from queries.store.frames import SCHEMAS, Frames, _conform, change_marker
+from queries.store.changes import change_marker
+from queries.store.schemas import SCHEMAS, Frames, conform
 
 # SQLite text dump: one row per record separated by RS, fields by US, NULL as NAK
 _RS, _US, _NULL = "\x1e", "\x1f", "\x15"
@@ -113,7 +114,7 @@ def _sqlite_parse(name: str, blob: bytes, n_rows: int, counts: list[int]) -> pl.
             e = e.cast(pl.Int64)
         exprs.append(e.alias(f.name))
     try:
-        return _conform(name, raw.select(exprs))
+        return conform(name, raw.select(exprs))
     except pl.exceptions.PolarsError:  # a boolean that is not 0 or 1
         return None
 
@@ -127,7 +128,7 @@ def _sqlite_path(engine: sa.Engine) -> str | None:
     return str(Path(db).resolve())
 
 
-def _load_sqlite_text(engine: sa.Engine) -> Frames | None:
+def load_sqlite_text(engine: sa.Engine) -> Frames | None:
     """The four tables of a SQLite database (see :func:`_read_sqlite_text`), read again
     if the database changed while they were read (the chunks come from separate
     read transactions); None if they cannot be read so."""
@@ -183,7 +184,7 @@ def _read_sqlite_text(engine: sa.Engine, path: str | None) -> Frames | None:
                 return None
             return pl.concat([halves[0], halves[1]], rechunk=False)
         if n == 0:
-            return _conform(name, None)
+            return conform(name, None)
         return _sqlite_parse(name, blob, n, counts)
 
     with engine.connect() as conn:
@@ -223,7 +224,7 @@ def _read_sqlite_text(engine: sa.Engine, path: str | None) -> Frames | None:
         parts[name].append(df)
     return Frames(
         **{
-            n: pl.concat(dfs, rechunk=False) if dfs else _conform(n, None)
+            n: pl.concat(dfs, rechunk=False) if dfs else conform(n, None)
             for n, dfs in parts.items()
         }
     )

@@ -25,7 +25,7 @@ from queries.engine.series import monthly_scores
 from queries.model.catalogue import DIMENSION_CODES, DIMENSIONS, INDICATORS, Indicator, Unit
 from queries.model.periods import Period
 from queries.model.settings import Settings
-from queries.store.frames import Frames
+from queries.store.schemas import Frames
 from reports.briefing.deputies import DeputyItems, deputy_items, subtree_ids
 from reports.briefing.standings import LevelStanding, is_insufficient, level_standings
 from reports.wording import change_sentence, indicator_value, pct, score, t

@@ -1,7 +1,7 @@
-"""The public summary: what may leave the building (methodology.md "Public summary").
+"""The public summary bundle, written by :func:`write_bundle`.
 
 The bureau's public website sits outside the police network, so the summary
-is a static bundle written by :func:`write_bundle`:
+(:mod:`reports.public.summary`, where its rules are applied) is a static bundle:
 
 - ``index.html``: self-contained page (plotly.js inlined, no request to any
   other host), phone-friendly, Chinese with an English switch;
@@ -9,13 +9,6 @@ is a static bundle written by :func:`write_bundle`:
 - ``summary.csv`` (UTF-8 with BOM) and ``summary.json``: the same figures as data;
 - ``methodology.html``: how each figure is computed, from the catalogue and
   the active settings.
-
-Aggregates only, from the indicator counts; units of ``public_levels`` only;
-every figure passes disclosure control (:mod:`reports.public.disclosure_control`:
-controlled counts 0 / "<5" / rounded to 5, rates withheld when a part is 1 to 4,
-one decimal everywhere, public scores from the published values alone); no
-record id, title, finding or timestamp can reach the bundle because nothing but
-the indicator counts and the unit names is read.
 """
 
 from __future__ import annotations
@@ -23,191 +16,24 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 
-import polars as pl
-
-from queries.engine.indicators import compute_table, period_summaries
 from queries.model.catalogue import DIMENSION_CODES, INDICATORS
 from queries.model.export import csv_rows_bytes
-from queries.model.periods import Period
-from queries.model.records import LEVEL_ORDER
-from queries.model.settings import Settings
-from queries.store.frames import Frames
-from queries.vocabulary.terms import TERMS
-from reports.briefing.model import as_of_text, trend_months
 from reports.public.disclosure_control import (
     INSUFFICIENT,
     OK,
-    Published,
-    competition_ranks,
-    is_controlled,
-    public_count,
     public_rounding,
-    public_scores,
-    publish_indicator,
 )
+from reports.public.html import embed_html, index_html
+from reports.public.methodology import methodology_html
 from reports.public.publishing import publish_folder
-
-# counts published, each the n of an indicator that counts exactly these records
-COUNTS: tuple[tuple[str, str, str, str], ...] = (
-    # key, source column, zh, en
-    ("disclosures_published", "O_CHANNELS_n", "期内发布公开信息", "Disclosures published"),
-    (
-        "feedback_received",
-        "S_REPEAT_n",
-        "期内收到投诉建议等诉求",
-        "Complaints and suggestions received",
-    ),
-    (
-        "supervision_rectified",
-        "O_SUPERVISION_PUBLIC_n",
-        "期内整改完成的监督事项",
-        "Supervision items rectified",
-    ),
+from reports.public.summary import (
+    COUNTS,
+    INSUFFICIENT_TEXT,
+    PublicFigure,
+    PublicSummary,
 )
-
-# the words printed for them: the vocabulary's
-INSUFFICIENT_TEXT, NO_DATA_TEXT, INCOMPLETE_TEXT = (
-    TERMS["insufficient"],
-    TERMS["no_data"],
-    TERMS["incomplete"],
-)
-
-# an indicator as published (value, n and status after disclosure control)
-PublicFigure = Published
-
-
-@dataclass(frozen=True)
-class PublicUnit:
-    unit_id: str
-    name: str
-    name_en: str
-    level: str
-    rank: int | None  # by the public overall score, among units of the same level
-    scores: dict[str, float | None]  # public scores: openness, ..., overall (one decimal)
-    figures: tuple[PublicFigure, ...]  # catalogue order
-    counts: dict[str, int | str]  # COUNTS keys (+ supervision_published), controlled
-
-    def figure(self, code: str) -> PublicFigure:
-        return next(f for f in self.figures if f.code == code)
-
-
-@dataclass(frozen=True)
-class PublicSummary:
-    period: Period
-    as_of: datetime
-    settings: Settings
-    units: tuple[PublicUnit, ...]  # public levels, top level first, then by unit_id
-    months: tuple[str, ...]  # trend months, YYYY-MM
-    # unit_id -> score code -> public scores per month (None: no score that month)
-    trend: dict[str, dict[str, tuple[float | None, ...]]]
-    calendar_complete: bool
-
-    @property
-    def as_of_text(self) -> str:
-        return as_of_text(self.as_of)
-
-    def period_label(self, lang: str) -> str:
-        return self.period.label(lang)
-
-
-SCORE_KEYS = (*DIMENSION_CODES, "overall")
-
-
-def _public_rows(
-    frames: Frames, periods: list[Period], as_of: datetime, settings: Settings, ids: list[str]
-) -> list[
-    dict[str, tuple[tuple[PublicFigure, ...], dict[str, int | str], dict[str, float | None]]]
-]:
-    """Per period: unit_id -> (published figures, published counts, public scores)."""
-    summaries = period_summaries(frames, periods, as_of, settings)
-    # S_SATISFACTION's numerator as a count (satisfied + basically satisfied) is its
-    # num when the weight is 1: with another weight, count once more with weight 1
-    ones = (
-        summaries
-        if settings.basically_satisfied_weight == 1.0
-        else period_summaries(
-            frames, periods, as_of, replace(settings, basically_satisfied_weight=1.0)
-        )
-    )
-    out = []
-    for (wide, counts, _), (_, counts1, _) in zip(summaries, ones, strict=True):
-        w = {r["unit_id"]: r for r in wide.filter(pl.col("unit_id").is_in(ids)).to_dicts()}
-        c = {r["unit_id"]: r for r in counts.filter(pl.col("unit_id").is_in(ids)).to_dicts()}
-        c1 = {r["unit_id"]: r for r in counts1.filter(pl.col("unit_id").is_in(ids)).to_dicts()}
-        per_unit = {}
-        for uid in ids:
-            r, k = w[uid], c[uid]
-            figures = []
-            for ind in INDICATORS:
-                num = None
-                if ind.is_rate:
-                    src = c1[uid] if ind.code == "S_SATISFACTION" else k
-                    num = src.get(f"{ind.code}__num")
-                figures.append(
-                    publish_indicator(ind.code, r[ind.code], r[f"{ind.code}_n"], num, settings)
-                )
-            shown = {f.code: f.value for f in figures if f.status == OK}
-            scores = public_scores(shown, settings)
-            cnt: dict[str, int | str] = {}
-            for key, col, _, _ in COUNTS:
-                n = int(r[col] or 0)
-                cnt[key] = public_count(n, settings) if is_controlled(col[:-2]) else n
-            published = round(k.get("O_SUPERVISION_PUBLIC__num") or 0)
-            cnt["supervision_published"] = public_count(published, settings)
-            per_unit[uid] = (tuple(figures), cnt, scores)
-        out.append(per_unit)
-    return out
-
-
-def public_summary(
-    frames: Frames, period: Period, as_of: datetime, settings: Settings
-) -> PublicSummary:
-    """The figures of the public bundle after disclosure control (disclosure_control.py):
-    from the indicator counts only; scores and ranks from the published figures."""
-    result = compute_table(frames, period, as_of, settings)
-    levels = [lv for lv in LEVEL_ORDER if lv in settings.public_levels]
-    table = result.table.filter(pl.col("level").is_in(levels))
-    order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
-    rows = sorted(table.to_dicts(), key=lambda r: (order[r["level"]], r["unit_id"]))
-    ids = [r["unit_id"] for r in rows]
-    names_en = dict(frames.units.select("unit_id", "name_en").iter_rows())
-    months = trend_months(period, as_of)
-    # the period and the trend months overlap: two passes (period_summaries needs disjoint)
-    (now,) = _public_rows(frames, [period], as_of, settings, ids)
-    by_month = _public_rows(frames, months, as_of, settings, ids)
-    ranks: dict[str, int | None] = {}
-    for lv in levels:
-        ranks |= competition_ranks(
-            {r["unit_id"]: now[r["unit_id"]][2]["overall"] for r in rows if r["level"] == lv}
-        )
-    units = [
-        PublicUnit(
-            unit_id=r["unit_id"],
-            name=r["name"],
-            name_en=names_en.get(r["unit_id"]) or r["name"],
-            level=r["level"],
-            rank=ranks[r["unit_id"]],
-            scores=now[r["unit_id"]][2],
-            figures=now[r["unit_id"]][0],
-            counts=now[r["unit_id"]][1],
-        )
-        for r in rows
-    ]
-    trend = {uid: {c: tuple(m[uid][2][c] for m in by_month) for c in SCORE_KEYS} for uid in ids}
-    return PublicSummary(
-        period=period,
-        as_of=as_of,
-        settings=settings,
-        units=tuple(units),
-        months=tuple(str(m) for m in months),
-        trend=trend,
-        calendar_complete=result.calendar_complete,
-    )
-
 
 # --- data files -------------------------------------------------------------------------
 
@@ -286,9 +112,6 @@ def summary_json(s: PublicSummary) -> bytes:
 
 def bundle_files(s: PublicSummary) -> dict[str, bytes]:
     """Every file of the bundle, by name."""
-    from reports.public.html import embed_html, index_html
-    from reports.public.methodology import methodology_html
-
     return {
         "index.html": index_html(s).encode("utf-8"),
         "embed.html": embed_html(s).encode("utf-8"),

@@ -17,7 +17,7 @@ from queries.model.records import (
 )
 from queries.vocabulary.terms import TERMS
 from reports import charts
-from reports.public.bundle import (
+from reports.public.summary import (
     COUNTS,
     INCOMPLETE_TEXT,
     INSUFFICIENT,

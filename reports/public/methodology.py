@@ -20,9 +20,9 @@ from queries.model.records import (
 )
 from queries.vocabulary.formats import days
 from queries.vocabulary.terms import TERMS
-from reports.public.bundle import PublicSummary
 from reports.public.disclosure_control import public_rounding
 from reports.public.html import bi, page, stamp
+from reports.public.summary import PublicSummary
 
 
 def methodology_html(s: PublicSummary) -> str:
@@ -81,7 +81,7 @@ def methodology_html(s: PublicSummary) -> str:
         f"{FEEDBACK_KINDS_EN[k].lower()} {days(v, 'en', decimals=None)}"
         for k, v in st.due_days.items()
     )
-    rules = (
+    rules: tuple[tuple[str, str], ...] = (
         (
             "公开得分只由本页公布的数值计算：维度得分 = 100 × Σ(权重 × 公布的指标值) ÷ Σ权重，"
             "只计入已公布数值的计分指标；总分由公布的维度得分（保留一位小数）加权平均。"

@@ -1,0 +1,41 @@
+"""Whether the database changed: a marker string compared before and after a read,
+and by the Parquet cache of :mod:`queries.store.frames`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+
+def change_marker(engine: sa.Engine) -> str | None:
+    """A string that changes whenever the database's data may have changed, or None.
+
+    SQLite file: size and modification time of the file and of its WAL (every commit
+    appends to the WAL; a checkpoint rewrites the file). PostgreSQL: the current WAL
+    position (any write anywhere moves it: conservative, never stale).
+    """
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        db = url.database
+        if not db or db == ":memory:" or db.startswith("file:"):
+            return None
+        path = Path(db).resolve()
+        parts = []
+        for p in (path, Path(f"{path}-wal")):
+            try:
+                st = p.stat()
+            except FileNotFoundError:
+                parts.append("0:0")
+                continue
+            # an empty WAL (a reader opened the file) is the same as none
+            parts.append(f"{st.st_size}:{st.st_mtime_ns}" if st.st_size else "0:0")
+        return f"sqlite:{path}|" + "|".join(parts)
+    if url.get_backend_name() == "postgresql":
+        try:
+            with engine.connect() as conn:
+                lsn = conn.execute(sa.text("SELECT pg_current_wal_lsn()::text")).scalar()
+        except sa.exc.DBAPIError:  # e.g. a standby in recovery
+            return None
+        return f"postgresql:{url.render_as_string(hide_password=True)}|{lsn}"
+    return None
