@@ -168,13 +168,13 @@ def score_map(
         my = frame.get_column("y").median()
         line = {"color": GREY, "dash": "dash", "width": 1}
         fig.add_vline(
-            x=mx,  # type: ignore[arg-type]
+            x=mx,
             line=line,
             annotation_text=median_name,
             annotation_position="top right",
             annotation_font={"color": "#6b7b8c", "size": 11},
         )
-        fig.add_hline(y=my, line=line)  # type: ignore[arg-type]
+        fig.add_hline(y=my, line=line)
     # room around the points for their labels
     for axis, col in ((fig.update_xaxes, "x"), (fig.update_yaxes, "y")):
         lo = float(frame.get_column(col).min() or 0)  # type: ignore[arg-type]

@@ -7,10 +7,18 @@ but found problems, 2 bad usage or unusable input (``cli.md``).
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:  # the commands import the engine only when they run (a quick --help)
+    import sqlalchemy as sa
+
+    from queries.model.periods import Period
+    from queries.model.settings import Settings
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -47,7 +55,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def open_database(db: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
+def open_database(db: str | None, *, create: bool = False) -> sa.Engine:
     """An engine on an initialised database (created when ``create``), else exit 2."""
     import sqlalchemy as sa
 
@@ -74,15 +82,16 @@ def _main() -> None:
     """Police affairs openness (警务公开) metrics."""
 
 
-def now_local():  # type: ignore[no-untyped-def]
+def now_local() -> datetime:
     """Now, as naive local time in Asia/Shanghai (how records are stamped)."""
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
 
 
-def period_as_of_settings(period: str, as_of: str | None, config):  # type: ignore[no-untyped-def]
+def period_as_of_settings(
+    period: str, as_of: str | None, config: Path | None
+) -> tuple[Period, datetime, Settings]:
     """Parse ``--period``, ``--as-of`` (default now) and ``--config``; exit 2 naming the option."""
     from queries.model.periods import Period, parse_as_of
     from queries.model.settings import SettingsError, load_settings
@@ -104,7 +113,7 @@ def period_as_of_settings(period: str, as_of: str | None, config):  # type: igno
     return p, at, settings
 
 
-def write_output(path, data: bytes) -> None:  # type: ignore[no-untyped-def]
+def write_output(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (``--out``), making its folder; exit 2 naming it on failure."""
     from queries.model.export import write_bytes_atomic
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    import polars as pl
 
 from openness.app import (
     DbOption,
@@ -22,7 +25,7 @@ from openness.app import (
 FORMATS = ("csv", "json")
 
 
-def table_bytes(table, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
+def table_bytes(table: pl.DataFrame, fmt: str) -> bytes:
     """The table as cli.md writes it: CSV UTF-8 with BOM, or a JSON list of objects."""
     from queries.model.export import csv_bytes
 

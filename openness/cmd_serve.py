@@ -18,9 +18,12 @@ import time
 import urllib.request
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 from openness.app import EXIT_USAGE, DbOption, app, err, fail, open_database
 
@@ -176,7 +179,7 @@ def serve(
     raise typer.Exit(run_dashboard(url, port, address, config))
 
 
-def _has_records(engine) -> bool:  # type: ignore[no-untyped-def]
+def _has_records(engine: sa.Engine) -> bool:
     import sqlalchemy as sa
 
     from queries.model.schema import RECORD_TABLES

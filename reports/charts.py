@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 
@@ -20,6 +21,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 # Noto Sans CJK SC is the Debian font (fonts-noto-cjk); the others are what
 # Windows and macOS machines have. DejaVu Sans covers Latin digits and signs.
@@ -38,7 +40,7 @@ class Chart:
     svg: str
 
 
-def _style() -> dict[str, object]:
+def _style() -> dict[RcKeyType, Any]:
     return {
         "font.family": "sans-serif",
         "font.sans-serif": CJK_FONTS,

@@ -44,10 +44,12 @@ def render() -> None:
                 if rates.is_empty():
                     st.caption(t("sat.no_visits", lang))
                     continue
+
+                def label(v: str, g: str = group) -> str:
+                    return enum_label(g, v, lang)
+
                 dots = rates.select(
-                    pl.col(by)
-                    .map_elements(lambda v, g=group: enum_label(g, v, lang), return_dtype=pl.String)
-                    .alias("label"),
+                    pl.col(by).map_elements(label, return_dtype=pl.String).alias("label"),
                     "value",
                     "lo",
                     "hi",

@@ -9,10 +9,10 @@ of its stations' rates.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -242,6 +242,7 @@ _MEMO_SIZE = 40
 
 
 _MISSING = object()
+_T = TypeVar("_T")
 # the dashboard may compute from one Frames object in several threads
 _MEMO_LOCK = threading.Lock()
 
@@ -264,7 +265,7 @@ def _memo_put(frames: Frames, key: tuple[object, ...], value: object) -> None:
         memo[key] = value
 
 
-def _memo(frames: Frames, key: tuple[object, ...], make):  # type: ignore[no-untyped-def]
+def _memo(frames: Frames, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
     """``make()`` once per key for these frames (a few recent results are kept).
 
     Thread-safe: two threads may both compute a missing value (the same result); only
@@ -345,7 +346,7 @@ def compute_table(
     p = period if isinstance(period, Period) else Period.parse(period)
     at = _as_datetime(as_of)
     s = settings or DEFAULT_SETTINGS
-    return _memo(frames, ("table", p, at, s.fingerprint()), lambda: _table(frames, p, at, s))  # type: ignore[no-any-return]
+    return _memo(frames, ("table", p, at, s.fingerprint()), lambda: _table(frames, p, at, s))
 
 
 def _table(frames: Frames, p: Period, at: datetime, s: Settings) -> IndicatorResult:

@@ -48,7 +48,7 @@ class Frames:
     )
 
     def __getitem__(self, name: str) -> pl.DataFrame:
-        return getattr(self, name)  # type: ignore[no-any-return]
+        return getattr(self, name)
 
     @property
     def row_counts(self) -> dict[str, int]:

@@ -107,15 +107,15 @@ def _setup(doc: DocxDocument) -> None:
     section.top_margin = section.bottom_margin = Mm(20)
     styles = doc.styles
     _set_fonts(styles["Normal"], 10.5)
-    styles["Normal"].paragraph_format.space_after = Pt(4)  # type: ignore[attr-defined]
-    styles["Normal"].paragraph_format.line_spacing = 1.25  # type: ignore[attr-defined]
+    styles["Normal"].paragraph_format.space_after = Pt(4)
+    styles["Normal"].paragraph_format.line_spacing = 1.25
     _set_fonts(styles["Title"], 20, True)
-    styles["Title"].font.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)  # type: ignore[attr-defined]
+    styles["Title"].font.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)
     for name, size in (("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 11)):
         _set_fonts(styles[name], size, True)
-        styles[name].font.color.rgb = ACCENT if name == "Heading 1" else RGBColor(0x1A, 0x1A, 0x1A)  # type: ignore[attr-defined]
-        styles[name].paragraph_format.space_before = Pt(12 if name == "Heading 1" else 8)  # type: ignore[attr-defined]
-        styles[name].paragraph_format.space_after = Pt(4)  # type: ignore[attr-defined]
+        styles[name].font.color.rgb = ACCENT if name == "Heading 1" else RGBColor(0x1A, 0x1A, 0x1A)
+        styles[name].paragraph_format.space_before = Pt(12 if name == "Heading 1" else 8)
+        styles[name].paragraph_format.space_after = Pt(4)
     for name in ("List Bullet", "Table Grid", "Caption"):
         if name in [s.name for s in styles]:
             _set_fonts(styles[name])
@@ -124,7 +124,7 @@ def _setup(doc: DocxDocument) -> None:
 
 def _cell_text(
     cell, text: str, *, bold: bool = False, right: bool = False, size: float = 9
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     cell.text = ""
     p = cell.paragraphs[0]
     p.paragraph_format.space_after = Pt(0)
@@ -171,7 +171,7 @@ def _table(doc: DocxDocument, tab: Table) -> None:
         doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
 
-def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
+def _shade(cell, fill: str) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")

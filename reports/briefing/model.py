@@ -263,28 +263,33 @@ def _section(
     for code, label in [("overall", t("overall", lang))] + [
         (d.code, (d.name_zh + "得分") if lang == "zh" else f"{d.name_en} score") for d in DIMENSIONS
     ]:
-        vals = [_get(rows[k], code) for k in ("now", "previous", "last_year")]
+        v_now, v_prev, v_last = (_get(rows[k], code) for k in ("now", "previous", "last_year"))
         # a year's previous period is the same period last year: compare once
-        said = vals if distinct else [vals[0], vals[1], None]
-        sentence = change_sentence(label, *said, "score", lang)
-        if code == "overall" and vals[0] is None:
+        sentence = change_sentence(
+            label, v_now, v_prev, v_last if distinct else None, "score", lang
+        )
+        if code == "overall" and v_now is None:
             sentence = (
                 f"{label}：{t('incomplete', lang)}。"
                 if lang == "zh"
                 else (f"{label}: {t('incomplete', lang)}.")
             )
-        headline.append(FigureLine(code, label, "score", *vals, None, False, sentence))
+        headline.append(
+            FigureLine(code, label, "score", v_now, v_prev, v_last, None, False, sentence)
+        )
 
     indicators = []
     for ind in INDICATORS:
-        vals = [_get(rows[k], ind.code) for k in ("now", "previous", "last_year")]
+        v_now, v_prev, v_last = (_get(rows[k], ind.code) for k in ("now", "previous", "last_year"))
         n_raw = now.get(f"{ind.code}_n")
         n = None if n_raw is None else int(n_raw)  # type: ignore[call-overload]
         insufficient = is_insufficient(ind, n, settings.min_sample)
         label = ind.name(lang)
         sentence = change_sentence(
             label,
-            *(vals if distinct else [vals[0], vals[1], None]),
+            v_now,
+            v_prev,
+            v_last if distinct else None,
             _fmt(ind),
             lang,
             n=n,
@@ -296,7 +301,9 @@ def _section(
                 ind.code,
                 label,
                 _fmt(ind),
-                *vals,
+                v_now,
+                v_prev,
+                v_last,
                 n,
                 insufficient,
                 sentence,

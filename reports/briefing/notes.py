@@ -96,7 +96,3 @@ def notes_blocks(b: Briefing, heading: str, level: int) -> list[Block]:
 
 def _w(x: float) -> str:
     return f"{x:g}"
-
-
-def _w(x: float) -> str:
-    return f"{x:g}"
