@@ -10,6 +10,7 @@ import re
 
 import polars as pl
 
+from dashboard.i18n import t
 from queries.model.export import BOM, CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
 
 __all__ = ["BOM", "CSV_MIME", "XLSX_MIME", "download_buttons", "file_name", "to_csv_bytes"]
@@ -50,8 +51,6 @@ def download_buttons(
 ) -> None:
     """CSV and XLSX download buttons for ``frame`` (rendered by the caller's page)."""
     import streamlit as st
-
-    from dashboard.i18n import t
 
     if frame.is_empty():
         return

@@ -15,6 +15,7 @@ from polars.testing import assert_frame_equal
 import queries.importing.run as importer
 import queries.importing.write as write_module
 from queries.importing.read import ROW, open_record_file
+from queries.importing.rejects import write_rejects_file
 from queries.importing.run import (
     ImportUsageError,
     UnusableFileError,
@@ -736,8 +737,6 @@ def test_a_strict_rollback_of_a_bulk_load_keeps_the_indexes(
 
 def test_rejects_file_neutralises_hostile_cells(data_folder: Path) -> None:
     """The rejects file goes through the export layer: a cell beginning = is shown, never run."""
-    from queries.importing.rejects import write_rejects_file
-
     lines = pl.DataFrame(
         {
             "row": [2],

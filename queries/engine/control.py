@@ -188,7 +188,7 @@ def monthly_counts(
         wide = compute_buckets(frames, list(ms), at, settings, median_buckets=[]).wide
         return monthly_long_counts(wide, [str(m) for m in ms])
 
-    return _memo(frames, key, make)  # type: ignore[no-any-return]
+    return _memo(frames, key, make)
 
 
 def monthly_long_counts(wide: pl.DataFrame, months: Sequence[str]) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -63,7 +63,7 @@ def table(key: str, value: Any) -> Mapping[str, Any]:
     return value
 
 
-def at_least(minimum: float, kind: type = int):  # type: ignore[no-untyped-def]
+def at_least(minimum: float, kind: type = int) -> Callable[[str, Any, Any], Any]:
     """A parser for a number (``kind``) that must be >= ``minimum``."""
 
     def parse(key: str, value: Any, current: Any) -> Any:
