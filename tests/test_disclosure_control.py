@@ -21,7 +21,7 @@ from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS, Settings
 from queries.store.frames import load_frames
 from queries.store.schemas import Frames, make_frames
-from reports.public.bundle import public_summary, summary_json
+from reports.public.bundle import summary_json
 from reports.public.disclosure_control import (
     Published,
     competition_ranks,
@@ -32,6 +32,8 @@ from reports.public.disclosure_control import (
     rate_publishable,
     round_half_up,
 )
+from reports.public.methodology import methodology_html
+from reports.public.summary import public_summary
 from seed_data.generator import generate, seed_database
 
 S = DEFAULT_SETTINGS  # min_sample 10, public_min_count 5, public_rounding 5
@@ -294,7 +296,6 @@ def test_overlapping_periods_are_the_stated_limit(demo_city: Frames) -> None:
     found = attack(demo_city, "2026-Q1", ["2026-01", "2026-02", "2026-03"], combined=True)
     assert all(f.startswith("period difference") for f in found)
     assert len(found) <= 10  # measured: 5
-    from reports.public.methodology import methodology_html
 
     page = methodology_html(public_summary(demo_city, Period.parse("2026-Q1"), AS_OF, S))
     assert "重叠" in page and "overlapping periods" in page

@@ -17,13 +17,12 @@ from queries.model.records import (
 )
 from queries.vocabulary.terms import TERMS
 from reports import charts
+from reports.public.disclosure_control import INSUFFICIENT, OK
 from reports.public.summary import (
     COUNTS,
     INCOMPLETE_TEXT,
-    INSUFFICIENT,
     INSUFFICIENT_TEXT,
     NO_DATA_TEXT,
-    OK,
     PublicFigure,
     PublicSummary,
     PublicUnit,
