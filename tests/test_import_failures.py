@@ -154,6 +154,10 @@ def test_a_killed_import_shows_as_interrupted(db_url: str, tmp_path: Path) -> No
     assert live_status("running", f"{socket.gethostname()}:{dead_pid}") == "interrupted"
     assert live_status("running", f"{socket.gethostname()}:{os.getpid()}") == "running"
     assert live_status("running", "another-host:1") == "running"
+    from queries.importing.history import import_history
+
+    # the dashboard's Data page reads it as interrupted before anything settles it
+    assert import_history(engine)["status"].to_list() == ["interrupted"]
     assert settle_interrupted(engine) == 1
     engine.dispose()
     assert log_rows(db_url)[0][1] == "interrupted"

@@ -45,6 +45,8 @@ STRINGS: dict[str, Text] = {
     "data.col.age": Text("{kind}距今（天）", "{kind}: days old"),
     "data.status.committed": Text("已写入", "committed"),
     "data.status.rolled_back": Text("已回滚（严格模式）", "rolled back (strict)"),
-    "data.status.failed": Text("失败（文件无法读取）", "failed (unreadable file)"),
+    "data.status.failed": Text("失败（文件或环境不可用）", "failed (unusable file or environment)"),
+    "data.status.running": Text("正在导入", "running"),
+    "data.status.interrupted": Text("已中断（进程中止）", "interrupted (the process died)"),
     "data.db": Text("数据库：{url}", "Database: {url}"),
 }

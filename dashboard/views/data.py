@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import state, widgets
 from dashboard.i18n import enum_label, fmt_int, md, t
+from queries.importing.log import IMPORT_STATUSES
 
 
 def render() -> None:
@@ -49,7 +50,7 @@ def render() -> None:
             pl.col("rows_rejected").alias(t("data.col.rejected", lang)),
             pl.col("status")
             .replace_strict(
-                {k: t(f"data.status.{k}", lang) for k in ("committed", "rolled_back", "failed")},
+                {k: t(f"data.status.{k}", lang) for k in IMPORT_STATUSES},
                 default=pl.col("status"),
             )
             .alias(t("data.col.import_status", lang)),

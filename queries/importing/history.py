@@ -13,6 +13,7 @@ from datetime import date, datetime
 import polars as pl
 import sqlalchemy as sa
 
+from queries.importing.log import live_status
 from queries.model.schema import RECORD_TABLES, import_log, import_reject
 
 # the column that anchors each kind of record in time (records.py)
@@ -86,12 +87,13 @@ IMPORT_LOG_SCHEMA: dict[str, pl.DataType] = {
 def import_history(engine: sa.Engine, limit: int = 500) -> pl.DataFrame:
     """The most recent imports first."""
     cols = [import_log.c[name] for name in IMPORT_LOG_SCHEMA]
-    q = sa.select(*cols).order_by(import_log.c.import_id.desc()).limit(limit)
+    q = sa.select(*cols, import_log.c.owner).order_by(import_log.c.import_id.desc()).limit(limit)
+    at = list(IMPORT_LOG_SCHEMA).index("status")
     with engine.connect() as conn:
         rows = conn.execute(q).all()
-    return pl.DataFrame(
-        [tuple(r) for r in rows], schema=IMPORT_LOG_SCHEMA, orient="row", strict=False
-    )
+    # a `running` import whose process is gone shows as `interrupted`
+    shown = [(*r[:at], live_status(r[at], r[-1]), *r[at + 1 : -1]) for r in rows]
+    return pl.DataFrame(shown, schema=IMPORT_LOG_SCHEMA, orient="row", strict=False)
 
 
 REJECT_SCHEMA: dict[str, pl.DataType] = {

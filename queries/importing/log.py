@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from queries.model.schema import import_log, import_reject
 
 REJECT_ROWS_PER_INSERT = 50_000
+# every status an import_log row can have (schema.import_log)
+IMPORT_STATUSES = ("running", "committed", "rolled_back", "failed", "interrupted")
 # this process, as the log's ``owner`` names it
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
 INTERRUPTED = "进程中止 / the importing process ended before finishing (killed or crashed)"
