@@ -161,3 +161,39 @@ def test_a_killed_import_shows_as_interrupted(db_url: str, tmp_path: Path) -> No
     assert settle_interrupted(engine) == 1
     engine.dispose()
     assert log_rows(db_url)[0][1] == "interrupted"
+
+
+def test_a_full_disk_is_exit_2_the_file_rolled_back_and_logged(tmp_path: Path) -> None:
+    """The disk fills while SQLite writes (a file-size limit on the importing process, as
+    a full disk; PostgreSQL's disk is the server's, out of reach here)."""
+    import resource
+    import signal
+
+    db = f"sqlite:///{tmp_path / 'full.db'}"
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    rows = "".join(f"F{i},A1,complaint,hotline,2026-03-02 09:00\n" for i in range(20_000))
+    (tmp_path / "feedback.csv").write_text(
+        "case_id,unit_id,kind,channel,received_at\n" + rows, encoding="utf-8"
+    )
+    assert run(tmp_path / "units.csv", "--db", db)[0] == 0
+
+    def full_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail (EFBIG) instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, 600_000))
+
+    openness = Path(sys.executable).parent / "openness"
+    done = subprocess.run(
+        [str(openness), "import", str(tmp_path / "feedback.csv"), "--db", db],
+        preexec_fn=full_disk,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OPENNESS_DATA": str(tmp_path / "data")},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "disk I/O error" in done.stderr or "full" in done.stderr
+    assert log_rows(db)[-1][:2] == ("feedback", "failed")
+    engine = sa.create_engine(db)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM feedback").scalar() == 0
+    engine.dispose()

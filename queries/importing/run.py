@@ -344,7 +344,7 @@ def _environment_error(
     if isinstance(exc, sa.exc.DBAPIError):
         orig = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         url = engine.url.render_as_string(hide_password=True)
-        return UnusableFileError(f"database {url}", f"{orig} (nothing written from this file)")
+        return UnusableFileError(f"database {url}", orig)
     return None
 
 
