@@ -197,3 +197,33 @@ def test_a_full_disk_is_exit_2_the_file_rolled_back_and_logged(tmp_path: Path) -
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM feedback").scalar() == 0
     engine.dispose()
+
+
+def test_a_locked_database_is_exit_2_naming_the_database(db_url: str, tmp_path: Path) -> None:
+    """Another writer holds the database: a clear error, not a traceback (waits shortened:
+    SQLite's busy timeout, PostgreSQL's lock_timeout)."""
+    from queries.importing.run import UnusableFileError, import_files
+    from queries.model.db import init_db, make_engine
+
+    init_db(make_engine(db_url))
+    if db_url.startswith("sqlite"):
+        engine = make_engine(db_url)
+        sa.event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA busy_timeout=200"))
+        holder = sa.create_engine(db_url).connect()
+        holder.exec_driver_sql("BEGIN IMMEDIATE")
+        expected = "database is locked"
+    else:
+        engine = sa.create_engine(db_url, connect_args={"options": "-c lock_timeout=300"})
+        holder = sa.create_engine(db_url).connect()
+        holder.exec_driver_sql("BEGIN")
+        holder.exec_driver_sql("LOCK TABLE import_log IN ACCESS EXCLUSIVE MODE")
+        expected = "lock timeout"
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    try:
+        with pytest.raises(UnusableFileError, match=expected) as info:
+            import_files(engine, [tmp_path / "units.csv"], progress=False)
+        assert str(info.value).startswith("database ")
+    finally:
+        holder.rollback()
+        holder.close()
+        engine.dispose()

@@ -8,6 +8,7 @@ does not name). A ``running`` log row whose process has died is settled as
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import socket
@@ -143,7 +144,8 @@ def log_failed(engine: sa.Engine, path: Path, kind: str, message: str = "") -> N
     except OSError:
         pass
     now = datetime.now()
-    with engine.begin() as conn:
+    # the cause is raised by the caller: a database that takes no write cannot log it
+    with contextlib.suppress(sa.exc.DBAPIError), engine.begin() as conn:
         conn.execute(
             import_log.insert().values(
                 file=str(path),

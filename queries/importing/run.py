@@ -131,6 +131,21 @@ def import_files(
         column; or the rejects folder, the disk or the database fails.
     """
     resolved = resolve_kinds(paths, kind)
+    try:
+        return _import_files(engine, resolved, strict, progress, labels)
+    except sa.exc.DBAPIError as exc:  # locked, full, not a database: before or between files
+        error = _environment_error(exc, engine, None)
+        assert error is not None
+        raise error from None
+
+
+def _import_files(
+    engine: sa.Engine,
+    resolved: list[tuple[Path, str]],
+    strict: bool,
+    progress: bool,
+    labels: Labels | None,
+) -> list[ImportResult]:
     settle_interrupted(engine)
     try:
         check_writable(engine)
