@@ -296,6 +296,9 @@ def test_xls_titles_merged_hidden_dates_errors(
         ws.write(r, 4, "hotline")
         ws.write(r, 5, datetime(2026, 3, 2, 9, 30), date_only)
     ws.write(4, 6, xlwt.Formula("1/0"))  # no cached value: read as empty by xlrd
+    for j, value in enumerate(["F3", "A1", "complaint", "hotline", "2026-03-02"]):
+        ws.write(5, 1 + j, value)
+    ws.row(5).set_cell_error(6, "#DIV/0!")  # an error cell: its row is rejected
     path = tmp_path / "feedback.xls"
     wb.save(str(path))
     _, fb = import_files(engine, [units_csv, path], progress=False)
@@ -304,6 +307,8 @@ def test_xls_titles_merged_hidden_dates_errors(
         ("F1", datetime(2026, 3, 2), None),
         ("F2", datetime(2026, 3, 2), None),
     ]
+    assert fb.rejects.select("row", "column").rows() == [(6, "closed_at")]
+    assert "#DIV/0!" in fb.rejects["reason"][0]
 
 
 def test_an_html_page_saved_as_xls_is_unusable(engine: sa.Engine, tmp_path: Path) -> None:

@@ -320,7 +320,7 @@ def _import(
             if rejects_file is not None:
                 with contextlib.suppress(OSError):
                     rejects_file.unlink()
-            error = _environment_error(exc, engine, rejects_file)
+            error = _environment_error(exc, engine, rejects_file, source)
             _log_failure(engine, import_id, rows_read, error.reason if error else _cause(exc))
             if error is not None:
                 raise error from None
@@ -348,9 +348,14 @@ def _cause(exc: BaseException) -> str:
 
 
 def _environment_error(
-    exc: BaseException, engine: sa.Engine, rejects_file: Path | None
+    exc: BaseException, engine: sa.Engine, rejects_file: Path | None, source: str = ""
 ) -> UnusableFileError | None:
-    """The exit-2 error for a file or environment that failed part-way, else None."""
+    """The exit-2 error for a file or environment that failed part-way, else None
+    (an interrupt: Ctrl-C, a signal, a system exit, is raised as it is).
+
+    Any other error while importing ``source`` names the file and the error in one
+    line, never a traceback; the file is rolled back and logged ``failed`` with it.
+    """
     if isinstance(exc, UnusableFileError):
         return exc
     if isinstance(exc, OSError):
@@ -360,6 +365,10 @@ def _environment_error(
         orig = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         url = engine.url.render_as_string(hide_password=True)
         return UnusableFileError(f"database {url}", orig)
+    if isinstance(exc, Exception) and source:
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else ""
+        return UnusableFileError(source, f"cannot be imported: {type(exc).__name__}: {first}")
     return None
 
 

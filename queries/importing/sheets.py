@@ -407,21 +407,13 @@ def xls_sheets(path: Path) -> list[Sheet]:
 
     def make_rows(index: int) -> Any:
         def rows() -> Iterator[tuple[int, Cells]]:
-            sh = book.sheet_by_index(index)
-            merged: dict[tuple[int, int], tuple[int, int]] = {}
-            for r1, r2, c1, c2 in sh.merged_cells:  # half-open ranges
-                for r in range(r1, r2):
-                    for c in range(c1, c2):
-                        merged[(r, c)] = (r1, c1)
-            for r in range(sh.nrows):
-                row: Cells = {}
-                for c in range(sh.ncols):
-                    anchor = merged.get((r, c), (r, c))
-                    value = _xls_value(book, sh.cell(*anchor), fmt_kind)
-                    if value is not None:
-                        row[c] = value
-                if row:
-                    yield r + 1, row
+            try:
+                yield from _xls_rows(book, index, fmt_kind)
+            except Exception as exc:  # xlrd raises its own XLRDError and others
+                name = book.sheet_names()[index]
+                raise UnusableFileError(
+                    path, f"cannot read sheet '{name}': {_first_line(exc)}"
+                ) from None
 
         return rows
 
@@ -431,14 +423,34 @@ def xls_sheets(path: Path) -> list[Sheet]:
     ]
 
 
+def _xls_rows(book: Any, index: int, fmt_kind: Any) -> Iterator[tuple[int, Cells]]:
+    """The rows of sheet ``index`` of an xlrd book, merged cells filled."""
+    sh = book.sheet_by_index(index)
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    for r1, r2, c1, c2 in sh.merged_cells:  # half-open ranges
+        for r in range(r1, r2):
+            for c in range(c1, c2):
+                merged[(r, c)] = (r1, c1)
+    for r in range(sh.nrows):
+        row: Cells = {}
+        for c in range(sh.ncols):
+            anchor = merged.get((r, c), (r, c))
+            value = _xls_value(book, sh.cell(*anchor), fmt_kind)
+            if value is not None:
+                row[c] = value
+        if row:
+            yield r + 1, row
+
+
 def _xls_value(book: Any, cell: Any, fmt_kind: Any) -> Any:
     import xlrd
+    from xlrd.biffh import error_text_from_code
 
     t = cell.ctype
     if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     if t == xlrd.XL_CELL_ERROR:
-        return CellError(xlrd.error_text_value.get(cell.value, "#ERROR"))
+        return CellError(error_text_from_code.get(cell.value, "#ERROR"))
     if t == xlrd.XL_CELL_BOOLEAN:
         return shown(bool(cell.value), None)
     if t == xlrd.XL_CELL_DATE:
