@@ -402,7 +402,7 @@ class _Validated:
     good: pl.DataFrame  # typed accepted rows
     bad: pl.DataFrame  # row, column, reason
     bad_values: pl.DataFrame  # the rejected rows' record columns as read
-    raw: pl.DataFrame  # the batch as read
+    raw: pl.DataFrame  # the batch as read (units only; empty for the other kinds)
     nbytes: int
     prepared: object
 
@@ -425,7 +425,9 @@ def _validated(
             if batch.problem_values is not None:
                 bad_values = pl.concat([bad_values, batch.problem_values], how="diagonal_relaxed")
         prepared = prepare(good) if prepare is not None else None
-        return _Validated(good, bad, bad_values, batch.frame, batch.bytes_read, prepared)
+        # the batch as read is kept for units only (their forest check rejects rows later)
+        raw = batch.frame if prepare is None else batch.frame.clear()
+        return _Validated(good, bad, bad_values, raw, batch.bytes_read, prepared)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
         pending = pool.submit(step)
