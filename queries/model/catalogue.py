@@ -30,6 +30,7 @@ with hand-computed numbers (tests/test_indicators.py) and the oracle
 indicator names its parameters (``balance_terms``, ``distinct_column`` and
 ``distinct_total``, ``median_column`` and ``median_status``) instead of code.
 The table's columns, the methodology page, exports and the README follow.
+More, with the settings: ``docs/catalogue.md``.
 """
 
 from __future__ import annotations
