@@ -41,6 +41,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("overview", "views/overview.py", ":material/leaderboard:", default=True),
     PageSpec("unit", "views/unit.py", ":material/account_tree:"),
+    PageSpec("attention", "views/attention.py", ":material/notification_important:"),
     PageSpec("openness", "views/openness.py", ":material/campaign:"),
     PageSpec("responsiveness", "views/responsiveness.py", ":material/schedule:"),
     PageSpec("satisfaction", "views/satisfaction.py", ":material/sentiment_satisfied:"),

@@ -187,6 +187,28 @@ def _records(
     )
 
 
+@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
+def _funnel(
+    url: str, version: tuple[int, ...], fp: str, period: str, as_of: str, _settings: Settings
+) -> pl.DataFrame:
+    from queries.engine.funnel import funnel_signals
+
+    return funnel_signals(
+        _frames(url, version), Period.parse(period), datetime.fromisoformat(as_of), _settings
+    )
+
+
+@st.cache_resource(ttl=TTL, max_entries=8, show_spinner=False)
+def _control_monthly(
+    url: str, version: tuple[int, ...], fp: str, months: tuple[str, ...], as_of: str, _s: Settings
+) -> pl.DataFrame:
+    from queries.engine.control import monthly_counts
+
+    return monthly_counts(
+        _frames(url, version), [Period.parse(m) for m in months], datetime.fromisoformat(as_of), _s
+    )
+
+
 @st.cache_data(ttl=30, max_entries=16, show_spinner=False)
 def _freshness(url: str, version: tuple[int, ...], as_of: str) -> pl.DataFrame:
     return imports_view.freshness(get_engine(url), datetime.fromisoformat(as_of))
@@ -305,6 +327,22 @@ class Source:
             as_of.isoformat(),
             self.settings,
         )
+
+    def funnel(self, period: Period, as_of: datetime) -> pl.DataFrame:
+        """The funnel table of every unit (queries.engine.funnel)."""
+        return _funnel(
+            self.url, self.version, self.fp, str(period), as_of.isoformat(), self.settings
+        )
+
+    def control_monthly(self, period: Period, as_of: datetime) -> tuple[list[str], pl.DataFrame]:
+        """The control chart's 24 months and every unit's (unit_id, month, code, value, n)."""
+        from queries.engine.control import control_months
+
+        months = tuple(str(m) for m in control_months(period, as_of))
+        frame = _control_monthly(
+            self.url, self.version, self.fp, months, as_of.isoformat(), self.settings
+        )
+        return list(months), frame
 
     def freshness(self, as_of: datetime) -> pl.DataFrame:
         return _freshness(self.url, self.version, as_of.isoformat())

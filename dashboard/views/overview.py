@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, state, tables, widgets
+from dashboard import figures, signal_panels, state, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, md, t
 from queries.model.catalogue import RATE_CODES, indicator
@@ -44,6 +44,18 @@ def render() -> None:
         st.info(t("empty.peers", lang), icon=":material/info:")
         st.stop()
     ranking = tables.score_table(table, peers, labels, settings, lang)
+    # each unit's funnel signals beside its rank
+    signals = signal_panels.ranking_signals(src.funnel(f.period, f.as_of), peers, lang)
+    uid = t("col.unit_id", lang)
+    ranking = ranking.with_columns(
+        pl.col(uid)
+        .replace_strict(signals, default="", return_dtype=pl.String)
+        .alias(t("col.signal", lang))
+    )
+    # after rank, rank change and the unit's name (downloads keep those three first)
+    order = ranking.columns
+    at = order.index(t("col.unit", lang)) + 1
+    ranking = ranking.select([*order[:at], order[-1], *order[at:-1]])
     unranked = ranking.filter(pl.col(t("col.rank", lang)).is_null()).height
     if unranked:
         st.caption(":material/warning: " + t("overview.unranked", lang, count=unranked))
@@ -55,6 +67,7 @@ def render() -> None:
         **{c: st.column_config.NumberColumn(c, format="%.1f") for c in score_cols},
         t("col.rank", lang): st.column_config.NumberColumn(t("col.rank", lang), format="%d"),
         t("col.status", lang): st.column_config.TextColumn(t("col.status", lang), width="large"),
+        t("col.signal", lang): st.column_config.TextColumn(t("col.signal", lang), width="medium"),
     }
     uid_col = t("col.unit_id", lang)
     widgets.table(
@@ -145,6 +158,9 @@ def render() -> None:
             st.caption(
                 ":material/info: " + t("overview.map.missing", lang, units=sep.join(left_out))
             )
+
+    # ---- which differences are larger than chance: the funnel of the chosen indicator
+    signal_panels.funnel_section(ctx, code, level, peers, labels)
 
     # the reader's next step is usually a unit: its trend needs every peer's months
     src.prefetch_trend(f.period, f.as_of)

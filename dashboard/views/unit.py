@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, state, tables, widgets
+from dashboard import figures, signal_panels, state, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import dimension, enum_label, fmt_month, md, t
 from queries.engine import breakdowns
@@ -196,6 +196,9 @@ def render() -> None:
         ),
         f"un_trend_{unit}",
     )
+
+    # ---- control charts: each rate's last 12 months against its own baseline
+    signal_panels.control_section(ctx, unit)
 
 
 widgets.guarded(render)
