@@ -138,7 +138,7 @@ def control(
     height: int = 300,
 ) -> go.Figure:
     """A unit's 12 months: the values, the centre, the limits per month, each month
-    marked by its signal. ``frame``: label (month as shown), value, n, lo, hi, point,
+    marked by its signal. ``frame``: label (month, ``2026-03``), value, n, lo, hi, point,
     shift, trend."""
     fig = go.Figure()
     x = frame["label"].to_list()
@@ -176,14 +176,21 @@ def control(
             y=frame["value"].to_list(),
             mode="lines+markers",
             name=plain(labels.value),
+            showlegend=False,  # the legend entry below: a blue marker, not the first month's
             line={"color": BLUE, "width": 1.5},
             marker={"color": colours, "size": 9},
             customdata=frame["n"].to_list(),
-            hovertemplate="%{x}: %{y:.1%} (n=%{customdata})<extra></extra>",
+            hovertemplate="%{x|%Y-%m}: %{y:.1%} (n=%{customdata})<extra></extra>",
             connectgaps=False,
         )
     )
-    for name, colour in ((labels.point, RED), (labels.shift, AMBER), (labels.trend, PURPLE)):
+    marks = (
+        (labels.value, BLUE),
+        (labels.point, RED),
+        (labels.shift, AMBER),
+        (labels.trend, PURPLE),
+    )
+    for name, colour in marks:
         # legend entries for the marker colours
         fig.add_trace(
             go.Scatter(
@@ -195,5 +202,7 @@ def control(
             )
         )
     _layout(fig, title, height=height)
+    # months as 2026-03 in either language, one tick a quarter
+    fig.update_xaxes(type="date", tickformat="%Y-%m", dtick="M3")
     fig.update_yaxes(tickformat=".0%")
     return fig

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import state, widgets
 from dashboard.figures import Axis
-from dashboard.i18n import Lang, fmt_month, fmt_pct, md, t
+from dashboard.i18n import Lang, fmt_pct, md, t
 from dashboard.signal_figures import ControlLabels, FunnelLabels, control, funnel
 from queries.engine.control import charts_of
 from queries.engine.findings import control_findings, funnel_findings
@@ -144,7 +144,7 @@ def control_section(ctx: state.Context, unit: str) -> None:
         by_month = {m: (v, n) for m, v, n in series.select("month", "value", "n").iter_rows()}
         frame = pl.DataFrame(
             {
-                "label": [fmt_month(m, lang) for m in last],
+                "label": list(last),
                 "value": [by_month.get(m, (None, 0))[0] for m in last],
                 "n": [by_month.get(m, (None, 0))[1] for m in last],
                 "lo": list(ch.lo),

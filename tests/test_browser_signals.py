@@ -102,6 +102,7 @@ def test_funnel_control_charts_and_attention(server: str, browser: object, lang:
         accept_downloads=True,
     )
     page = context.new_page()
+    page.set_default_timeout(120_000)  # the machine may be busy
     # the Overview at station level: the funnel of on-time closure
     page.goto(f"{server}/?{QUERY}&lang={lang}&level=station&ind=R_ONTIME")
     settle(page, timeout=240_000)
