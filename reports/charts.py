@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
+
+from queries.engine.signals import Z95, Z998
 
 # Noto Sans CJK SC is the Debian font (fonts-noto-cjk); the others are what
 # Windows and macOS machines have. DejaVu Sans covers Latin digits and signs.
@@ -192,6 +196,69 @@ def trend_lines(
             ncols=min(len(series), 4),
             loc="upper center",
             bbox_to_anchor=(0.5, -0.26),
+        )
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
+        ax.set_axisbelow(True)
+        return _render(fig, title)
+
+
+def funnel_plot(
+    title: str,
+    target: float,
+    ns: Sequence[int],
+    values: Sequence[float],
+    signals: Sequence[str | None],
+    *,
+    legend: dict[str, str],
+    x_label: str,
+    y_label: str,
+) -> Chart:
+    """A funnel plot: each unit's rate (0..1) against its n, the target p0 and the 95% and
+    99.8% limits p0 +/- z sqrt(p0 (1 - p0) / n) as curves, clipped to [0, 1]. ``legend``
+    names "target", "95", "99.8", "within", "alert" and "alarm"."""
+    colours = {"alarm": COLOURS["weak"], "alert": "#d08c2f", "within": COLOURS["now"]}
+    with plt.rc_context(_style()):
+        fig, ax = plt.subplots(figsize=(6.4, 3.2))
+        lo_n, hi_n = max(1.0, min(ns) * 0.8), max(ns) * 1.15
+        grid = [lo_n * (hi_n / lo_n) ** (i / 80) for i in range(81)]
+        ax.plot([lo_n, hi_n], [target, target], color="#333", linewidth=1.0, label=legend["target"])
+        for z, key, style in ((Z95, "95", "--"), (Z998, "99.8", "-")):
+            for sign in (1, -1):
+                ys = [
+                    min(1.0, max(0.0, target + sign * z * math.sqrt(target * (1 - target) / n)))
+                    for n in grid
+                ]
+                ax.plot(
+                    grid,
+                    ys,
+                    color="#888",
+                    linestyle=style,
+                    linewidth=0.8,
+                    label=legend[key] if sign == 1 else None,
+                )
+        for sig in ("within", "alert", "alarm"):
+            pts = [(n, v) for n, v, s in zip(ns, values, signals, strict=True) if s == sig]
+            if pts:
+                ax.scatter(
+                    [p[0] for p in pts],
+                    [p[1] for p in pts],
+                    s=18 if sig == "within" else 30,
+                    color=colours[sig],
+                    label=legend[sig],
+                    zorder=3,
+                )
+        ax.set_xscale("log")
+        # plain numbers (30, 40, 100), not 3 x 10^1
+        plain = matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:g}")
+        ax.xaxis.set_major_formatter(plain)
+        ax.xaxis.set_minor_formatter(plain)
+        ax.tick_params(axis="x", which="minor", labelsize=6)
+        ax.set_xlabel(x_label, fontsize=8)
+        ax.set_ylabel(y_label, fontsize=8)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+        ax.legend(
+            frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=7
         )
         ax.set_title(title, fontsize=10, loc="left")
         ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)

@@ -53,6 +53,7 @@ TEXT: dict[str, Text] = {
     "b.part.units": Text("各单位情况", "Units"),
     "b.part.deputies": Text("代表委员反映事项办理情况", "Items raised by deputies and members"),
     "b.part.supervision_public": Text("监督结果公开情况", "Supervision results made public"),
+    "b.part.signals": Text("差异是否超出偶然", "Which differences are real"),
     "b.part.notes": Text("说明", "Notes on method"),
     "col.item": Text("项目", "Item"),
     "col.now": TERMS["this_period"].capitalized(),

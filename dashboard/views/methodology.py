@@ -8,7 +8,8 @@ import streamlit as st
 from dashboard import state, widgets
 from dashboard.export import download_buttons
 from dashboard.i18n import dimension, enum_label, md, t
-from queries.model.catalogue import DIMENSION_CODES, INDICATORS
+from queries.engine.signals import SIGNAL_CODES
+from queries.model.catalogue import DIMENSION_CODES, INDICATORS, indicator
 from queries.model.settings_doc import settings_rows
 
 
@@ -133,6 +134,11 @@ def render() -> None:
 
     st.subheader(t("method.insufficient", lang))
     st.markdown(t("method.insufficient.text", lang, min=settings.min_sample))
+
+    st.subheader(t("method.signals", lang))
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(indicator(c).name(lang) for c in SIGNAL_CODES)
+    st.markdown(t("method.signals.text", lang, min=settings.min_sample, indicators=md(names)))
 
 
 widgets.guarded(render)

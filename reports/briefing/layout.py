@@ -7,19 +7,23 @@ the same order; they only differ in how a block is drawn.
 
 from __future__ import annotations
 
-from queries.model.catalogue import DIMENSIONS
+from queries.model.catalogue import DIMENSIONS, indicator
 from queries.model.records import (
     FEEDBACK_KINDS,
     FEEDBACK_KINDS_EN,
     SUPERVISION_SOURCES,
     SUPERVISION_SOURCES_EN,
+    UNIT_LEVELS,
+    UNIT_LEVELS_EN,
 )
 from reports import charts
 from reports.blocks import Block, Bullets, Document, Heading, Image, Paragraph, Table
 from reports.briefing.deputies import deputy_sentences
 from reports.briefing.model import Briefing, FigureLine, ScopeSection
 from reports.briefing.notes import notes_blocks
+from reports.briefing.signals import SignalPart
 from reports.briefing.standings import LevelStanding
+from reports.signal_wording import word
 from reports.wording import pct, score, t
 
 # a level with more ranked units than this is charted as its top and bottom ones
@@ -74,6 +78,7 @@ _PARTS = (
     "b.part.units",
     "b.part.deputies",
     "b.part.supervision_public",
+    "b.part.signals",
 )
 
 
@@ -169,7 +174,56 @@ def _section_blocks(b: Briefing, s: ScopeSection, level: int) -> list[Block]:
             else (),
         )
     )
+
+    # 6. which differences are larger than chance
+    out.append(Heading(_part(5, "b.part.signals", lang), level))
+    if s.signals is not None:
+        out.extend(_signal_blocks(s.signals, lang))
     return out
+
+
+def _signal_blocks(sp: SignalPart, lang: str) -> list[Block]:
+    out: list[Block] = [Paragraph(word("b.signals.lead", lang))]
+    if not sp.unfavourable and not sp.favourable:
+        out.append(Paragraph(word("b.signals.none", lang)))
+        return out
+    for key, items, more in (
+        ("b.signals.unfavourable", sp.unfavourable, sp.more_unfavourable),
+        ("b.signals.favourable", sp.favourable, sp.more_favourable),
+    ):
+        if not items:
+            continue
+        out.append(Paragraph(word(key, lang)))
+        extra = (word("b.signals.more", lang).format(k=more),) if more else ()
+        out.append(Bullets(items + extra))
+    if sp.funnel is not None:
+        out.append(Image(_funnel_chart(sp, lang)))
+    return out
+
+
+def _funnel_chart(sp: SignalPart, lang: str) -> charts.Chart:
+    f = sp.funnel
+    assert f is not None
+    level = (UNIT_LEVELS if lang == "zh" else UNIT_LEVELS_EN).get(f.level, f.level)
+    name = indicator(f.code).name(lang)
+    title = word("b.signals.chart", lang).format(indicator=name, level=level)
+    return charts.funnel_plot(
+        title,
+        f.target,
+        list(f.ns),
+        list(f.values),
+        list(f.signals),
+        legend={
+            "target": f"{word('b.signals.target', lang)} {pct(f.target)}",
+            "95": word("b.signals.95", lang),
+            "99.8": word("b.signals.998", lang),
+            "within": word("signal.within", lang),
+            "alert": word("signal.alert", lang),
+            "alarm": word("signal.alarm", lang),
+        },
+        x_label=word("b.signals.x", lang),
+        y_label=name,
+    )
 
 
 def _indicator_table(lines: list[FigureLine], b: Briefing) -> Table:

@@ -27,6 +27,7 @@ from queries.model.periods import Period
 from queries.model.settings import Settings
 from queries.store.schemas import Frames
 from reports.briefing.deputies import DeputyItems, deputy_items, subtree_ids
+from reports.briefing.signals import SignalPart, signal_part
 from reports.briefing.standings import LevelStanding, is_insufficient, level_standings
 from reports.wording import change_sentence, indicator_value, pct, score, t
 
@@ -84,6 +85,8 @@ class ScopeSection:
     supervision_public: SupervisionPublic
     # overall and dimension scores per month of Briefing.trend_months (None: no score)
     trend: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
+    # which differences are larger than chance (reports.briefing.signals)
+    signals: SignalPart | None = None
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,22 @@ def build_briefing(
     sections = tuple(
         _section(frames, period, as_of, settings, root, tables, names, lang) for root in roots
     )
-    sections = tuple(replace(s, trend=_trend(scores, s.unit_id, labels)) for s in sections)
+    sections = tuple(
+        replace(
+            s,
+            trend=_trend(scores, s.unit_id, labels),
+            signals=signal_part(
+                frames,
+                period,
+                as_of,
+                settings,
+                sorted(subtree_ids(frames.units, [s.unit_id])),
+                names,
+                lang,
+            ),
+        )
+        for s in sections
+    )
     return Briefing(
         calendar_complete=current.calendar_complete,
         trend_months=labels,

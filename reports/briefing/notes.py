@@ -9,6 +9,7 @@ from __future__ import annotations
 from queries.model.catalogue import DIMENSIONS, INDICATORS
 from reports.blocks import Block, Heading, Paragraph, Table
 from reports.briefing.model import Briefing
+from reports.signal_wording import word
 from reports.wording import t
 
 
@@ -74,6 +75,7 @@ def notes_blocks(b: Briefing, heading: str, level: int) -> list[Block]:
                 "no overall score and is not ranked."
             )
         )
+    out.append(Paragraph(word("b.signals.method", lang).format(min=b.min_sample)))
     if not b.calendar_complete:
         out.append(
             Paragraph(
