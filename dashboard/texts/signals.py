@@ -6,6 +6,7 @@ key -> :class:`~queries.vocabulary.text.Text`. Merged by :mod:`dashboard.i18n`.
 
 from __future__ import annotations
 
+from queries.vocabulary.terms import TERMS
 from queries.vocabulary.text import Text
 
 STRINGS: dict[str, Text] = {
@@ -24,7 +25,7 @@ STRINGS: dict[str, Text] = {
     "funnel.limit95": Text("95% 控制限", "95% limits"),
     "funnel.limit998": Text("99.8% 控制限", "99.8% limits"),
     "funnel.value": Text("数值", "Value"),
-    "funnel.n": Text("样本量", "n"),
+    "funnel.n": TERMS["sample_size"],
     "funnel.limits": Text("控制限 95% / 99.8%", "Limits 95% / 99.8%"),
     "funnel.x": Text("样本量（对数刻度）", "Sample size n (log scale)"),
     "funnel.help": Text(
@@ -68,7 +69,7 @@ STRINGS: dict[str, Text] = {
     "control.limits": Text("控制限", "Limits"),
     "control.none": Text("近 12 个月未发现显著变化。", "No signals in the last 12 months."),
     "control.no_baseline": Text(
-        "以下指标基线样本不足 {min}，未作控制图：{indicators}",
+        "以下指标基线（前 12 个月）合计少于 {min} 件，未作控制图：{indicators}",
         "Baseline below {min} cases, no control chart: {indicators}",
     ),
     "attention.title": Text("关注清单：{unit}", "Attention: {unit}"),
