@@ -4,6 +4,8 @@ signal column, the Unit page's control charts. Each reads frames from the engine
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 import streamlit as st
 
@@ -109,7 +111,7 @@ def control_section(ctx: state.Context, unit: str) -> None:
     months, monthly = src.control_monthly(f.period, f.as_of)
     mine = monthly.filter(pl.col("unit_id") == unit)
     charts = charts_of(mine, months, src.settings.min_sample)
-    values = {
+    values: dict[tuple[str, str], Sequence[float | None]] = {
         key: mine.filter(pl.col("code") == key[1]).sort("month")["value"].to_list()
         for key in charts
     }
