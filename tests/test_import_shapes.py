@@ -333,3 +333,62 @@ def test_a_workbook_over_the_memory_limit_is_refused_saying_the_limit(
     monkeypatch.setattr(sheets, "XLSX_MAX_WHOLE_PARTS_BYTES", 2**10)
     with pytest.raises(UnusableFileError, match=r"over the limit of 0\.000976562 MB"):
         import_files(engine, [path], progress=False)
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"], ids=["LF", "CRLF", "CR"])
+def test_a_blank_line_right_after_the_header_is_skipped(
+    engine: sa.Engine, tmp_path: Path, units_csv: Path, end: bytes
+) -> None:
+    path = tmp_path / "feedback.csv"
+    path.write_bytes(
+        end.join(
+            [
+                b"case_id,unit_id,kind,channel,received_at",
+                b"",
+                b"F1,A1,complaint,hotline,2026-03-02",
+                b"F2,A1,complaint,hotline,",
+                b"",
+            ]
+        )
+    )
+    _, fb = import_files(engine, [units_csv, path], progress=False)
+    assert [r[0] for r in feedback(engine)] == ["F1"]
+    # header 1, blank 2, F1 3, F2 4
+    assert fb.rejects.select("row", "column").rows() == [(4, "received_at")]
+
+
+def test_import_config_applies_the_labels_through_the_command(
+    db_url: str, tmp_path: Path, units_csv: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from openness.cli import app
+
+    example = Path(__file__).resolve().parent.parent / "docs" / "examples" / "hotline-12345.toml"
+    path = tmp_path / "feedback.csv"
+    path.write_text(
+        "case_id,unit_id,kind,channel,received_at,return_visit_at,resolved,satisfaction\n"
+        "F1,A1,complaint,hotline,2026-03-02,2026-03-05,已解决,非常满意\n"
+        "F2,A1,complaint,hotline,2026-03-02,2026-03-05,未解决,一般\n",
+        encoding="utf-8",
+    )
+    run = CliRunner().invoke
+    result = run(app, ["import", str(units_csv), str(path), "--db", db_url])
+    assert result.exit_code == 1  # without the settings, 已解决 and 非常满意 are unknown
+    result = run(app, ["import", str(path), "--db", db_url, "--config", str(example)])
+    assert result.exit_code == 0, result.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[labels.satisfaction]\n"很好" = "delighted"\n', encoding="utf-8")
+    result = run(app, ["import", str(path), "--db", db_url, "--config", str(bad)])
+    assert result.exit_code == 2 and 'labels.satisfaction."很好"' in result.stderr
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        t = RECORD_TABLES["feedback"]
+        got = conn.execute(
+            sa.select(t.c.case_id, t.c.resolved, t.c.satisfaction).order_by(t.c.case_id)
+        )
+        assert [tuple(r) for r in got] == [
+            ("F1", True, "satisfied"),
+            ("F2", False, "basically_satisfied"),
+        ]
+    engine.dispose()
