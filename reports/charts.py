@@ -12,7 +12,7 @@ import html
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
 
 from queries.engine.signals import Z95, Z998
+from queries.vocabulary.formats import score
 
 # Noto Sans CJK SC is the Debian font (fonts-noto-cjk); the others are what
 # Windows and macOS machines have. DejaVu Sans covers Latin digits and signs.
@@ -81,7 +82,7 @@ def comparison_bars(
     *,
     ylabel: str = "",
     ymax: float = 100.0,
-    value_format: str = "{:.1f}",
+    value_format: Callable[[float], str] = score,
 ) -> Chart:
     """Grouped bars: one group per category, one bar per series.
 
@@ -100,7 +101,7 @@ def comparison_bars(
                 if v is None:  # a gap (height 0, no label); the legend keeps its colour
                     continue
                 ax.annotate(
-                    value_format.format(v),
+                    value_format(v),
                     (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     ha="center",
                     va="bottom",
@@ -144,7 +145,7 @@ def ranking_bars(
         bars = ax.barh(ys, values, 0.7, color=colours)
         for bar, v in zip(bars, values, strict=True):
             ax.annotate(
-                f"{v:.1f}",
+                score(v),
                 (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                 va="center",
                 fontsize=7,
@@ -295,7 +296,7 @@ def plotly_scores_bar(
             y=[plotly_text(label) for label in labels][::-1],
             orientation="h",
             marker_color=[COLOURS["now"] if e else COLOURS["previous"] for e in emphasis][::-1],
-            text=[f"{v:.1f}" for v in values][::-1],
+            text=[score(v) for v in values][::-1],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:.1f}<extra></extra>",

@@ -10,6 +10,7 @@ with its file and line.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.i18n import STRINGS
+from queries.model import catalogue
 from queries.model.records import KINDS, FieldType
 from queries.vocabulary import formats
 from queries.vocabulary.enums import ENUM_FIELDS, ENUMS, enum_label, enum_labels
@@ -221,3 +223,83 @@ def test_the_checks_can_fail() -> None:
     assert [u for n in joined for u in _unit_after_number(n)] == ["天", " days left"]
     texts = [n.value for n in ast.walk(snippet) if isinstance(n, ast.Constant)]
     assert "数据不足" in texts and "数据不足" in RESTATED
+
+
+# ---- the rendered outputs say the same words ----------------------------------------
+
+
+def test_dashboard_briefing_and_public_bundle_print_one_word_per_term() -> None:
+    from dashboard.i18n import fmt_days, t
+    from reports import wording
+    from reports.public.disclosure_control import INSUFFICIENT, OK, Published
+    from reports.public.html import _score_label, figure_text
+
+    close_days = catalogue.indicator("R_CLOSE_DAYS")
+    rate = catalogue.indicator("R_ONTIME")
+    for lang in ("zh", "en"):
+        # the overall score's name: dashboard column, briefing, public page
+        overall = {
+            t("col.overall", lang),
+            wording.t("overall", lang),
+            _score_label("overall", lang),
+        }
+        assert overall == {TERMS["overall"].of(lang)}
+        # a figure with too small a sample
+        thin = Published("R_ONTIME", None, "<5", INSUFFICIENT)
+        insufficient = {
+            t("insufficient", lang),
+            wording.t("insufficient", lang),
+            figure_text(rate, thin, lang),
+        }
+        assert insufficient == {TERMS["insufficient"].of(lang)}
+        # a median of days: 3.25 days is written "3.2 天" / "3.2 days" by all three
+        shown = Published("R_CLOSE_DAYS", 3.25, 20, OK)
+        days = {
+            fmt_days(3.25, lang),
+            wording.indicator_value(close_days, 3.25, lang),
+            figure_text(close_days, shown, lang),
+        }
+        assert days == {"3.2 天" if lang == "zh" else "3.2 days"}
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    """The briefing (both languages) and the public bundle's pages, from generated records."""
+    from queries.model.periods import Period
+    from queries.model.settings import DEFAULT_SETTINGS
+    from queries.store.frames import make_frames
+    from reports.briefing.html import briefing_html
+    from reports.briefing.model import build_briefing
+    from reports.public.bundle import bundle_files, public_summary
+    from seed_data.generator import generate
+
+    frames = make_frames(**generate("tiny", 7, date(2026, 4, 10)))
+    period, as_of = Period.parse("2026-Q1"), datetime(2026, 4, 10)
+    out = {
+        f"briefing.{lang}.html": briefing_html(
+            build_briefing(frames, period, as_of, DEFAULT_SETTINGS, lang=lang)
+        )
+        for lang in ("zh", "en")
+    }
+    files = bundle_files(public_summary(frames, period, as_of, DEFAULT_SETTINGS))
+    for name in ("index.html", "methodology.html", "summary.json", "summary.csv"):
+        out[name] = files[name].decode("utf-8-sig")
+    return out
+
+
+def test_rendered_outputs_use_no_avoided_spelling(rendered: dict[str, str]) -> None:
+    found = [
+        f"{name}: {bad!r}"
+        for name, text in rendered.items()
+        for spellings in AVOID.values()
+        for bad in spellings
+        if bad in text
+    ]
+    assert found == []
+    # and they do say the vocabulary's words
+    assert TERMS["overall"].zh in rendered["briefing.zh.html"]
+    assert TERMS["overall"].zh in rendered["index.html"]
+    assert TERMS["overall"].en in rendered["briefing.en.html"]
+    assert TERMS["insufficient"].zh in rendered["methodology.html"]
+    rules = json.loads(rendered["summary.json"])["rules"]
+    assert rules["insufficient"] == {"zh": "数据不足", "en": "insufficient data"}

@@ -377,8 +377,7 @@ def _headline_chart(b: Briefing, s: ScopeSection) -> charts.Chart:
     series.append(("now", label, [f.now for f in s.headline]))
     return charts.comparison_bars(
         title,
-        [t("overall", lang) if lang == "zh" else "Overall"]
-        + [d.name_zh if lang == "zh" else d.name_en for d in DIMENSIONS],
+        [t("overall", lang)] + [d.name_zh if lang == "zh" else d.name_en for d in DIMENSIONS],
         series,
     )
 
@@ -411,7 +410,7 @@ def _trend_chart(b: Briefing, s: ScopeSection) -> charts.Chart:
         if lang == "zh"
         else f"{s.name}: monthly scores (as of {b.as_of_text})"
     )
-    series = [(t("overall", lang) if lang == "zh" else "Overall", s.trend["overall"])] + [
+    series = [(t("overall", lang), s.trend["overall"])] + [
         (d.name_zh if lang == "zh" else d.name_en, s.trend[d.code]) for d in DIMENSIONS
     ]
     return charts.trend_lines(title, list(b.trend_months), series)

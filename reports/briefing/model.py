@@ -26,6 +26,7 @@ from queries.model.catalogue import DIMENSION_CODES, DIMENSIONS, INDICATORS, Ind
 from queries.model.periods import Period
 from queries.model.settings import Settings
 from queries.store.schemas import Frames
+from queries.vocabulary.terms import dimension_score
 from reports.briefing.deputies import DeputyItems, deputy_items, subtree_ids
 from reports.briefing.signals import SignalPart, signal_part
 from reports.briefing.standings import LevelStanding, is_insufficient, level_standings
@@ -279,7 +280,7 @@ def _section(
 
     headline = []
     for code, label in [("overall", t("overall", lang))] + [
-        (d.code, (d.name_zh + "得分") if lang == "zh" else f"{d.name_en} score") for d in DIMENSIONS
+        (d.code, dimension_score(d.code).of(lang)) for d in DIMENSIONS
     ]:
         v_now, v_prev, v_last = (_get(rows[k], code) for k in ("now", "previous", "last_year"))
         # a year's previous period is the same period last year: compare once
