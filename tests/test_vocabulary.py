@@ -267,10 +267,11 @@ def rendered() -> dict[str, str]:
     """The briefing (both languages) and the public bundle's pages, from generated records."""
     from queries.model.periods import Period
     from queries.model.settings import DEFAULT_SETTINGS
-    from queries.store.frames import make_frames
+    from queries.store.schemas import make_frames
     from reports.briefing.html import briefing_html
     from reports.briefing.model import build_briefing
-    from reports.public.bundle import bundle_files, public_summary
+    from reports.public.bundle import bundle_files
+    from reports.public.summary import public_summary
     from seed_data.generator import generate
 
     frames = make_frames(**generate("tiny", 7, date(2026, 4, 10)))
