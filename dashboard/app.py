@@ -20,8 +20,9 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from dashboard import data, state  # noqa: E402
+from dashboard import data, signin, state  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
+from queries.access.roles import Area, Person, Reach  # noqa: E402
 from queries.model.settings import SettingsError  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +36,7 @@ class PageSpec:
     section: str = "analysis"  # analysis | reports | reference
     needs_data: bool = True  # False: shown even on an empty database
     default: bool = False
+    area: Area = Area.AGGREGATES  # what the page shows (access.md's matrix): its lock
 
 
 # one line per page; a page whose module does not exist (yet) is left out
@@ -46,11 +48,16 @@ PAGES: list[PageSpec] = [
     PageSpec("responsiveness", "views/responsiveness.py", ":material/schedule:"),
     PageSpec("satisfaction", "views/satisfaction.py", ":material/sentiment_satisfied:"),
     PageSpec("supervision", "views/supervision.py", ":material/policy:"),
-    PageSpec("briefing", "views/briefing.py", ":material/description:", "reports"),
+    PageSpec(
+        "briefing", "views/briefing.py", ":material/description:", "reports", area=Area.BRIEFING
+    ),
     PageSpec("public_preview", "views/public_preview.py", ":material/public:", "reports"),
     PageSpec("methodology", "views/methodology.py", ":material/functions:", "reference", False),
-    PageSpec("data", "views/data.py", ":material/database:", "reference", False),
+    PageSpec("data", "views/data.py", ":material/database:", "reference", False, area=Area.DATA),
+    PageSpec("audit", "views/audit.py", ":material/history:", "reference", False, area=Area.AUDIT),
 ]
+# the tab's icon, served by this server (a :material/...: icon is fetched from the internet)
+PAGE_ICON = str(Path(__file__).resolve().parent / "static" / "shield.svg")
 
 SECTIONS = {
     "analysis": ("分析", "Analysis"),
@@ -69,17 +76,20 @@ h3 {font-size: 1.2rem !important; margin-top: .6rem;}
 """
 
 
-def _pages(lang: str, empty: bool) -> dict[str, list[st.Page]]:
+def _pages(lang: str, empty: bool, person: Person) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
     for spec in PAGES:
         if not (HERE / spec.path).exists():
             continue
         if empty and spec.needs_data:
             continue
+        # a page out of the role's reach stays reachable (its URL shows a refusal, and
+        # is audited) but says so in the menu
+        locked = person.reach(spec.area) == Reach.NONE
         page = st.Page(
             str(HERE / spec.path),
             title=t(f"page.{spec.key}", lang),  # type: ignore[arg-type]
-            icon=spec.icon,
+            icon=":material/lock:" if locked else spec.icon,
             url_path=spec.key,
             default=spec.default and not empty,
         )
@@ -97,7 +107,7 @@ def _empty_page() -> None:
 def main() -> None:
     st.set_page_config(
         page_title="警务公开评价 · Openness",
-        page_icon=":material/shield:",
+        page_icon=PAGE_ICON,
         layout="wide",
         initial_sidebar_state="expanded",
     )
@@ -118,13 +128,15 @@ def main() -> None:
     if not ready or source is None:
         st.warning(t("empty.schema", lang), icon=":material/warning:")
         st.stop()
-    filters = state.sidebar_filters(lang, source, state.local_now().date())
-    state.begin_run(state.Context(filters, source))
+    engine = data.get_engine(source.url)
+    person = signin.identify(lang, engine)
+    signin.account(person, lang, engine)
+    filters = state.sidebar_filters(lang, source, state.local_now().date(), home=person.unit_id)
     with st.sidebar:
         st.caption(t("filter.share", lang))
         st.caption(":material/lock: " + t("app.internal", lang))
 
-    sections = _pages(lang, source.empty)
+    sections = _pages(lang, source.empty, person)
     if source.empty:
         zh, en = SECTIONS["analysis"]
         sections = {
@@ -140,6 +152,10 @@ def main() -> None:
             **sections,
         }
     page = st.navigation(sections, position="sidebar")
+    gate = signin.gate(
+        person, engine, page.url_path or "overview", str(filters.period), filters.as_of
+    )
+    state.begin_run(state.Context(filters, source, gate))
     try:
         page.run()  # each page guards its own body (widgets.guarded)
     finally:

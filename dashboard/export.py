@@ -7,6 +7,7 @@ language, its numbers rounded as shown), so the file says what the screen says.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import polars as pl
 
@@ -48,17 +49,24 @@ def download_buttons(
     unit: str | None,
     lang: str,
     key: str,
+    on_download: Callable[[str, int | None], None] | None = None,
 ) -> None:
-    """CSV and XLSX download buttons for ``frame`` (rendered by the caller's page)."""
+    """CSV and XLSX download buttons for ``frame`` (rendered by the caller's page).
+
+    ``on_download(file_name, rows)`` is called when a file is made for a click (the
+    bytes are made only then): the audit trail's ``download``.
+    """
     import streamlit as st
 
     if frame.is_empty():
         return
+    csv_name = file_name(stem, period, unit, "csv")
+    xlsx_name = file_name(stem, period, unit, "xlsx")
     with st.container(horizontal=True, gap="small"):
         st.download_button(
             t("download.csv", lang),  # type: ignore[arg-type]
-            data=lambda: to_csv_bytes(frame),
-            file_name=file_name(stem, period, unit, "csv"),
+            data=audited(lambda: to_csv_bytes(frame), csv_name, frame.height, on_download),
+            file_name=csv_name,
             mime=CSV_MIME,
             key=f"{key}_csv",
             on_click="ignore",
@@ -67,11 +75,29 @@ def download_buttons(
         )
         st.download_button(
             t("download.xlsx", lang),  # type: ignore[arg-type]
-            data=lambda: to_xlsx_bytes(frame, stem),
-            file_name=file_name(stem, period, unit, "xlsx"),
+            data=audited(lambda: to_xlsx_bytes(frame, stem), xlsx_name, frame.height, on_download),
+            file_name=xlsx_name,
             mime=XLSX_MIME,
             key=f"{key}_xlsx",
             on_click="ignore",
             icon=":material/table_view:",
             type="tertiary",
         )
+
+
+def audited(
+    make: Callable[[], bytes],
+    name: str,
+    rows: int | None,
+    on_download: Callable[[str, int | None], None] | None,
+) -> Callable[[], bytes]:
+    """``make`` for st.download_button's deferred data, telling ``on_download`` first
+    (Streamlit calls it once per click, when the browser asks for the file)."""
+    if on_download is None:
+        return make
+
+    def made() -> bytes:
+        on_download(name, rows)
+        return make()
+
+    return made

@@ -20,6 +20,8 @@ import streamlit as st
 
 from dashboard.data import Source
 from dashboard.i18n import LANGS, Lang, enum_label, language_from_locale, md, t, unit_name
+from queries.access.gate import Gate
+from queries.access.roles import Person
 from queries.model.periods import Period, parse_date
 from queries.model.records import LEVEL_ORDER
 
@@ -80,14 +82,20 @@ class Filters:
 
 @dataclass(frozen=True)
 class Context:
-    """What every page gets: the filters, the data source, the language."""
+    """What every page gets: the filters, the data source, the language, and the gate
+    (the signed-in person) every read of records goes through."""
 
     filters: Filters
     source: Source
+    gate: Gate
 
     @property
     def lang(self) -> Lang:
         return self.filters.lang
+
+    @property
+    def person(self) -> Person:
+        return self.gate.person
 
 
 # the context of the script run in progress (pages run in the entry script's thread)
@@ -209,7 +217,7 @@ def _parse_day(text: str | None) -> date | None:
         return None
 
 
-def _seed_from_url(today: date, last: date) -> list[str]:
+def _seed_from_url(today: date, last: date, home: str | None) -> list[str]:
     """Put the URL's filter values into the widgets' state; problems to report."""
     ss = st.session_state
     problems: list[str] = []
@@ -225,7 +233,7 @@ def _seed_from_url(today: date, last: date) -> list[str]:
     ss["f_ptype"] = _KIND_TO_TYPE[period.kind]
     ss["f_period"] = str(period)
     ss["f_days"] = (period.start, period.end)
-    ss["f_scope"] = qp.get("scope")
+    ss["f_scope"] = qp.get("scope") or home
     ss["f_level"] = qp.get("level")
     return problems
 
@@ -335,14 +343,15 @@ def _unit_widgets(lang: Lang, source: Source) -> tuple[str | None, str | None]:
     return scope, ss["f_level"]
 
 
-def sidebar_filters(lang: Lang, source: Source, today: date) -> Filters:
-    """Draw the shared filters in the sidebar; the filters in force."""
+def sidebar_filters(lang: Lang, source: Source, today: date, home: str | None = None) -> Filters:
+    """Draw the shared filters in the sidebar; the filters in force. ``home``: the
+    scope when the URL names none (a unit head's own unit)."""
     ss = st.session_state
     span = source.span()
     first, last = span if span else (today - timedelta(days=365), today)
     restore = ss.pop("_restore", False)
     if not ss.get("f_seeded"):
-        for problem in _seed_from_url(today, last):
+        for problem in _seed_from_url(today, last, home):
             st.toast(problem)
         ss["f_seeded"] = True
     elif restore:

@@ -97,8 +97,20 @@ def table(
         unit=unit or ctx.filters.scope,
         lang=ctx.lang,
         key=key,
+        on_download=downloads(ctx, unit),
     )
     return event
+
+
+def downloads(ctx: state.Context, unit: str | None = None) -> Any:
+    """What a download button calls when a file leaves: the audit trail's ``download``."""
+    gate = ctx.gate
+    unit_id = unit or ctx.filters.scope
+
+    def audit(name: str, rows: int | None = None) -> None:
+        gate.download(name, unit_id=unit_id, records=rows)
+
+    return audit
 
 
 def selected_row(event: Any) -> int | None:

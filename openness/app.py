@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 if TYPE_CHECKING:  # the commands import the engine only when they run (a quick --help)
     import sqlalchemy as sa
@@ -49,8 +50,7 @@ DbOption = Annotated[
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a one-line error to stderr and exit with ``code``."""
-    from rich.markup import escape
-
+    # the message is text, never markup: "[auth]" must print as it is
     err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
     raise typer.Exit(code)
 

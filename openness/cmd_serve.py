@@ -1,9 +1,16 @@
 """``openness serve`` and ``openness demo``: the Streamlit dashboard.
 
 The dashboard runs as ``streamlit run dashboard/app.py`` in a child process;
-the database URL and the settings file reach it through the environment
-(``OPENNESS_DB``, ``OPENNESS_CONFIG``). It listens on 127.0.0.1 unless
-``--address`` says otherwise: the internal dashboard shows record-level data.
+the database URL, the settings file and the sign-in mode reach it through the
+environment (``OPENNESS_DB``, ``OPENNESS_CONFIG``, ``OPENNESS_AUTH``).
+
+Without ``--auth`` it listens on a loopback address only, for one local admin
+(access.md); with ``--auth FILE`` people sign in with OpenID Connect (FILE: a
+TOML ``[auth]`` table in Streamlit's format, handed to Streamlit as its only
+secrets file). Every security-relevant Streamlit option is pinned on the
+command line (which wins over config files and ``STREAMLIT_*`` variables), the
+child gets no ``STREAMLIT_*`` variable and runs in an empty folder, so no
+``.streamlit/config.toml`` or variable can weaken the server (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -13,8 +20,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import tomllib
+import urllib.parse
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -37,8 +47,19 @@ AddressOption = Annotated[
     str,
     typer.Option(
         "--address",
-        help="Address to listen on. The default, 127.0.0.1, reaches this machine only: "
-        "the internal dashboard shows record-level data.",
+        help="Address to listen on. The default, 127.0.0.1, reaches this machine only; "
+        "any other than a loopback address needs --auth.",
+    ),
+]
+AuthOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--auth",
+        help="Sign-in with OpenID Connect: a TOML file with an [auth] table "
+        "(redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url). "
+        "Required to listen on any address but loopback.",
+        dir_okay=False,
+        show_default=False,
     ),
 ]
 ConfigOption = Annotated[
@@ -49,40 +70,110 @@ ConfigOption = Annotated[
 ]
 
 
-def streamlit_command(port: int, address: str) -> list[str]:
-    """The command line that runs the dashboard."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_PATH),
-        "--server.port",
-        str(port),
-        "--server.address",
-        address,
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--server.runOnSave",
-        "false",
-        "--browser.gatherUsageStats",
-        "false",
-        "--global.developmentMode",
-        "false",
-        "--client.toolbarMode",
-        "minimal",
-        "--client.showErrorDetails",
-        "none",
+LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+# the names a browser on this machine uses for a loopback server (server.allowedHosts)
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def is_loopback(address: str) -> bool:
+    return address in LOOPBACK_ADDRESSES or address.startswith("127.")
+
+
+def allowed_hosts(redirect_uri: str | None) -> list[str]:
+    """server.allowedHosts: the loopback names, and the host of ``redirect_uri``."""
+    hosts = list(LOOPBACK_HOSTS)
+    if redirect_uri:
+        host = urllib.parse.urlsplit(redirect_uri).hostname
+        if host and host not in hosts:
+            hosts.append(host)
+    return hosts
+
+
+def streamlit_command(
+    port: int, address: str, *, secrets: Path | None = None, hosts: list[str] | None = None
+) -> list[str]:
+    """The command line that runs the dashboard, every security-relevant option pinned.
+
+    ``secrets``: the only secrets file Streamlit reads (the ``--auth`` file, or an
+    empty one); ``hosts``: server.allowedHosts (default: the loopback names).
+    """
+    pinned: list[tuple[str, str]] = [
+        ("server.port", str(port)),
+        ("server.address", address),
+        ("server.headless", "true"),
+        ("server.fileWatcherType", "none"),
+        ("server.runOnSave", "false"),
+        ("server.baseUrlPath", ""),
+        # a WebSocket whose Host is not ours is refused (DNS rebinding)
+        *(("server.allowedHosts", h) for h in (hosts or list(LOOPBACK_HOSTS))),
+        ("server.enableCORS", "true"),
+        ("server.corsAllowedOrigins", ""),
+        ("server.enableXsrfProtection", "true"),
+        ("server.xsrfCookieSameSite", "lax"),
+        ("server.enableAgentApi", "false"),
+        ("server.enableStaticServing", "false"),
+        # identity only from the sign-in, never from a request header
+        ("server.trustedUserHeaders", "{}"),
+        # no st.user attribute on the unauthenticated metrics endpoint (an empty list
+        # cannot be given on a command line; a key st.user never has is as good)
+        ("server.unsafeMetricsUserAttributes", "openness_none"),
+        ("server.maxUploadSize", "1"),
+        ("client.showErrorDetails", "none"),
+        ("client.toolbarMode", "minimal"),
+        # no parent frame may drive the app by postMessage
+        ("client.allowedOrigins", ""),
+        ("global.developmentMode", "false"),
+        ("browser.gatherUsageStats", "false"),
         # lets `_warm_up` run the entry script once before the first reader arrives
-        "--server.scriptHealthCheckEnabled",
-        "true",
-        "--theme.base",
-        "light",
-        "--theme.primaryColor",
-        "#1f4e96",
+        ("server.scriptHealthCheckEnabled", "true"),
+        ("theme.base", "light"),
+        ("theme.primaryColor", "#1f4e96"),
     ]
+    if secrets is not None:
+        pinned.append(("secrets.files", str(secrets)))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH)]
+    for key, value in pinned:
+        cmd += [f"--{key}", value]
+    return cmd
+
+
+def read_auth(path: Path) -> dict[str, str]:
+    """The ``[auth]`` table of ``path``; exit 2 naming the file and the key at fault."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"--auth {path}: no such file")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"--auth {path}: cannot read it ({exc})")
+    except tomllib.TOMLDecodeError as exc:
+        fail(f"--auth {path}: not TOML ({exc})")
+    auth = data.get("auth")
+    if not isinstance(auth, dict):
+        fail(f"--auth {path}: no [auth] table")
+    for key in AUTH_KEYS:
+        value = auth.get(key)
+        if not isinstance(value, str) or not value.strip():
+            fail(f"--auth {path}: [auth] {key} is missing or empty")
+    redirect = urllib.parse.urlsplit(auth["redirect_uri"])
+    if redirect.scheme not in ("http", "https") or not redirect.hostname:
+        fail(f"--auth {path}: [auth] redirect_uri is not an http(s) URL")
+    if not redirect.path.endswith("/oauth2callback"):
+        fail(f"--auth {path}: [auth] redirect_uri must end with /oauth2callback (Streamlit's)")
+    if len(auth["cookie_secret"]) < 32:
+        fail(f"--auth {path}: [auth] cookie_secret must be at least 32 characters")
+    return {k: str(v) for k, v in auth.items() if isinstance(v, str)}
+
+
+def absolute_url(url: str) -> str:
+    """``url`` with a relative SQLite path made absolute (the server runs elsewhere)."""
+    import sqlalchemy as sa
+
+    u = sa.engine.make_url(url)
+    db = u.database
+    if u.get_backend_name() == "sqlite" and db and db != ":memory:" and not Path(db).is_absolute():
+        u = u.set(database=str(Path(db).resolve()))
+    return u.render_as_string(hide_password=False)
 
 
 def _warm_up(address: str, port: int, timeout: float = 120) -> None:
@@ -125,43 +216,67 @@ def _check_config(config: Path | None) -> None:
         fail(f"{config}: {exc}")
 
 
-def run_dashboard(url: str, port: int, address: str, config: Path | None) -> int:
-    """Run Streamlit until it stops; its exit status."""
-    env = dict(os.environ)
+def child_env(url: str, config: Path | None, auth: bool) -> dict[str, str]:
+    """The server's environment: ours without any ``STREAMLIT_*`` variable (they could
+    weaken what the command line pins), plus the database, settings and sign-in mode."""
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("STREAMLIT_")}
     env["OPENNESS_DB"] = url
+    env.pop("OPENNESS_CONFIG", None)
     if config is not None:
         env["OPENNESS_CONFIG"] = str(config.resolve())
-    else:
-        env.pop("OPENNESS_CONFIG", None)
+    env.pop("OPENNESS_AUTH", None)
+    if auth:
+        env["OPENNESS_AUTH"] = "oidc"
+    return env
+
+
+def run_dashboard(
+    url: str, port: int, address: str, config: Path | None, auth: Path | None = None
+) -> int:
+    """Run Streamlit until it stops; its exit status."""
+    redirect = read_auth(auth)["redirect_uri"] if auth is not None else None
     host = f"[{address}]" if ":" in address else address
     err.print(f"Dashboard at http://{host}:{port}/")
-    if address in ("127.0.0.1", "localhost", "::1"):
+    if auth is None:
         err.print(
-            f"Listening on {address} only (this machine): the internal dashboard shows "
-            "record-level data. Use --address to listen elsewhere."
+            f"Listening on {address} only (this machine), without sign-in, for one local "
+            "admin. Use --auth to let people sign in from elsewhere."
         )
     else:
-        err.print(
-            f"Listening on {address}: anyone who reaches this address sees record-level data.",
-            style="bold yellow",
-        )
+        err.print(f"Listening on {address}; people sign in through {redirect}")
     err.print("Press Ctrl+C to stop.")
-    proc = subprocess.Popen(streamlit_command(port, address), env=env)
-    threading.Thread(target=_warm_up, args=(address, port), daemon=True).start()
+    # an empty working folder: no .streamlit/config.toml or secrets.toml of the
+    # folder the command was started in is read
+    with tempfile.TemporaryDirectory(prefix="openness-serve-") as home:
+        secrets = auth.resolve() if auth is not None else Path(home) / "no-secrets.toml"
+        if auth is None:
+            secrets.write_text("", encoding="utf-8")
+        cmd = streamlit_command(port, address, secrets=secrets, hosts=allowed_hosts(redirect))
+        proc = subprocess.Popen(cmd, env=child_env(url, config, auth is not None), cwd=home)
+        threading.Thread(target=_warm_up, args=(address, port), daemon=True).start()
 
-    def forward(signum: int, _frame: object) -> None:  # a stop request stops the server too
-        proc.send_signal(signum)
+        def forward(signum: int, _frame: object) -> None:  # a stop request stops the server too
+            proc.send_signal(signum)
 
-    signal.signal(signal.SIGTERM, forward)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
+        signal.signal(signal.SIGTERM, forward)
         try:
-            return proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
             return proc.wait()
+        except KeyboardInterrupt:
+            proc.terminate()
+            try:
+                return proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                return proc.wait()
+
+
+def _check_address(address: str, auth: Path | None) -> None:
+    if auth is None and not is_loopback(address):
+        fail(
+            f"--address {address}: without --auth the dashboard listens on a loopback "
+            "address only (127.0.0.1, ::1, localhost); it shows record-level data "
+            "(see docs/deploy.md for sign-in)"
+        )
 
 
 @app.command("serve")
@@ -170,13 +285,17 @@ def serve(
     address: AddressOption = DEFAULT_ADDRESS,
     db: DbOption = None,
     config: ConfigOption = None,
+    auth: AuthOption = None,
 ) -> None:
     """The dashboard on an existing database."""
+    _check_address(address, auth)
+    if auth is not None:
+        read_auth(auth)
     engine = open_database(db)
-    url = engine.url.render_as_string(hide_password=False)
+    url = absolute_url(engine.url.render_as_string(hide_password=False))
     engine.dispose()
     _check_config(config)
-    raise typer.Exit(run_dashboard(url, port, address, config))
+    raise typer.Exit(run_dashboard(url, port, address, config, auth))
 
 
 def _has_records(engine: sa.Engine) -> bool:
@@ -198,7 +317,8 @@ def demo(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Seed a demo database if it has no records, then serve it."""
+    """Seed a demo database if it has no records, then serve it (loopback, no sign-in)."""
+    _check_address(address, None)
     engine = open_database(db, create=True)
     if not _has_records(engine):
         try:
@@ -208,7 +328,7 @@ def demo(
         err.print(f"Seeding demo records into {engine.url!r} ...")
         seed_database(engine, "demo", DEMO_SEED, date.today())
         err.print("Demo records ready.")
-    url = engine.url.render_as_string(hide_password=False)
+    url = absolute_url(engine.url.render_as_string(hide_password=False))
     engine.dispose()
     _check_config(config)
     raise typer.Exit(run_dashboard(url, port, address, config))

@@ -11,8 +11,11 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import state, widgets
+from dashboard import signin, state, widgets
+from dashboard.export import audited
 from dashboard.i18n import t
+from queries.access.gate import Denied
+from queries.access.roles import Area
 
 # this page's own words (the document's words live in reports.wording)
 LANGS = {"zh": "中文", "en": "English"}
@@ -70,6 +73,11 @@ def render() -> None:
     st.write(t("briefing.intro", lang))
     scope_text = widgets.scope_name(ctx) if f.scope else t("briefing.whole", lang)
     st.caption(t("briefing.scope", lang, scope=scope_text))
+    try:  # a briefing of units out of the role's reach is refused (and audited)
+        ctx.gate.check(Area.BRIEFING, f.scope, src.tree(), "briefing")
+    except Denied as exc:
+        signin.refuse(exc, lang, scope_text, key="briefing")
+        return
 
     c1, c2 = st.columns(2)
     doc_lang = c1.radio(
@@ -102,7 +110,7 @@ def render() -> None:
     ext = {"DOCX": "docx", "HTML": "html"}[fmt]
     st.download_button(
         t("briefing.download", lang, fmt=fmt),
-        docs[fmt],
+        audited(lambda: docs[fmt], f"{stem}.{ext}", None, widgets.downloads(ctx)),
         file_name=f"{stem}.{ext}",
         mime=MIME[fmt],
         icon=":material/download:",

@@ -7,19 +7,30 @@ import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import state, widgets
+from dashboard import signin, state, widgets
 from dashboard.i18n import enum_label, fmt_int, md, t
+from queries.access.gate import Denied
+from queries.access.roles import Area, Reach
 from queries.importing.log import IMPORT_STATUSES
+from queries.model.tree import Tree
 
 
 def render() -> None:
     ctx = state.current()
     f, lang, src = ctx.filters, ctx.lang, ctx.source
     st.title(t("data.title", lang))
+    tree = src.tree() if src.has_units else Tree({}, {}, ())
+    if ctx.person.reach(Area.DATA) == Reach.NONE:
+        try:
+            ctx.gate.check(Area.DATA, None, tree, "data page")
+        except Denied as exc:
+            signin.refuse(exc, lang, key="page")
+            return
+    whole = ctx.gate.may(Area.DATA, None, tree)
     st.caption(t("data.as_of", lang, as_of=f.as_of.strftime("%Y-%m-%d %H:%M:%S")))
-    st.caption(
-        t("data.db", lang, url=md(sa.engine.make_url(src.url).render_as_string(hide_password=True)))
-    )
+    if whole:  # where the data lives, never with its password
+        shown_url = sa.engine.make_url(src.url).render_as_string(hide_password=True)
+        st.caption(t("data.db", lang, url=md(shown_url)))
 
     st.subheader(t("data.counts", lang))
     counts = src.counts()
@@ -27,7 +38,17 @@ def render() -> None:
         col.metric(t(f"data.kind.{kind}", lang), fmt_int(n, lang), border=True)
 
     st.subheader(t("data.imports", lang))
-    log, rejects = src.imports()
+    if whole:
+        _imports(ctx, counts)
+    else:
+        st.caption(":material/lock: " + t("data.imports.reach", lang))
+    _freshness(ctx, tree)
+
+
+def _imports(ctx: state.Context, counts: dict[str, int]) -> None:
+    """The import log and the rejected rows (every unit's: whole-reach roles only)."""
+    lang = ctx.lang
+    log, rejects = ctx.source.imports()
     if log.is_empty():
         st.caption(t("data.imports.none", lang))
     else:
@@ -74,9 +95,12 @@ def render() -> None:
             stem="rejected_rows",
         )
 
+
+def _freshness(ctx: state.Context, tree: Tree) -> None:
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
     st.subheader(t("data.freshness", lang))
     st.caption(t("data.freshness.help", lang))
-    fresh = src.freshness(f.as_of)
+    fresh = ctx.gate.limit(Area.DATA, src.freshness(f.as_of), tree)
     if fresh.is_empty():
         st.caption(t("empty.table", lang))
     else:

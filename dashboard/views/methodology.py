@@ -81,6 +81,7 @@ def render() -> None:
         unit=None,
         lang=lang,
         key="me_definitions",
+        on_download=widgets.downloads(ctx),
     )
 
     st.subheader(t("method.dimension_weights", lang))

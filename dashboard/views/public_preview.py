@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import state, widgets
+from dashboard.export import audited
 from dashboard.i18n import t
 
 
@@ -59,10 +60,11 @@ def render() -> None:
         files = _bundle(
             src.url, src.version, src.fp, str(f.period), f.as_of.isoformat(), _source=src
         )
+    name = f"public_summary_{f.period}_{f.as_of_day.isoformat()}.zip"
     st.download_button(
         t("preview.download", lang),
-        bundle_zip(files),
-        file_name=f"public_summary_{f.period}_{f.as_of_day.isoformat()}.zip",
+        audited(lambda: bundle_zip(files), name, None, widgets.downloads(ctx)),
+        file_name=name,
         mime="application/zip",
         type="primary",
         icon=":material/download:",

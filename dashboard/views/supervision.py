@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import figures, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, field_label, fmt_int, t
+from queries.access.roles import Area
 from queries.engine import breakdowns
 from queries.engine.classify import status_label
 
@@ -97,7 +98,16 @@ def render() -> None:
     widgets.table(ctx, shown, key="sv_sources", stem="supervision_by_source")
 
     st.subheader(t("sup.items", lang))
-    items = breakdowns.supervision_items(classified, p.subtree)
+    tree = src.tree()
+    if not ctx.gate.may(Area.RECORDS, p.scope, tree):
+        st.caption(":material/lock: " + t("records.role", lang))
+        return
+    items = ctx.gate.records(
+        p.scope,
+        tree,
+        lambda: breakdowns.supervision_items(classified, p.subtree),
+        detail="supervision items",
+    )
     items_shown = tables.record_rows(
         items.rename({"R_RECTIFY": "status"}).with_columns(
             pl.col("status")

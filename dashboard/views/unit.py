@@ -6,11 +6,14 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, signal_panels, state, tables, widgets
+from dashboard import figures, signal_panels, signin, state, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import dimension, enum_label, fmt_month, md, t
+from queries.access.gate import Denied
+from queries.access.roles import Area
 from queries.engine import breakdowns
 from queries.model.catalogue import INDICATORS, indicator
+from queries.model.tree import Tree
 
 
 def render() -> None:
@@ -71,7 +74,6 @@ def render() -> None:
     st.subheader(t("unit.indicators", lang))
     st.caption(t("unit.indicators.help", lang))
     inds = tables.indicator_rows(row, settings, lang)
-    code_col = t("col.code", lang)
     event = widgets.table(
         ctx,
         inds,
@@ -86,44 +88,15 @@ def render() -> None:
         },
     )
     codes = [i.code for i in INDICATORS]
-    picked = widgets.selected_row(event)
-    last_key = f"un_last_{unit}"
-    if picked is not None and st.session_state.get(last_key) != picked:
-        st.session_state["un_ind"] = inds[code_col][picked]
-    st.session_state[last_key] = picked
-    if st.session_state.get("un_ind") not in codes:
-        wanted = state.page_param("ind")
-        st.session_state["un_ind"] = wanted if wanted in codes else "R_ONTIME"
-    code = st.selectbox(
-        t("unit.records.pick", lang),
-        codes,
-        format_func=lambda c: (
-            f"{dimension(indicator(c).dimension, lang)} · {indicator(c).name(lang)}"
-        ),
-        key="un_ind",
-    )
-    state.set_page_param("ind", code)
-    ind = indicator(code)
-    st.markdown("##### " + t("unit.records", lang, indicator=ind.name(lang)))
-    st.caption(f"{ind.numerator(lang)} ÷ {ind.denominator(lang)}")
-    records = src.records(code, unit, f.period, f.as_of)
-    if records.is_empty():
-        st.info(t("unit.records.none", lang), icon=":material/info:")
+    # the records behind one rate: their own link, /unit?unit=ID&records=CODE (access.md);
+    # `ind` is what older links used
+    asked = state.page_param("records") or state.page_param("ind")
+    if asked is None and not ctx.gate.may(Area.RECORDS, unit, tree):
+        # nothing asked for records out of reach: say so; a link that names them
+        # (records=CODE) is refused and audited by the gate below
+        st.caption(":material/lock: " + t("unit.records.role", lang))
     else:
-        # the records that pull the rate down first (late, missing, not visited ...)
-        records = records.sort(
-            ["denominator", "numerator"], descending=[True, False], maintain_order=True
-        )
-        group = "disclosure_channel" if ind.record_kind == "disclosures" else "feedback_channel"
-        shown = tables.record_rows(records, labels, lang, channel_group=group)
-        widgets.table(
-            ctx,
-            shown,
-            key=f"un_records_{unit}_{code}",
-            stem=f"records_{code}",
-            unit=unit,
-            height=380,
-        )
+        _records(ctx, unit, tree, labels, inds, event, codes, asked)
 
     # ---- the units below
     st.subheader(t("unit.children", lang))
@@ -199,6 +172,73 @@ def render() -> None:
 
     # ---- control charts: each rate's last 12 months against its own baseline
     signal_panels.control_section(ctx, unit)
+
+
+def _records(
+    ctx: state.Context,
+    unit: str,
+    tree: Tree,
+    labels: dict[str, str],
+    inds: pl.DataFrame,
+    event: object,
+    codes: list[str],
+    asked: str | None,
+) -> None:
+    f, lang, src = ctx.filters, ctx.lang, ctx.source
+    code_col = t("col.code", lang)
+    picked = widgets.selected_row(event)
+    last_key = f"un_last_{unit}"
+    if picked is not None and st.session_state.get(last_key) != picked:
+        st.session_state["un_ind"] = inds[code_col][picked]
+    st.session_state[last_key] = picked
+    if st.session_state.get("un_ind") not in codes:
+        st.session_state["un_ind"] = asked if asked in codes else "R_ONTIME"
+    code = st.selectbox(
+        t("unit.records.pick", lang),
+        codes,
+        format_func=lambda c: (
+            f"{dimension(indicator(c).dimension, lang)} · {indicator(c).name(lang)}"
+        ),
+        key="un_ind",
+    )
+    state.set_page_param("ind", None)
+    state.set_page_param("records", code)
+    ind = indicator(code)
+    st.markdown("##### " + t("unit.records", lang, indicator=ind.name(lang)))
+    st.caption(f"{ind.numerator(lang)} ÷ {ind.denominator(lang)}")
+    try:
+        records = ctx.gate.records(
+            unit,
+            tree,
+            lambda: src.records(code, unit, f.period, f.as_of),
+            detail=f"records {code}",
+        )
+    except Denied as exc:
+        signin.refuse(exc, lang, labels.get(unit))
+        return
+    st.page_link(
+        state.page_path("unit"),
+        label=t("records.link", lang),
+        query_params=state.link_params(f, unit=unit, records=code),
+        icon=":material/link:",
+    )
+    if records.is_empty():
+        st.info(t("unit.records.none", lang), icon=":material/info:")
+        return
+    # the records that pull the rate down first (late, missing, not visited ...)
+    records = records.sort(
+        ["denominator", "numerator"], descending=[True, False], maintain_order=True
+    )
+    group = "disclosure_channel" if ind.record_kind == "disclosures" else "feedback_channel"
+    shown = tables.record_rows(records, labels, lang, channel_group=group)
+    widgets.table(
+        ctx,
+        shown,
+        key=f"un_records_{unit}_{code}",
+        stem=f"records_{code}",
+        unit=unit,
+        height=380,
+    )
 
 
 widgets.guarded(render)

@@ -81,13 +81,14 @@ class Gate:
         """Raise :class:`Denied` (audited) unless ``unit_id``'s subtree is in reach."""
         if self.may(area, unit_id, tree):
             return
-        audit.write(
-            self.engine,
-            "denied",
-            self.person,
-            self._where(unit_id),
-            detail=f"{area}" + (f": {detail}" if detail else ""),
-        )
+        if self._first(("denied", self.where.page, unit_id, self.where.period, area, detail)):
+            audit.write(
+                self.engine,
+                "denied",
+                self.person,
+                self._where(unit_id),
+                detail=f"{area}" + (f": {detail}" if detail else ""),
+            )
         raise Denied(self.person, area, unit_id)
 
     def records(
@@ -128,12 +129,19 @@ class Gate:
         self._viewed(unit_id, out.height, detail)
         return out
 
+    def _first(self, key: tuple[object, ...]) -> bool:
+        """Whether ``key`` is new to this session (always, without a session)."""
+        if self.seen is None:
+            return True
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
     def _viewed(self, unit_id: str | None, n: int, detail: str) -> None:
         key = (self.where.page, unit_id, self.where.period, self.where.as_of, detail, n)
-        if self.seen is not None:
-            if key in self.seen:
-                return
-            self.seen.add(key)
+        if not self._first(key):
+            return
         audit.write(
             self.engine, "view_records", self.person, self._where(unit_id), records=n, detail=detail
         )

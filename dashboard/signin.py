@@ -1,0 +1,117 @@
+"""Who is looking: a person signed in with OpenID Connect (st.login, st.user), or the
+one local admin of a dashboard served without sign-in on loopback (access.md).
+
+Also the gate their reads go through (queries.access.gate), the refusal shown
+for a request outside their reach, and the sidebar's account line and sign-out.
+``openness serve --auth`` sets ``OPENNESS_AUTH=oidc`` for the server.
+"""
+
+from __future__ import annotations
+
+import os
+
+import sqlalchemy as sa
+import streamlit as st
+from streamlit import config as st_config
+
+from dashboard.i18n import Lang, md, t
+from queries.access import audit
+from queries.access.gate import Denied, Gate
+from queries.access.roles import LOCAL_ADMIN, Person, role_label
+from queries.access.users import find_person
+
+AUTH_ENV = "OPENNESS_AUTH"
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def auth_enabled() -> bool:
+    return os.environ.get(AUTH_ENV) == "oidc"
+
+
+def _loopback_server() -> bool:
+    """Whether this server listens on loopback only (AppTest runs no server)."""
+    if st_config.get_option("global.appTest"):
+        return True
+    address = st_config.get_option("server.address") or ""
+    return address in _LOOPBACK or address.startswith("127.")
+
+
+def _sign_in_page(lang: Lang) -> None:
+    st.title(t("app.title", lang))
+    st.subheader(t("signin.title", lang))
+    st.write(t("signin.body", lang))
+    if st.button(t("signin.button", lang), type="primary", icon=":material/login:"):
+        st.login()
+
+
+def identify(lang: Lang, engine: sa.Engine) -> Person:
+    """The person this session shows data to. Stops the run (st.stop) with a sign-in
+    page before sign-in, a no-role page for someone signed in without a role, and a
+    refusal for a server without sign-in that is not on loopback. The first run of a
+    session that knows its person writes ``sign_in``."""
+    ss = st.session_state
+    if not auth_enabled():
+        if not _loopback_server():
+            st.error(t("signin.not_loopback", lang), icon=":material/lock:")
+            st.stop()
+        person = LOCAL_ADMIN
+    else:
+        if not st.user.is_logged_in:
+            _sign_in_page(lang)
+            st.stop()
+        email = str(st.user.get("email") or "")
+        found = find_person(engine, email)
+        if found is None:
+            if ss.get("_no_role") != email:
+                audit.write(
+                    engine,
+                    "denied",
+                    None,
+                    audit.Where(page="sign_in"),
+                    detail="signed in without a role",
+                    email=email or "(no email claim)",
+                )
+                ss["_no_role"] = email
+            st.title(t("signin.no_role.title", lang))
+            st.info(t("signin.no_role.body", lang, email=md(email)), icon=":material/lock:")
+            if st.button(t("signin.out", lang), icon=":material/logout:"):
+                st.logout()
+            st.stop()
+        person = found
+    if ss.get("_signed_in") != person:
+        audit.write(engine, "sign_in", person, audit.Where(page="sign_in"))
+        ss["_signed_in"] = person
+    return person
+
+
+def account(person: Person, lang: Lang, engine: sa.Engine) -> None:
+    """The sidebar's line saying who is signed in, and the sign-out button."""
+    with st.sidebar:
+        if not auth_enabled():
+            st.caption(":material/person: " + t("signin.local", lang))
+            return
+        who = md(person.email)
+        role = role_label(person.role, lang) + (f" · {person.unit_id}" if person.unit_id else "")
+        st.caption(":material/person: " + t("signin.who", lang, email=who, role=md(role)))
+        if st.button(t("signin.out", lang), icon=":material/logout:", key="sign_out"):
+            audit.write(engine, "sign_out", person, audit.Where(page="sign_out"))
+            st.session_state.pop("_signed_in", None)
+            st.logout()
+
+
+def gate(person: Person, engine: sa.Engine, page: str, period: str, as_of: object) -> Gate:
+    """The gate of this run: the person, the page and filters; views already audited in
+    this session are remembered so a redraw writes no second ``view_records``."""
+    seen = st.session_state.setdefault("_audit_seen", set())
+    where = audit.Where(page=page, period=period, as_of=as_of)  # type: ignore[arg-type]
+    return Gate(engine, person, where, seen=seen)
+
+
+def refuse(exc: Denied, lang: Lang, unit_label: str | None = None, key: str = "records") -> None:
+    """The refusal for a request outside the reach (already audited by the gate)."""
+    role = role_label(exc.person.role, lang)
+    unit = md(unit_label or exc.unit_id or t("denied.whole", lang))
+    st.error(
+        f"**{t('denied.title', lang)}** · " + t(f"denied.{key}", lang, role=role, unit=unit),
+        icon=":material/block:",
+    )

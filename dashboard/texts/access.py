@@ -1,0 +1,90 @@
+"""Texts of sign-in, the refusals of requests out of a role's reach, and the Audit page.
+
+key -> :class:`~queries.vocabulary.text.Text`. Merged by :mod:`dashboard.i18n`.
+"""
+
+from __future__ import annotations
+
+from queries.vocabulary.text import Text
+
+STRINGS: dict[str, Text] = {
+    "page.audit": Text("审计日志", "Audit trail"),
+    "signin.title": Text("请登录", "Please sign in"),
+    "signin.body": Text(
+        "本看板含案件级数据，仅限授权人员使用。请使用单位统一身份认证登录。",
+        "This dashboard shows record-level data to authorised people only. "
+        "Sign in with the bureau's identity provider.",
+    ),
+    "signin.button": Text("登录", "Sign in"),
+    "signin.no_role.title": Text("尚未授权", "No role yet"),
+    "signin.no_role.body": Text(
+        "您已登录（{email}），但尚未被授予任何角色，无法查看数据。请联系管理员。",
+        "You are signed in ({email}) but have no role, so nothing can be shown. "
+        "Ask an administrator for one.",
+    ),
+    "signin.not_loopback": Text(
+        "未启用登录的看板只能在本机地址上提供服务。请用 openness serve --auth 启动。",
+        "Without sign-in the dashboard serves this machine's loopback address only. "
+        "Start it with openness serve --auth.",
+    ),
+    "signin.who": Text("当前用户：{email}（{role}）", "Signed in: {email} ({role})"),
+    "signin.local": Text("本机管理员（未启用登录）", "Local admin (no sign-in)"),
+    "signin.out": Text("退出登录", "Sign out"),
+    "denied.title": Text("无权查看", "Not in your reach"),
+    "denied.records": Text(
+        "您的角色（{role}）不能查看{unit}的案件记录。此次请求已记入审计日志。",
+        "Your role ({role}) may not see the records of {unit}. This request has been "
+        "recorded in the audit trail.",
+    ),
+    "denied.page": Text(
+        "您的角色（{role}）不能打开此页面。此次请求已记入审计日志。",
+        "Your role ({role}) may not open this page. This request has been recorded in "
+        "the audit trail.",
+    ),
+    "denied.briefing": Text(
+        "您的角色（{role}）不能生成{unit}的简报。此次请求已记入审计日志。",
+        "Your role ({role}) may not make the briefing of {unit}. This request has been "
+        "recorded in the audit trail.",
+    ),
+    "denied.whole": Text("全部单位", "every unit"),
+    "unit.records.role": Text(
+        "您的角色不能查看此单位的案件记录；上方指标为汇总数。",
+        "Your role does not reach this unit's records; the indicators above are aggregates.",
+    ),
+    "records.role": Text(
+        "您的角色不能查看案件记录。",
+        "Your role does not reach the records.",
+    ),
+    "records.link": Text("本指标案件记录的链接", "Link to these records"),
+    "data.imports.reach": Text(
+        "导入日志和被拒行涉及所有单位，仅管理员和局领导可见。",
+        "The import log and rejected rows span every unit: shown to administrators and "
+        "leadership only.",
+    ),
+    "audit.title": Text("审计日志", "Audit trail"),
+    "audit.help": Text(
+        "登录、退出、查看案件记录、下载、越权请求和用户变更，只增不改。",
+        "Sign-ins, sign-outs, records shown, downloads, denials and changes of users; append-only.",
+    ),
+    "audit.person": Text("人员", "Person"),
+    "audit.event": Text("事件", "Event"),
+    "audit.from": Text("起始日期", "From"),
+    "audit.to": Text("截止日期", "To"),
+    "audit.shown": Text("共 {n} 条（最近的在前）", "{n} events (latest first)"),
+    "audit.col.at": Text("时间", "Time"),
+    "audit.col.user": Text("人员", "Person"),
+    "audit.col.role": Text("角色", "Role"),
+    "audit.col.event": Text("事件", "Event"),
+    "audit.col.page": Text("页面", "Page"),
+    "audit.col.unit_id": Text("单位代码", "Unit ID"),
+    "audit.col.period": Text("期间", "Period"),
+    "audit.col.as_of": Text("截至", "As of"),
+    "audit.col.records": Text("记录数", "Records"),
+    "audit.col.detail": Text("详情", "Detail"),
+    "audit.ev.sign_in": Text("登录", "Sign-in"),
+    "audit.ev.sign_out": Text("退出", "Sign-out"),
+    "audit.ev.view_records": Text("查看记录", "Records shown"),
+    "audit.ev.download": Text("下载", "Download"),
+    "audit.ev.denied": Text("越权请求", "Denied"),
+    "audit.ev.users_changed": Text("用户变更", "Users changed"),
+}

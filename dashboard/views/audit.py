@@ -1,0 +1,90 @@
+"""Audit trail (admins): who looked at what, filtered by person, event and time; CSV
+download through the export layer (queries.model.export), itself audited."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, signin, state, widgets
+from dashboard.export import CSV_MIME, audited
+from dashboard.i18n import t
+from queries.access import audit
+from queries.access.gate import Denied
+from queries.access.roles import Area, Reach, role_label
+from queries.model.tree import Tree
+
+SHOWN = 5000  # the latest events shown and downloaded
+
+
+def render() -> None:
+    ctx = state.current()
+    lang = ctx.lang
+    st.title(t("audit.title", lang))
+    if ctx.person.reach(Area.AUDIT) != Reach.ALL:
+        try:
+            ctx.gate.check(Area.AUDIT, None, Tree({}, {}, ()), "audit page")
+        except Denied as exc:
+            signin.refuse(exc, lang, key="page")
+            return
+    st.caption(t("audit.help", lang))
+    engine = data.get_engine(ctx.source.url)
+    today = state.local_now().date()
+    c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
+    who = c1.selectbox(
+        t("audit.person", lang),
+        [None, *audit.people(engine)],
+        key="au_user",
+        format_func=lambda e: e or "—",
+    )
+    events = c2.multiselect(
+        t("audit.event", lang),
+        list(audit.EVENTS),
+        format_func=lambda e: t(f"audit.ev.{e}", lang),
+        key="au_events",
+    )
+    start = c3.date_input(t("audit.from", lang), today - timedelta(days=30), key="au_from")
+    end = c4.date_input(t("audit.to", lang), today, key="au_to")
+    trail = audit.read(
+        engine,
+        user=who,
+        events=tuple(events) or None,
+        since=datetime.combine(start, time()) if start else None,
+        until=datetime.combine(end + timedelta(days=1), time()) if end else None,
+        limit=SHOWN,
+    ).reverse()
+    st.caption(t("audit.shown", lang, n=trail.height))
+    if trail.is_empty():
+        st.info(t("empty.table", lang), icon=":material/info:")
+        return
+    shown = trail.with_columns(
+        pl.col("at").dt.strftime("%Y-%m-%d %H:%M:%S"),
+        pl.col("as_of").dt.strftime("%Y-%m-%d %H:%M"),
+        pl.col("role").map_elements(lambda r: role_label(r, lang), return_dtype=pl.String),
+        pl.col("event").map_elements(lambda e: t(f"audit.ev.{e}", lang), return_dtype=pl.String),
+    )
+    st.dataframe(
+        shown.rename({c: t(f"audit.col.{c}", lang) for c in shown.columns}),
+        hide_index=True,
+        width="stretch",
+        height=520,
+        placeholder=widgets.NULL_CELL,
+    )
+    # the trail as `openness audit` writes it (columns and codes of access.md)
+    name = f"audit_{start}_{end}" + (f"_{who}" if who else "") + ".csv"
+    st.download_button(
+        t("download.csv", lang),
+        data=audited(
+            lambda: audit.trail_bytes(trail, "csv"), name, trail.height, widgets.downloads(ctx)
+        ),
+        file_name=name,
+        mime=CSV_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key="au_csv",
+    )
+
+
+widgets.guarded(render)

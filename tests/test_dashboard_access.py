@@ -1,0 +1,149 @@
+"""The dashboard's pages for each role, signed in (AppTest's st.user), on both databases:
+refusals for what is out of reach, nothing of it shown, and the audit trail.
+
+The real sign-in through an OpenID Connect provider in Chromium is tests/test_browser_auth.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from dashboard_harness import AS_OF, PERIOD, REF, app, open_page
+
+from queries.access import audit
+from queries.access.users import add_user
+from queries.engine.drilldown import records_behind
+from queries.model.db import make_engine
+from queries.store.frames import load_frames
+
+PEOPLE = {
+    "admin@bureau.cn": ("admin", None),
+    "head@bureau.cn": ("unit_head", "B01"),
+    "liaison@bureau.cn": ("liaison", None),
+    "viewer@bureau.cn": ("viewer", None),
+}
+
+
+@pytest.fixture
+def signed(seeded: str, fresh_caches: None, monkeypatch: pytest.MonkeyPatch) -> sa.Engine:
+    monkeypatch.setenv("OPENNESS_AUTH", "oidc")
+    engine = make_engine(seeded)
+    for email, (role, unit) in PEOPLE.items():
+        add_user(engine, email, role, unit, by="test")
+    yield engine
+    engine.dispose()
+
+
+def _as(email: str | None, **params: str):  # type: ignore[no-untyped-def]
+    at = app(lang="en", period=PERIOD, asof=REF.isoformat(), **params)
+    at.user = {"email": email, "is_logged_in": True} if email else {"is_logged_in": False}
+    return at
+
+
+def _texts(at) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(
+        [e.value for e in at.title]
+        + [e.value for e in at.subheader]
+        + [e.value for e in at.markdown]
+        + [e.value for e in at.error]
+        + [e.value for e in at.info]
+        + [e.value for e in at.caption]
+    )
+
+
+def test_before_sign_in_a_sign_in_page_and_nothing_else(signed: sa.Engine) -> None:
+    at = _as(None, unit="B01", records="R_ONTIME")
+    at.run()
+    assert not at.exception
+    assert "Please sign in" in _texts(at)
+    assert len(at.dataframe) == 0 and len(at.metric) == 0
+    assert [b.label for b in at.button] == ["Sign in"]
+
+
+def test_signed_in_without_a_role(signed: sa.Engine) -> None:
+    at = _as("stranger@bureau.cn")
+    at.run()
+    assert "no role" in _texts(at)
+    assert len(at.dataframe) == 0 and len(at.metric) == 0
+    last = audit.read(signed).row(-1, named=True)
+    assert (last["event"], last["user"], last["detail"]) == (
+        "denied",
+        "stranger@bureau.cn",
+        "signed in without a role",
+    )
+
+
+def test_the_records_link_for_each_role(signed: sa.Engine) -> None:
+    frames = load_frames(signed)
+    b01 = records_behind(frames, "R_ONTIME", "B01", PERIOD, AS_OF)
+    expected = {
+        # email -> records shown for B01, for B02
+        "admin@bureau.cn": (b01.height, True),
+        "head@bureau.cn": (b01.height, False),
+        "liaison@bureau.cn": (None, False),
+        "viewer@bureau.cn": (None, False),
+    }
+    for email, (b01_rows, b02_ok) in expected.items():
+        for unit, ok in (("B01", b01_rows is not None), ("B02", b02_ok)):
+            before = audit.read(signed).height
+            at = _as(email, unit=unit, records="R_ONTIME")
+            at.run()
+            open_page(at, "unit") if ok else at.switch_page("views/unit.py").run()
+            assert not at.exception
+            trail = audit.read(signed)[before:]
+            if ok:
+                # indicators, then the records, then the units below
+                assert len(at.dataframe) == 3, email
+                if unit == "B01":
+                    assert len(at.dataframe[1].value) == b01_rows
+                views = trail.filter(trail["event"] == "view_records")
+                assert views["user"].to_list() == [email]
+                assert views["unit_id"].to_list() == [unit]
+                assert views["page"].to_list() == ["unit"]
+            else:
+                assert "Not in your reach" in _texts(at), (email, unit)
+                # the indicators and the units below: aggregates; no records table
+                assert len(at.dataframe) == 2, (email, unit)
+                denied = trail.filter(trail["event"] == "denied")
+                assert denied["user"].to_list() == [email]
+                assert denied["unit_id"].to_list() == [unit]
+                assert denied["detail"].to_list() == ["records: records R_ONTIME"]
+
+
+def test_pages_out_of_reach_are_refused(signed: sa.Engine) -> None:
+    cases = {
+        ("viewer@bureau.cn", "data"): False,
+        ("liaison@bureau.cn", "data"): False,
+        ("head@bureau.cn", "data"): True,
+        ("head@bureau.cn", "audit"): False,
+        ("admin@bureau.cn", "audit"): True,
+        ("viewer@bureau.cn", "briefing"): False,
+    }
+    for (email, page), ok in cases.items():
+        at = _as(email)
+        at.run()
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception
+        refused = "Not in your reach" in _texts(at)
+        assert refused is not ok, (email, page)
+        if not ok:
+            last = audit.read(signed).row(-1, named=True)
+            assert (last["event"], last["user"], last["page"]) == ("denied", email, page)
+    # the head's Data page: freshness of B01's subtree only, no import log
+    at = _as("head@bureau.cn")
+    at.run()
+    at.switch_page("views/data.py").run()
+    fresh = at.dataframe[-1].value
+    # B01 and its three stations (the tiny city), of 31 units
+    assert sorted(fresh.iloc[:, 0]) == ["B01", "B01-S01", "B01-S02", "B01-S03"]
+    assert "span every unit" in _texts(at)
+
+
+def test_a_unit_head_starts_at_their_unit_and_signs_in_once(signed: sa.Engine) -> None:
+    at = _as("head@bureau.cn")
+    at.run()
+    assert at.query_params["scope"] == "B01"
+    at.run()
+    signs = audit.read(signed, events=("sign_in",))
+    assert signs["user"].to_list() == ["head@bureau.cn"]
+    assert signs["role"].to_list() == ["unit_head"]

@@ -1,0 +1,224 @@
+"""``openness serve`` hardened (access.md, issue 11): loopback only without --auth, the
+--auth file checked, every security-relevant Streamlit option pinned against config
+files and STREAMLIT_* variables, and a WebSocket with a foreign Host refused by a real
+server."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from openness.cli import app
+from openness.cmd_serve import absolute_url, allowed_hosts, child_env, streamlit_command
+
+AUTH = """[auth]
+redirect_uri = "https://openness.bureau.example/oauth2callback"
+cookie_secret = "0123456789abcdef0123456789abcdef"
+client_id = "openness"
+client_secret = "s3cret"
+server_metadata_url = "https://idp.bureau.example/realms/police/.well-known/openid-configuration"
+"""
+
+
+def _flags(cmd: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for i, part in enumerate(cmd):
+        if part.startswith("--"):
+            out.setdefault(part[2:], []).append(cmd[i + 1])
+    return out
+
+
+def test_every_security_option_is_pinned() -> None:
+    flags = _flags(streamlit_command(8501, "127.0.0.1", hosts=allowed_hosts(None)))
+    assert flags["server.enableCORS"] == ["true"]
+    assert flags["server.corsAllowedOrigins"] == [""]
+    assert flags["server.enableXsrfProtection"] == ["true"]
+    assert flags["server.enableAgentApi"] == ["false"]
+    assert flags["server.enableStaticServing"] == ["false"]
+    assert flags["client.showErrorDetails"] == ["none"]
+    assert flags["server.trustedUserHeaders"] == ["{}"]
+    assert flags["client.allowedOrigins"] == [""]
+    assert flags["global.developmentMode"] == ["false"]
+    assert flags["browser.gatherUsageStats"] == ["false"]
+    assert flags["server.allowedHosts"] == ["localhost", "127.0.0.1", "::1", "[::1]"]
+
+
+def test_allowed_hosts_add_the_redirect_uri_s_host() -> None:
+    assert allowed_hosts("https://openness.bureau.example:8443/oauth2callback") == [
+        "localhost",
+        "127.0.0.1",
+        "::1",
+        "[::1]",
+        "openness.bureau.example",
+    ]
+
+
+def test_the_server_gets_no_streamlit_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STREAMLIT_SERVER_ENABLE_CORS", "false")
+    monkeypatch.setenv("streamlit_server_enable_agent_api", "true")
+    monkeypatch.setenv("OPENNESS_AUTH", "oidc")
+    env = child_env("sqlite:////x.db", None, auth=False)
+    assert not [k for k in env if k.upper().startswith("STREAMLIT_")]
+    assert "OPENNESS_AUTH" not in env  # sign-in mode only from --auth
+    assert child_env("sqlite:////x.db", None, auth=True)["OPENNESS_AUTH"] == "oidc"
+
+
+def test_a_relative_sqlite_path_is_made_absolute(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    assert absolute_url("sqlite:///data/x.db") == f"sqlite:///{tmp_path / 'data' / 'x.db'}"
+    pg = "postgresql+psycopg://u:pw@db:5432/o"
+    assert absolute_url(pg) == pg
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_no_other_address_than_loopback_without_auth(command: str, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    result = CliRunner().invoke(app, [command, "--address", "0.0.0.0", "--db", url])
+    assert result.exit_code == 2
+    assert "--address 0.0.0.0" in result.output and "--auth" in result.output
+    assert not (tmp_path / "x.db").exists()  # nothing done
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not toml [", "not TOML"),
+        ("[other]\na = 1\n", "no [auth] table"),
+        (AUTH.replace('client_secret = "s3cret"\n', ""), "client_secret is missing"),
+        (AUTH.replace("/oauth2callback", "/back"), "must end with /oauth2callback"),
+        (AUTH.replace("0123456789abcdef0123456789abcdef", "short"), "at least 32"),
+    ],
+)
+def test_a_bad_auth_file_is_exit_2_naming_it(
+    db_url: str, tmp_path: Path, text: str, message: str
+) -> None:
+    auth = tmp_path / "auth.toml"
+    auth.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve", "--db", db_url, "--auth", str(auth)])
+    assert result.exit_code == 2
+    assert str(auth) in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_help_names_auth() -> None:
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert "--auth" in result.output
+
+
+# ---- a real server, started where a hostile config and variables try to weaken it
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    tmp = tmp_path_factory.mktemp("hostile")
+    (tmp / ".streamlit").mkdir()
+    (tmp / ".streamlit" / "config.toml").write_text(
+        '[server]\nenableCORS = false\nenableAgentApi = true\nallowedHosts = ["*"]\n'
+        "enableXsrfProtection = false\nenableStaticServing = true\n"
+        '[client]\nshowErrorDetails = "full"\n',
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp / 'o.db'}"
+    env = {
+        **os.environ,
+        "OPENNESS_DATA": str(tmp),
+        "STREAMLIT_SERVER_ENABLE_AGENT_API": "true",
+        "STREAMLIT_SERVER_ENABLE_CORS": "false",
+        "STREAMLIT_SERVER_ALLOWED_HOSTS": "*",
+    }
+    openness = [sys.executable, "-m", "openness"]
+    subprocess.run(
+        [*openness, "init", "--db", db], check=True, env=env, cwd=tmp, capture_output=True
+    )
+    port = _free_port()
+    log = (tmp / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [*openness, "serve", "--port", str(port), "--db", db],
+        env=env,
+        cwd=tmp,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+def _upgrade(port: int, host: str) -> int:
+    """The status of a WebSocket upgrade to the app's stream with this Host header."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request(
+        "GET",
+        "/_stcore/stream",
+        headers={
+            "Host": host,
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        },
+    )
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+@pytest.mark.slow
+def test_a_foreign_host_is_refused(hostile_server: int) -> None:
+    port = hostile_server
+    assert _upgrade(port, f"127.0.0.1:{port}") == 101
+    assert _upgrade(port, f"localhost:{port}") == 101
+    # DNS rebinding: a foreign name resolving to this machine
+    assert _upgrade(port, "rebind.attacker.example") == 403
+    assert _upgrade(port, f"rebind.attacker.example:{port}") == 403
+
+
+@pytest.mark.slow
+def test_config_files_and_variables_do_not_weaken_it(hostile_server: int) -> None:
+    port = hostile_server
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/_stcore/agent/openapi.json")
+    doc = json.loads(conn.getresponse().read())
+    assert "switched off" in doc["info"]["description"]
+    conn.request("POST", "/_stcore/agent/interact", body="{}")
+    resp = conn.getresponse()
+    resp.read()
+    assert resp.status == 403
+    # CORS on: a foreign origin gets no Access-Control-Allow-Origin
+    conn.request("GET", "/_stcore/health", headers={"Origin": "http://attacker.example"})
+    resp = conn.getresponse()
+    resp.read()
+    assert resp.status == 200
+    assert resp.getheader("Access-Control-Allow-Origin") is None
+    # static serving off
+    conn.request("GET", "/app/static/config.toml")
+    resp = conn.getresponse()
+    body = resp.read()
+    assert b"enableAgentApi" not in body
+    conn.close()
