@@ -201,8 +201,8 @@ def _records(
         ),
         key="un_ind",
     )
-    state.set_page_param("ind", None)
     state.set_page_param("records", code)
+    state.set_page_param("ind", code)  # what links made before `records` still carry
     ind = indicator(code)
     st.markdown("##### " + t("unit.records", lang, indicator=ind.name(lang)))
     st.caption(f"{ind.numerator(lang)} ÷ {ind.denominator(lang)}")
