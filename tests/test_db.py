@@ -21,17 +21,3 @@ def test_sqlite_runs_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-d
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert is_initialised(engine)
-
-
-def test_streamlit_stays_out_of_queries_and_seed() -> None:
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    offenders = [
-        str(p.relative_to(root))
-        for folder in ("queries", "seed_data", "reports")
-        for p in (root / folder).rglob("*.py")
-        if "import streamlit" in p.read_text(encoding="utf-8")
-        or "from streamlit" in p.read_text(encoding="utf-8")
-    ]
-    assert offenders == []

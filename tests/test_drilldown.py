@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from test_indicators_world import dis, fb, world
+from indicator_world import dis, fb, world
 
 from queries.engine.drilldown import COLUMNS, records_behind
 from queries.engine.indicators import UnknownUnitError, compute_table

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from test_indicators_db import FEEDBACK, SUPERVISION, _insert
-from test_indicators_world import UNITS
+from db_records import FEEDBACK, SUPERVISION, insert_records
+from indicator_world import UNITS
 from typer.testing import CliRunner
 
 from openness.cli import app
@@ -32,7 +32,7 @@ def _run(*args: str):  # type: ignore[no-untyped-def]
 
 
 def test_csv_columns_bom_and_full_precision(engine: sa.Engine, db_url: str) -> None:
-    _insert(engine, {"units": UNITS, "feedback": FEEDBACK, "supervision": SUPERVISION})
+    insert_records(engine, {"units": UNITS, "feedback": FEEDBACK, "supervision": SUPERVISION})
     res = _run("--period", "2026-Q2", "--as-of", "2026-04-10 12:00", "--db", db_url)
     assert res.exit_code == 0, res.stderr
     data = res.stdout_bytes
@@ -54,7 +54,7 @@ def test_csv_columns_bom_and_full_precision(engine: sa.Engine, db_url: str) -> N
 
 
 def test_json_unit_subtree_and_out_file(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
-    _insert(engine, {"units": UNITS, "feedback": FEEDBACK})
+    insert_records(engine, {"units": UNITS, "feedback": FEEDBACK})
     out = tmp_path / "t.json"
     res = _run(
         "--period", "2026-Q2", "--as-of", "2026-04-10", "--unit", "B1",
@@ -71,7 +71,7 @@ def test_json_unit_subtree_and_out_file(engine: sa.Engine, db_url: str, tmp_path
 
 
 def test_config_changes_the_numbers(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
-    _insert(engine, {"units": UNITS, "feedback": FEEDBACK})
+    insert_records(engine, {"units": UNITS, "feedback": FEEDBACK})
     cfg = tmp_path / "s.toml"
     # the enquiry was received 04-08 23:59:59 with due_at 04-09 12:00: due_at wins over
     # the kind's default, so only basically_satisfied_weight shows here: c1 is basically
@@ -85,7 +85,7 @@ def test_config_changes_the_numbers(engine: sa.Engine, db_url: str, tmp_path: Pa
 
 
 def test_errors_exit_2_with_one_line(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
-    _insert(engine, {"units": UNITS})
+    insert_records(engine, {"units": UNITS})
     bad = tmp_path / "bad.toml"
     bad.write_text("[weights.openness]\nO_COVERAGE = -1\n", encoding="utf-8")
     cases = [
@@ -113,7 +113,7 @@ def test_incomplete_calendar_warning(engine: sa.Engine, db_url: str) -> None:
         published_on=DISCLOSURES[0]["published_on"].replace(year=2027, month=1, day=8),
         withdrawn_on=None,
     )
-    _insert(engine, {"units": UNITS, "disclosures": [late]})
+    insert_records(engine, {"units": UNITS, "disclosures": [late]})
     res = _run("--period", "2027-01", "--as-of", "2027-02-01", "--db", db_url)
     assert res.exit_code == 0
     # chinese_calendar 1.11 has no 2027 schedule: 12-20 -> 2027-01-08 counted Mon-Fri
@@ -126,7 +126,7 @@ def test_csv_neutralises_a_hostile_unit_name(engine: sa.Engine, db_url: str) -> 
     hostile = [dict(u) for u in UNITS]
     hostile[1]["name"] = '=HYPERLINK("http://evil.example","一分局")'
     hostile[2]["name"] = "@cmd|' /C calc'!A0"
-    _insert(engine, {"units": hostile})
+    insert_records(engine, {"units": hostile})
     res = _run("--period", "2026-Q2", "--as-of", "2026-04-10", "--db", db_url)
     assert res.exit_code == 0, res.stderr
     rows = list(csv.reader(io.StringIO(res.stdout_bytes.decode("utf-8-sig"))))

@@ -3,92 +3,27 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime
 from typing import Any
 
 import polars as pl
 import pytest
 import sqlalchemy as sa
 from conftest import REAL_RECORDS
+from db_records import DISCLOSURES, FEEDBACK, SUPERVISION, insert_records
+from indicator_world import UNITS
 from polars.testing import assert_frame_equal
-from test_indicators_world import UNITS
 
 from queries.engine.indicators import compute_table, indicator_table
 from queries.model.catalogue import table_columns
 from queries.model.periods import parse_as_of
-from queries.model.schema import RECORD_TABLES
 from queries.model.settings import load_settings
 from queries.store.changes import change_marker
 from queries.store.frames import load_frames
 from queries.store.schemas import SCHEMAS, make_frames
 
-FEEDBACK = [
-    {
-        "case_id": "c1",
-        "unit_id": "B1-S1",
-        "kind": "complaint",
-        "channel": "hotline",
-        "received_at": datetime(2026, 4, 1, 8, 0),
-        "first_response_at": datetime(2026, 4, 2, 8, 0),
-        "closed_at": datetime(2026, 4, 5, 17, 30, 15, 250000),
-        "reasoned_reply": True,
-        "return_visit_at": datetime(2026, 4, 6, 9, 0),
-        "resolved": True,
-        "satisfaction": "basically_satisfied",
-    },
-    {
-        "case_id": "c2",
-        "unit_id": "B1-S2",
-        "kind": "enquiry",
-        "channel": "online",
-        "received_at": datetime(2026, 4, 8, 23, 59, 59),
-        "due_at": datetime(2026, 4, 9, 12, 0),
-        "reasoned_reply": False,
-        "repeat_of": "c1",
-    },
-]
-DISCLOSURES = [
-    {
-        "disclosure_id": "d1",
-        "unit_id": "B2",
-        "category": "procedures",
-        "channel": "website",
-        "formed_on": date(2026, 2, 6),
-        "published_on": date(2026, 4, 2),
-        "withdrawn_on": date(2026, 5, 1),
-    },
-    {
-        "disclosure_id": "d2",
-        "unit_id": "B1-S1",
-        "category": "obligations",
-        "channel": "press",
-        "published_on": date(2026, 1, 2),
-    },
-]
-SUPERVISION = [
-    {
-        "item_id": "i1",
-        "unit_id": "B",
-        "source": "audit",
-        "opened_on": date(2026, 4, 1),
-        "rectify_due_on": date(2026, 4, 9),
-        "rectified_on": date(2026, 4, 3),
-        "result_published_on": date(2026, 4, 4),
-    }
-]
-
-
-def _insert(engine: sa.Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
-    with engine.begin() as conn:
-        for name in ("units", "disclosures", "feedback", "supervision"):
-            if rows.get(name):
-                table = RECORD_TABLES[name]
-                cols = [c.name for c in table.columns if c.name != "import_id"]
-                conn.execute(table.insert(), [{c: r.get(c) for c in cols} for r in rows[name]])
-
 
 def test_load_frames_types_and_values(engine: sa.Engine) -> None:
-    _insert(
+    insert_records(
         engine,
         {
             "units": UNITS,
@@ -144,7 +79,7 @@ def _real_rows() -> dict[str, list[dict[str, Any]]]:
 def test_units_and_feedback_only_gives_a_complete_table(engine: sa.Engine) -> None:
     rows = _real_rows()
     known = {u["unit_id"] for u in rows["units"]}
-    _insert(engine, rows)
+    insert_records(engine, rows)
     f = load_frames(engine)
     s = load_settings(REAL_RECORDS / "settings.toml")
     res = compute_table(f, "2016", "2017-06-30", s)
@@ -169,7 +104,7 @@ def test_units_and_feedback_only_gives_a_complete_table(engine: sa.Engine) -> No
 
 def test_readers_agree_and_the_cache_follows_changes(engine: sa.Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
-    _insert(
+    insert_records(
         engine,
         {
             "units": UNITS,
@@ -201,7 +136,7 @@ def test_readers_agree_and_the_cache_follows_changes(engine: sa.Engine, tmp_path
     # (PostgreSQL's marker is the cluster's WAL position, which other sessions move)
     # a write changes the marker: the cache is not used
     more = dict(FEEDBACK[0], case_id="c9", unit_id="B2")
-    _insert(engine, {"feedback": [more]})
+    insert_records(engine, {"feedback": [more]})
     assert change_marker(engine) != marker
     after = load_frames(engine, cache_dir=tmp_path)
     assert after.feedback.height == by_sa.feedback.height + 1

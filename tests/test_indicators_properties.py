@@ -8,8 +8,8 @@ from typing import Any
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from indicator_world import UNITS
 from polars.testing import assert_frame_equal
-from test_indicators_world import UNITS
 
 from queries.engine.classify import classify, num_den_exprs
 from queries.engine.drilldown import records_behind

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import polars as pl
 import pytest
-from test_indicators_world import dis, fb, sup, world
+from indicator_world import dis, fb, sup, world
 
 from queries.engine.indicators import compute_table
 from queries.engine.series import default_months, monthly_scores, monthly_series
