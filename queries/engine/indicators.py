@@ -29,6 +29,7 @@ from queries.engine.scoring import insufficient, usable, with_ranks, with_scores
 from queries.model.catalogue import INDICATORS, UNIT_COLUMNS, Kind, table_columns
 from queries.model.periods import Period, parse_as_of
 from queries.model.settings import DEFAULT_SETTINGS, Settings
+from queries.model.tree import Tree
 from queries.store.schemas import Frames
 
 
@@ -46,29 +47,17 @@ _DISTINCT_INDICATORS = tuple(i for i in INDICATORS if i.kind == Kind.DISTINCT_SH
 
 
 def unit_closure(units: pl.DataFrame) -> pl.DataFrame:
-    """(ancestor, unit_id) for every unit and each unit above it, itself included."""
-    parent = dict(zip(units["unit_id"].to_list(), units["parent_id"].to_list(), strict=True))
-    anc: list[str] = []
-    desc: list[str] = []
-    for u in parent:
-        seen = set()
-        cur: str | None = u
-        while cur is not None and cur in parent and cur not in seen:
-            seen.add(cur)
-            anc.append(cur)
-            desc.append(u)
-            cur = parent[cur]
-    return pl.DataFrame(
-        {"ancestor": anc, "unit_id": desc}, schema={"ancestor": pl.String, "unit_id": pl.String}
-    )
+    """(ancestor, unit_id) for every unit and each unit above it, itself included
+    (:meth:`queries.model.tree.Tree.closure`)."""
+    return Tree.from_units(units).closure()
 
 
 def subtree_of(units: pl.DataFrame, unit_id: str) -> list[str]:
     """``unit_id`` and every unit below it, sorted; UnknownUnitError if no such unit."""
-    if unit_id not in set(units["unit_id"].to_list()):
+    tree = Tree.from_units(units)
+    if unit_id not in tree.parent:
         raise UnknownUnitError(unit_id)
-    closure = unit_closure(units)
-    return sorted(closure.filter(pl.col("ancestor") == unit_id)["unit_id"].to_list())
+    return sorted(tree.subtree(unit_id))
 
 
 def _uid_closure(units: pl.DataFrame, unit_ids: tuple[str, ...]) -> pl.DataFrame:
@@ -158,18 +147,11 @@ def _ancestor_matrix(units: pl.DataFrame, unit_ids: tuple[str, ...]) -> np.ndarr
     """m[d, uid] = the uid of the unit's ancestor at depth d (root = 0; itself at its own
     depth), -1 below its depth. A unit's ancestor at depth d is the same row d for every
     unit below it. None if the parents have a cycle (import rejects them)."""
-    parent = dict(zip(units["unit_id"].to_list(), units["parent_id"].to_list(), strict=True))
+    tree = Tree.from_units(units)
+    if tree.has_cycle:
+        return None
     index = {u: i for i, u in enumerate(unit_ids)}
-    paths: list[list[int]] = []
-    for u in unit_ids:
-        path: list[int] = []
-        cur: str | None = u
-        while cur is not None and cur in parent:
-            if len(path) > len(parent):
-                return None
-            path.append(index[cur])
-            cur = parent[cur]
-        paths.append(path[::-1])
+    paths = [[index[a] for a in reversed(tree.chain_up(u))] for u in unit_ids]
     depth = max((len(p) for p in paths), default=0)
     m = np.full((depth, len(unit_ids)), -1, dtype=np.int64)
     for i, path in enumerate(paths):

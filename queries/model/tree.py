@@ -1,11 +1,25 @@
-"""The unit hierarchy as the dashboard walks it: tree order, ancestors, subtree.
+"""The unit hierarchy, walked in one place: tree order, ancestors, subtrees, closure.
 
-Works on the ``units`` frame of :func:`queries.store.frames.load_frames` (columns of
-records.py). Units whose parent is unknown are treated as roots.
+Works on a units frame with at least ``unit_id`` and ``parent_id`` (the ``units`` frame
+of :func:`queries.store.frames.load_frames`, or the indicator table). A unit whose
+parent is empty, unknown or itself is a root. The importer keeps cycles out of the
+database; should one reach a frame anyway, every walk here still ends (each unit is
+visited once) and :attr:`Tree.has_cycle` says so.
+
+>>> import polars as pl
+>>> units = pl.DataFrame({"unit_id": ["B", "B1", "S1", "S2"], "parent_id": [None, "B", "B1", "B1"]})
+>>> tree = Tree.from_units(units)
+>>> tree.roots
+('B',)
+>>> tree.subtree("B1"), tree.ancestors("S2"), tree.chain_up("S1")
+(['B1', 'S2', 'S1'], ['B', 'B1'], ['S1', 'B1', 'B'])
+>>> tree.closure().filter(pl.col("unit_id") == "S1")["ancestor"].to_list()
+['S1', 'B1', 'B']
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -18,6 +32,7 @@ class Tree:
     parent: dict[str, str | None]
     children: dict[str, tuple[str, ...]]
     roots: tuple[str, ...]
+    ids: tuple[str, ...] = ()  # the units in the frame's order
 
     @classmethod
     def from_units(cls, units: pl.DataFrame) -> Tree:
@@ -31,7 +46,7 @@ class Tree:
             if p is not None:
                 kids[p].append(uid)
         roots = tuple(sorted(u for u in ids if parent[u] is None))
-        return cls(parent, {k: tuple(sorted(v)) for k, v in kids.items()}, roots)
+        return cls(parent, {k: tuple(sorted(v)) for k, v in kids.items()}, roots, tuple(ids))
 
     def order(self) -> list[tuple[str, int]]:
         """Every unit with its depth, depth-first from the roots (children by id)."""
@@ -47,17 +62,24 @@ class Tree:
             stack.extend((c, depth + 1) for c in reversed(self.children.get(uid, ())))
         return out
 
+    def chain_up(self, unit_id: str) -> list[str]:
+        """``unit_id`` and the units above it, nearest first, each once (a walk that
+        meets a cycle stops where it would repeat a unit)."""
+        out = [unit_id]
+        seen = {unit_id}
+        p = self.parent.get(unit_id)
+        while p is not None and p not in seen:
+            out.append(p)
+            seen.add(p)
+            p = self.parent.get(p)
+        return out
+
     def ancestors(self, unit_id: str) -> list[str]:
         """The units above ``unit_id``, root first (not the unit itself)."""
-        out: list[str] = []
-        p = self.parent.get(unit_id)
-        while p is not None and p != unit_id and p not in out:
-            out.append(p)
-            p = self.parent.get(p)
-        return out[::-1]
+        return self.chain_up(unit_id)[:0:-1]
 
     def subtree(self, unit_id: str) -> list[str]:
-        """``unit_id`` and every unit below it."""
+        """``unit_id`` and every unit below it (depth-first; sort for a stable order)."""
         out: list[str] = []
         seen: set[str] = set()
         stack = [unit_id]
@@ -69,3 +91,31 @@ class Tree:
             out.append(uid)
             stack.extend(self.children.get(uid, ()))
         return out
+
+    def subtrees(self, roots: Iterable[str]) -> set[str]:
+        """The ids of ``roots`` and of every unit below any of them."""
+        out: set[str] = set()
+        for r in roots:
+            if r not in out:
+                out.update(self.subtree(r))
+        return out
+
+    @property
+    def has_cycle(self) -> bool:
+        """True if following parents from some unit comes back to a unit already seen
+        (the units on a cycle, and those below them, never reach a root)."""
+        reached = {u for r in self.roots for u in self.subtree(r)}
+        return len(reached) < len(self.parent)
+
+    def closure(self) -> pl.DataFrame:
+        """(ancestor, unit_id) for every unit and each unit above it, itself included;
+        units in the frame's order, each with its chain upwards, nearest first."""
+        anc: list[str] = []
+        desc: list[str] = []
+        for u in self.ids:
+            chain = self.chain_up(u)
+            anc.extend(chain)
+            desc.extend([u] * len(chain))
+        return pl.DataFrame(
+            {"ancestor": anc, "unit_id": desc}, schema={"ancestor": pl.String, "unit_id": pl.String}
+        )

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 import polars as pl
 
 from queries.model.records import FEEDBACK_KINDS, FEEDBACK_KINDS_EN
+from queries.model.tree import Tree
 
 # feedback kinds in the order the briefing lists them
 FEEDBACK_KIND_ORDER = ("suggestion", "opinion", "complaint", "report", "enquiry")
@@ -74,20 +75,8 @@ class DeputyItems:
 
 
 def subtree_ids(units: pl.DataFrame, roots: Iterable[str]) -> set[str]:
-    """The ids of ``roots`` and of every unit below them."""
-    children: dict[str, list[str]] = {}
-    for uid, parent in units.select("unit_id", "parent_id").iter_rows():
-        if parent is not None:
-            children.setdefault(parent, []).append(uid)
-    seen: set[str] = set()
-    stack = list(roots)
-    while stack:
-        uid = stack.pop()
-        if uid in seen:
-            continue
-        seen.add(uid)
-        stack.extend(children.get(uid, ()))
-    return seen
+    """The ids of ``roots`` and of every unit below them (:mod:`queries.model.tree`)."""
+    return Tree.from_units(units).subtrees(roots)
 
 
 def _instant(d: date) -> datetime:

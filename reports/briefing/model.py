@@ -25,6 +25,7 @@ from queries.engine.series import monthly_scores
 from queries.model.catalogue import DIMENSION_CODES, DIMENSIONS, INDICATORS, Indicator, Unit
 from queries.model.periods import Period
 from queries.model.settings import Settings
+from queries.model.tree import Tree
 from queries.store.schemas import Frames
 from queries.vocabulary.terms import dimension_score
 from reports.briefing.deputies import DeputyItems, deputy_items, subtree_ids
@@ -171,10 +172,8 @@ def scope_roots(frames: Frames, unit_id: str | None) -> list[str]:
         if unit_id not in set(frames.units["unit_id"].to_list()):
             raise ValueError(f"unknown unit {unit_id!r}")
         return [unit_id]
-    # a unit whose parent is missing counts as a root, as in queries.model.tree
-    known = frames.units["unit_id"].to_list()
-    roots = frames.units.filter(pl.col("parent_id").is_null() | ~pl.col("parent_id").is_in(known))
-    return sorted(roots["unit_id"].to_list())
+    # a unit whose parent is missing counts as a root (queries.model.tree)
+    return list(Tree.from_units(frames.units).roots)
 
 
 def build_briefing(
