@@ -162,4 +162,6 @@ def main() -> None:
         state.end_run()
 
 
-main()
+# Streamlit runs this file as __main__; importing it (a test, a tool) draws nothing
+if __name__ == "__main__":
+    main()

@@ -120,4 +120,6 @@ def render() -> None:
     st.iframe(docs["HTML"].decode("utf-8"), height=900, alt=t("page.briefing", lang))
 
 
-widgets.guarded(render)
+# run by the router (st.navigation runs a page file as __main__), never on import
+if __name__ == "__main__":
+    widgets.guarded(render)

@@ -120,4 +120,6 @@ def _freshness(ctx: state.Context, tree: Tree) -> None:
         widgets.table(ctx, fresh.select(exprs), key="da_fresh", stem="freshness", height=420)
 
 
-widgets.guarded(render)
+# run by the router (st.navigation runs a page file as __main__), never on import
+if __name__ == "__main__":
+    widgets.guarded(render)

@@ -142,4 +142,6 @@ def render() -> None:
     st.markdown(t("method.signals.text", lang, min=settings.min_sample, indicators=md(names)))
 
 
-widgets.guarded(render)
+# run by the router (st.navigation runs a page file as __main__), never on import
+if __name__ == "__main__":
+    widgets.guarded(render)

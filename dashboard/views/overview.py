@@ -166,4 +166,6 @@ def render() -> None:
     src.prefetch_trend(f.period, f.as_of)
 
 
-widgets.guarded(render)
+# run by the router (st.navigation runs a page file as __main__), never on import
+if __name__ == "__main__":
+    widgets.guarded(render)

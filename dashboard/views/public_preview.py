@@ -83,4 +83,6 @@ def render() -> None:
             st.iframe(files[name].decode("utf-8"), height=heights[name], alt=name)
 
 
-widgets.guarded(render)
+# run by the router (st.navigation runs a page file as __main__), never on import
+if __name__ == "__main__":
+    widgets.guarded(render)

@@ -117,4 +117,6 @@ def render() -> None:
     )
 
 
-widgets.guarded(render)
+# run by the router (st.navigation runs a page file as __main__), never on import
+if __name__ == "__main__":
+    widgets.guarded(render)

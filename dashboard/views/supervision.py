@@ -121,4 +121,6 @@ def render() -> None:
     widgets.table(ctx, items_shown, key="sv_items", stem="supervision_items", height=400)
 
 
-widgets.guarded(render)
+# run by the router (st.navigation runs a page file as __main__), never on import
+if __name__ == "__main__":
+    widgets.guarded(render)
