@@ -125,3 +125,19 @@ def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("OPENNESS_DB", db_url)
     monkeypatch.delenv("OPENNESS_CONFIG", raising=False)
     return db_url
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        default=False,
+        help="write tests/golden/ from the current code instead of comparing with it",
+    )
+
+
+@pytest.fixture
+def regen_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the golden files are to be written (tests/golden.py)."""
+    flag = bool(request.config.getoption("--regen-golden"))
+    return flag or os.environ.get("OPENNESS_REGEN_GOLDEN") == "1"
