@@ -25,7 +25,9 @@ import streamlit as st
 
 from queries.engine.breakdowns import monthly_long
 from queries.engine.classify import classify
+from queries.engine.control import control_months, monthly_counts
 from queries.engine.drilldown import records_behind
+from queries.engine.funnel import funnel_signals
 from queries.engine.indicators import compute_buckets, compute_table
 from queries.importing import history as imports_view
 from queries.model.db import is_initialised, make_engine, resolve_url
@@ -191,8 +193,6 @@ def _records(
 def _funnel(
     url: str, version: tuple[int, ...], fp: str, period: str, as_of: str, _settings: Settings
 ) -> pl.DataFrame:
-    from queries.engine.funnel import funnel_signals
-
     return funnel_signals(
         _frames(url, version), Period.parse(period), datetime.fromisoformat(as_of), _settings
     )
@@ -202,8 +202,6 @@ def _funnel(
 def _control_monthly(
     url: str, version: tuple[int, ...], fp: str, months: tuple[str, ...], as_of: str, _s: Settings
 ) -> pl.DataFrame:
-    from queries.engine.control import monthly_counts
-
     return monthly_counts(
         _frames(url, version), [Period.parse(m) for m in months], datetime.fromisoformat(as_of), _s
     )
@@ -336,8 +334,6 @@ class Source:
 
     def control_monthly(self, period: Period, as_of: datetime) -> tuple[list[str], pl.DataFrame]:
         """The control chart's 24 months and every unit's (unit_id, month, code, value, n)."""
-        from queries.engine.control import control_months
-
         months = tuple(str(m) for m in control_months(period, as_of))
         frame = _control_monthly(
             self.url, self.version, self.fp, months, as_of.isoformat(), self.settings
