@@ -49,6 +49,34 @@ def test_the_cycle_check_finds_a_cycle_hidden_in_a_function(tmp_path) -> None:  
     assert cycles(graph_of(found)) == [["queries.a", "queries.b"]]
 
 
+# a module imports only from its own layer or an earlier one (docs/ARCHITECTURE.md)
+LAYERS = (
+    "queries.model",
+    "queries.vocabulary",
+    "queries.store",
+    "queries.engine",
+    "queries.importing",
+    "queries.access",
+    "seed_data",
+    "reports",
+    "dashboard",
+    "openness",
+)
+
+
+def _layer(module: str) -> int | None:
+    return next((i for i, p in enumerate(LAYERS) if module.startswith(p)), None)
+
+
+def test_layers_import_only_earlier_layers() -> None:
+    upward = sorted(
+        f"{i.source} imports {i.target}"
+        for i in imports()
+        if (a := _layer(i.source)) is not None and (b := _layer(i.target)) is not None and b > a
+    )
+    assert upward == []
+
+
 def test_library_packages_import_project_modules_at_the_top() -> None:
     """A function-level import of a project module hides a dependency (and once hid
     cycles); only the entry points may defer one, for start-up time."""
