@@ -21,9 +21,10 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from dashboard import data, signin, state  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
+from dashboard.i18n import md, t  # noqa: E402
 from queries.access.roles import Area, Person, Reach  # noqa: E402
 from queries.model.settings import SettingsError  # noqa: E402
+from queries.store.integrity import DatabaseUnreadable  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -131,7 +132,12 @@ def main() -> None:
     engine = data.get_engine(source.url)
     person = signin.identify(lang, engine)
     signin.account(person, lang, engine)
-    filters = state.sidebar_filters(lang, source, state.local_now().date(), home=person.unit_id)
+    try:
+        filters = state.sidebar_filters(lang, source, state.local_now().date(), home=person.unit_id)
+    except DatabaseUnreadable as exc:
+        # never figures from part of the database: the error instead of numbers
+        st.error(t("error.db", lang, error=md(exc)), icon=":material/error:")
+        st.stop()
     with st.sidebar:
         st.caption(t("filter.share", lang))
         st.caption(":material/lock: " + t("app.internal", lang))

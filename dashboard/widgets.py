@@ -17,6 +17,7 @@ from dashboard.i18n import Lang, fmt_int, fmt_score, md, t, unit_name
 from dashboard.tables import interval_text, unit_labels, value_text
 from queries.model.catalogue import Direction, Unit, indicator
 from queries.model.settings import Settings
+from queries.store.integrity import DatabaseUnreadable
 
 # what a table shows for a missing value (Streamlit shows a grey "None"); the
 # downloads keep null as an empty cell
@@ -257,6 +258,8 @@ def guarded(render: Any) -> None:
     lang = state.current().lang
     try:
         render()
+    except DatabaseUnreadable as exc:
+        st.error(t("error.db", lang, error=md(exc)), icon=":material/error:")
     except sa.exc.SQLAlchemyError as exc:
         logging.getLogger("openness.dashboard").exception("database error")
         st.error(t("error.db", lang, error=str(getattr(exc, "orig", exc))), icon=":material/error:")

@@ -77,6 +77,18 @@ def open_database(db: str | None, *, create: bool = False) -> sa.Engine:
     return engine
 
 
+def read_frames(engine):  # type: ignore[no-untyped-def]
+    """The record frames (through the frame cache); exit 2 naming the cause when the
+    database cannot be read completely (never figures from part of it)."""
+    from queries.store.frames import default_cache_dir, load_frames
+    from queries.store.integrity import DatabaseUnreadable
+
+    try:
+        return load_frames(engine, cache_dir=default_cache_dir())
+    except DatabaseUnreadable as exc:
+        fail(str(exc))
+
+
 @app.callback()
 def _main() -> None:
     """Police affairs openness (警务公开) metrics."""

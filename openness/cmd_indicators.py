@@ -19,6 +19,7 @@ from openness.app import (
     fail,
     open_database,
     period_as_of_settings,
+    read_frames,
     write_output,
 )
 
@@ -69,13 +70,12 @@ def indicators(
 ) -> None:
     """The indicator table (one row per unit, cli.md columns)."""
     from queries.engine.indicators import UnknownUnitError, compute_table, subtree_of
-    from queries.store.frames import default_cache_dir, load_frames
 
     if fmt not in FORMATS:
         fail(f"--format must be csv or json, not {fmt!r}")
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
-    frames = load_frames(engine, cache_dir=default_cache_dir())
+    frames = read_frames(engine)
     engine.dispose()
     if unit is not None:
         try:

@@ -15,6 +15,7 @@ from openness.app import (
     fail,
     open_database,
     period_as_of_settings,
+    read_frames,
     write_output,
 )
 
@@ -51,11 +52,10 @@ def _inputs(
 ) -> tuple[Period, datetime, Settings, Frames, datetime | None]:
     """Parse the shared options and load the records; exit 2 on bad input."""
     from queries.importing.history import import_history
-    from queries.store.frames import default_cache_dir, load_frames
 
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
-    frames = load_frames(engine, cache_dir=default_cache_dir())
+    frames = read_frames(engine)
     history = import_history(engine, limit=50)
     engine.dispose()
     done = history.filter(history["status"] == "committed")["finished_at"].drop_nulls()

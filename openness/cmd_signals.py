@@ -15,6 +15,7 @@ from openness.app import (
     fail,
     open_database,
     period_as_of_settings,
+    read_frames,
     write_output,
 )
 from openness.cmd_indicators import FORMATS, table_bytes
@@ -70,7 +71,6 @@ def signals(
     from queries.engine.control import control_signals
     from queries.engine.funnel import funnel_signals
     from queries.engine.indicators import UnknownUnitError, subtree_of
-    from queries.store.frames import default_cache_dir, load_frames
 
     if method not in METHODS:
         fail(f"--method must be funnel or control, not {method!r}")
@@ -78,7 +78,7 @@ def signals(
         fail(f"--format must be csv or json, not {fmt!r}")
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
-    frames = load_frames(engine, cache_dir=default_cache_dir())
+    frames = read_frames(engine)
     engine.dispose()
     if unit is not None:
         try:

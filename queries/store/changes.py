@@ -7,13 +7,18 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from queries.store.integrity import DatabaseUnreadable, write_marker
+
 
 def change_marker(engine: sa.Engine) -> str | None:
     """A string that changes whenever the database's data may have changed, or None.
 
     SQLite file: size and modification time of the file and of its WAL (every commit
     appends to the WAL; a checkpoint rewrites the file). PostgreSQL: the current WAL
-    position (any write anywhere moves it: conservative, never stale).
+    position (any write anywhere moves it: conservative, never stale). Both: the import
+    log's count, last id, last finish time and rows accepted, which every committed
+    import and seed moves even when the file keeps its size and time. None when the
+    database cannot say (no caching then).
     """
     url = engine.url
     if url.get_backend_name() == "sqlite":
@@ -30,6 +35,10 @@ def change_marker(engine: sa.Engine) -> str | None:
                 continue
             # an empty WAL (a reader opened the file) is the same as none
             parts.append(f"{st.st_size}:{st.st_mtime_ns}" if st.st_size else "0:0")
+        try:
+            parts.append(write_marker(engine))
+        except DatabaseUnreadable:
+            return None
         return f"sqlite:{path}|" + "|".join(parts)
     if url.get_backend_name() == "postgresql":
         try:
@@ -37,5 +46,9 @@ def change_marker(engine: sa.Engine) -> str | None:
                 lsn = conn.execute(sa.text("SELECT pg_current_wal_lsn()::text")).scalar()
         except sa.exc.DBAPIError:  # e.g. a standby in recovery
             return None
-        return f"postgresql:{url.render_as_string(hide_password=True)}|{lsn}"
+        try:
+            log = write_marker(engine)
+        except DatabaseUnreadable:
+            return None
+        return f"postgresql:{url.render_as_string(hide_password=True)}|{lsn}|{log}"
     return None

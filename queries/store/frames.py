@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,12 @@ from queries.model.db import data_dir
 from queries.model.records import KINDS, FieldType
 from queries.model.schema import RECORD_TABLES
 from queries.store.changes import change_marker
+from queries.store.integrity import (
+    DatabaseUnreadable,
+    check_sqlite,
+    digests,
+    digests_match,
+)
 from queries.store.schemas import POLARS_TYPES, SCHEMAS, Frames, conform
 from queries.store.sqlite_text import load_sqlite_text
 
@@ -124,7 +131,7 @@ def _load_connectorx(engine: sa.Engine) -> Frames | None:
     return Frames(**parts)
 
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def default_cache_dir() -> Path | None:
@@ -145,6 +152,9 @@ def _read_cache(path: Path, marker: str) -> Frames | None:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         if meta.get("marker") != marker or meta.get("version") != CACHE_VERSION:
             return None
+        # an edited Parquet file is not used: the figures come from the database then
+        if not digests_match(path, meta.get("files")):
+            return None
         parts = {n: pl.read_parquet(path / f"{n}.parquet") for n in SCHEMAS}
     except (OSError, ValueError, pl.exceptions.PolarsError):
         return None
@@ -160,7 +170,8 @@ def _write_cache(path: Path, marker: str, frames: Frames, keep: int = 4) -> None
         tmp.mkdir(parents=True)
         for n in SCHEMAS:
             frames[n].write_parquet(tmp / f"{n}.parquet", compression="lz4")
-        meta = {"marker": marker, "version": CACHE_VERSION}
+        files = digests(tmp, [f"{n}.parquet" for n in SCHEMAS])
+        meta = {"marker": marker, "version": CACHE_VERSION, "files": files}
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)
@@ -195,8 +206,27 @@ def load_frames(
         if cached is not None:
             os.utime(path)
             return cached
+    try:
+        frames = _read_database(engine, reader)
+    except (sqlite3.DatabaseError, sa.exc.DBAPIError) as exc:
+        cause = getattr(exc, "orig", None) or exc
+        raise DatabaseUnreadable(
+            f"database {engine.url.render_as_string(hide_password=True)} cannot be read "
+            f"completely: {cause}"
+        ) from exc
+    if path is not None and marker is not None and change_marker(engine) == marker:
+        _write_cache(path, marker, frames)
+    return frames
+
+
+def _read_database(engine: sa.Engine, reader: str) -> Frames:
+    """The frames read by ``reader``; a SQLite file is checked whole first
+    (:func:`queries.store.integrity.check_sqlite`)."""
     frames = None
     sqlite = engine.dialect.name == "sqlite"
+    db = engine.url.database
+    if sqlite and db and db != ":memory:" and not db.startswith("file:"):
+        check_sqlite(str(Path(db).resolve()), change_marker(engine))
     if reader == "sqlite-text" or (reader == "auto" and sqlite):
         if not sqlite:
             raise RuntimeError(f"not a SQLite database: {engine.url!r}")
@@ -207,8 +237,6 @@ def load_frames(
             raise RuntimeError(f"connectorx cannot read {engine.url!r}")
     if frames is None:
         frames = _load_sqlalchemy(engine)
-    if path is not None and marker is not None and change_marker(engine) == marker:
-        _write_cache(path, marker, frames)
     return frames
 
 
