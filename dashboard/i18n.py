@@ -129,10 +129,18 @@ def fmt_month(month: str, lang: Lang) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
+# GFM's autolink literals (https://…, www.…, a@b.c) are found in the text after the
+# escapes are read, so escaping cannot stop them: a WORD JOINER (U+2060, invisible)
+# inside each pattern does
+_AUTOLINK = re.compile(r"(?i)(?<=h)(?=ttps?:)|(?<=w)(?=ww\.)|(?<=[\w.+-])(?=@)")
+WORD_JOINER = "\u2060"
+
+
 def md(text: object) -> str:
     """``text`` (from records or a URL) made inert for Streamlit's Markdown: every
-    punctuation character that Markdown, its HTML or its math could read is escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    punctuation character that Markdown, its HTML or its math could read is escaped,
+    and no URL or e-mail address can become a link."""
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, str(text)))
 
 
 def language_from_locale(locale: str | None) -> Lang:

@@ -84,3 +84,11 @@ def test_language_follows_the_browser_chinese_when_unknown() -> None:
     assert language_from_locale("fr-FR") == "en"
     assert language_from_locale(None) == "zh"
     assert t("overview.title", "en", unit="HQ") == "Overview: HQ"
+
+
+def test_md_leaves_no_autolink() -> None:
+    # GFM autolinks bare URLs and e-mail addresses after reading the escapes: a word
+    # joiner (invisible) inside each pattern keeps them text
+    assert i18n.md("https://evil.example/login") == "h\u2060ttps\\://evil\\.example/login"
+    assert i18n.md("www.evil.example") == "w\u2060ww\\.evil\\.example"
+    assert i18n.md("a@evil.example") == "a\u2060@evil\\.example"
