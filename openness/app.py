@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the commands import the engine only when they run (a quick 
 
     from queries.model.periods import Period
     from queries.model.settings import Settings
+    from queries.store.schemas import Frames
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -77,7 +78,7 @@ def open_database(db: str | None, *, create: bool = False) -> sa.Engine:
     return engine
 
 
-def read_frames(engine):  # type: ignore[no-untyped-def]
+def read_frames(engine: sa.Engine) -> Frames:
     """The record frames (through the frame cache); exit 2 naming the cause when the
     database cannot be read completely (never figures from part of it)."""
     from queries.store.frames import default_cache_dir, load_frames

@@ -73,17 +73,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _inert(page: playwright.Page, where: str) -> None:
-    links = page.locator('a[href*="evil.example"]')
-    where_found = [
-        links.nth(i).evaluate(
-            "a => { let t = []; for (let e = a; e; e = e.parentElement) "
-            "{ if (e.dataset && e.dataset.testid) t.push(e.dataset.testid); } "
-            "return a.outerHTML + ' in ' + t.join('<'); }"
-        )
-        for i in range(links.count())
-    ]
-    assert where_found == [], where
-    assert page.locator('[style*="80px"]').count() == 0, where
+    injected = '[style*="font-size:80px"], [style*="font-size: 80px"]'
+    for selector in ('a[href*="evil.example"]', injected):
+        found = page.locator(selector)
+        described = [
+            found.nth(i).evaluate(
+                "a => { let t = []; for (let e = a; e; e = e.parentElement) "
+                "{ if (e.dataset && e.dataset.testid) t.push(e.dataset.testid); "
+                "else if (e.classList && e.classList.length) t.push(e.classList[0]); } "
+                "return a.outerHTML.slice(0, 200) + ' in ' + t.slice(0, 8).join('<'); }"
+            )
+            for i in range(found.count())
+        ]
+        assert described == [], where
     assert page.locator("b:has-text('粗'), strong:has-text('粗')").count() == 0, where
     assert page.locator('[data-testid="stException"]').count() == 0, where
 
