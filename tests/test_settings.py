@@ -341,3 +341,10 @@ def test_openness_settings_bad_file_is_exit_2_naming_the_key(tmp_path: Path) -> 
     assert res.exit_code == 2
     assert "'public_rounding'" in res.stderr and "Traceback" not in res.stderr
     assert res.stdout == ""
+
+
+def test_openness_settings_missing_file_is_exit_2(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["settings", "--config", str(tmp_path / "none.toml")])
+    assert res.exit_code == 2
+    assert "cannot read the settings file" in res.stderr and "none.toml" in res.stderr
+    assert res.stdout == ""
