@@ -15,7 +15,7 @@ from queries.engine.findings import funnel_findings
 from queries.engine.funnel import funnel_signals
 from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS
-from queries.store.frames import make_frames
+from queries.store.schemas import make_frames
 from reports.blocks import Bullets, Heading, Image
 from reports.briefing.docx import briefing_docx
 from reports.briefing.html import briefing_html
