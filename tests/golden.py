@@ -65,7 +65,9 @@ def html_text(page: str) -> str:
 
 # the briefing's data-freshness line names the wall-clock time of the latest import
 # (the seed's, in the tests): the one part of the text that is not a function of the data
-_IMPORT_TIME = re.compile(r"(最近一次导入时间为|latest import:? ?)\d{4}-\d{2}-\d{2} \d{2}:\d{2}", re.I)
+_IMPORT_TIME = re.compile(
+    r"(最近一次导入时间为|latest import:? ?)\d{4}-\d{2}-\d{2} \d{2}:\d{2}", re.I
+)
 
 
 def without_import_time(text: str) -> str:
