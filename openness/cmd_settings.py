@@ -19,7 +19,7 @@ def settings_command(
 ) -> None:
     """Every setting: key, value in force, default and what it does (as TOML)."""
     from queries.model.settings import SettingsError, load_settings
-    from queries.model.settings_doc import settings_toml
+    from queries.model.settings.doc import settings_toml
 
     try:
         settings = load_settings(config)

@@ -9,8 +9,8 @@ from dashboard_harness import app, open_page
 
 from dashboard.i18n import t
 from queries.model.db import init_db, make_engine
-from queries.model.settings_catalogue import SETTINGS
-from queries.model.settings_doc import readme_section, settings_markdown
+from queries.model.settings.declarations import SETTINGS
+from queries.model.settings.doc import readme_section, settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -19,7 +19,7 @@ README = ROOT / "README.md"
 def test_readme_settings_section_is_generated_from_the_catalogue() -> None:
     section = readme_section(README.read_text(encoding="utf-8"))
     assert section == settings_markdown(), (
-        "README settings section is out of date: python -m queries.model.settings_doc README.md"
+        "README settings section is out of date: python -m queries.model.settings.doc README.md"
     )
 
 

@@ -22,8 +22,8 @@ from queries.model.settings import (
     settings_from_mapping,
     settings_issues,
 )
-from queries.model.settings_catalogue import SETTINGS, setting
-from queries.model.settings_doc import settings_toml
+from queries.model.settings.declarations import SETTINGS, setting
+from queries.model.settings.doc import settings_toml
 
 
 def _write(tmp_path: Path, text: str) -> Path:

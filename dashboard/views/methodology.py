@@ -10,7 +10,7 @@ from dashboard.export import download_buttons
 from dashboard.i18n import dimension, enum_label, md, t
 from queries.engine.signals import SIGNAL_CODES
 from queries.model.catalogue import DIMENSION_CODES, INDICATORS, indicator
-from queries.model.settings_doc import settings_rows
+from queries.model.settings.doc import settings_rows
 
 
 def render() -> None:

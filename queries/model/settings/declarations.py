@@ -2,13 +2,13 @@
 
 Each :class:`Setting` holds its TOML key, the :class:`~queries.model.settings.Settings`
 attribute it fills, its default, what it does in both languages and the parser
-that checks a TOML value (:mod:`queries.model.settings_values`). The settings
+that checks a TOML value (:mod:`queries.model.settings.values`). The settings
 dataclass, ``openness settings``, the README's settings section and the
 dashboard's Methodology page all derive from :data:`SETTINGS`.
 
 To add a setting: one ``Setting(...)`` here, one attribute on ``Settings``
 (its default comes from here), a test in ``tests/test_settings.py``; then
-regenerate the README section (``python -m queries.model.settings_doc``).
+regenerate the README section (``python -m queries.model.settings.doc``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from queries.model import settings_values as v
 from queries.model.catalogue import DIMENSION_CODES
+from queries.model.settings import values as v
 
 Parser = Callable[[str, Any, Any], Any]
 

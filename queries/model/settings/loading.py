@@ -8,7 +8,7 @@ list, a ``[due_days]`` entry replaces that feedback kind's days, a
 :class:`SettingsError` naming the key.
 
 What each setting is, its default and its check are declared once, in
-:mod:`queries.model.settings_catalogue`; the named rules at the end of this
+:mod:`queries.model.settings.declarations`; the named rules at the end of this
 module check, when it loads, that the declarations and :class:`Settings` agree.
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from queries.model.catalogue import BY_CODE, INDICATORS
-from queries.model.settings_catalogue import (
+from queries.model.settings.declarations import (
     DEFAULT_CATALOGUE,
     DEFAULT_DUE_DAYS,
     DEFAULT_OVERALL_WEIGHTS,
@@ -35,7 +35,7 @@ from queries.model.settings_catalogue import (
     setting,
     split_document,
 )
-from queries.model.settings_values import SettingsError
+from queries.model.settings.values import SettingsError
 
 __all__ = [
     "DEFAULT_CATALOGUE",
@@ -57,7 +57,7 @@ __all__ = [
 class Settings:
     """Every number or list of the methodology that can be changed.
 
-    Each attribute is one setting of :data:`~queries.model.settings_catalogue.SETTINGS`
+    Each attribute is one setting of :data:`~queries.model.settings.declarations.SETTINGS`
     (its default comes from there). Treat as immutable: hashing uses :meth:`fingerprint`.
     """
 
