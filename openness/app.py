@@ -48,6 +48,26 @@ DbOption = Annotated[
     ),
 ]
 
+# the scope options every table command takes, declared once
+PeriodOption = Annotated[
+    str,
+    typer.Option(
+        "--period", help="2026, 2026-Q1, 2026-03 or 2026-03-01..2026-03-20", show_default=False
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Count what had happened by this date or date-time (default: now).",
+        show_default=False,
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Settings file (TOML).", show_default=False),
+]
+
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a one-line error to stderr and exit with ``code``."""

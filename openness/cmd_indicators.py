@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     import polars as pl
 
 from openness.app import (
+    AsOfOption,
+    ConfigOption,
     DbOption,
+    PeriodOption,
     app,
     err,
     fail,
@@ -39,24 +42,9 @@ def table_bytes(table: pl.DataFrame, fmt: str) -> bytes:
 
 @app.command("indicators")
 def indicators(
-    period: Annotated[
-        str,
-        typer.Option(
-            "--period", help="2026, 2026-Q1, 2026-03 or 2026-03-01..2026-03-20", show_default=False
-        ),
-    ],
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Count what had happened by this date or date-time (default: now).",
-            show_default=False,
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="Settings file (TOML).", show_default=False),
-    ] = None,
+    period: PeriodOption,
+    as_of: AsOfOption = None,
+    config: ConfigOption = None,
     unit: Annotated[
         str | None,
         typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),

@@ -9,7 +9,10 @@ from typing import Annotated
 import typer
 
 from openness.app import (
+    AsOfOption,
+    ConfigOption,
     DbOption,
+    PeriodOption,
     app,
     err,
     fail,
@@ -33,24 +36,9 @@ def signals(
             show_default=False,
         ),
     ],
-    period: Annotated[
-        str,
-        typer.Option(
-            "--period", help="2026, 2026-Q1, 2026-03 or 2026-03-01..2026-03-20", show_default=False
-        ),
-    ],
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Count what had happened by this date or date-time (default: now).",
-            show_default=False,
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="Settings file (TOML).", show_default=False),
-    ] = None,
+    period: PeriodOption,
+    as_of: AsOfOption = None,
+    config: ConfigOption = None,
     unit: Annotated[
         str | None,
         typer.Option(
