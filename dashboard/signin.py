@@ -48,7 +48,8 @@ def identify(lang: Lang, engine: sa.Engine) -> Person:
     """The person this session shows data to. Stops the run (st.stop) with a sign-in
     page before sign-in, a no-role page for someone signed in without a role, and a
     refusal for a server without sign-in that is not on loopback. The first run of a
-    session that knows its person writes ``sign_in``."""
+    session that knows its person writes ``sign_in``, once per sign-in (the ID token's
+    ``iat``) with OpenID Connect, once per browser session without sign-in."""
     ss = st.session_state
     if not auth_enabled():
         if not _loopback_server():
@@ -73,13 +74,20 @@ def identify(lang: Lang, engine: sa.Engine) -> Person:
                 )
                 ss["_no_role"] = email
             st.title(t("signin.no_role.title", lang))
-            st.info(t("signin.no_role.body", lang, email=md(email)), icon=":material/lock:")
+            if email:
+                st.info(t("signin.no_role.body", lang, email=md(email)), icon=":material/lock:")
+            else:  # the provider sent no email claim: nobody can be given a role
+                st.warning(t("signin.no_email", lang), icon=":material/lock:")
             if st.button(t("signin.out", lang), icon=":material/logout:"):
                 st.logout()
             st.stop()
         person = found
     if ss.get("_signed_in") != person:
-        audit.write(engine, "sign_in", person, audit.Where(page="sign_in"))
+        # one sign_in per sign-in: a reload or a second tab opens another session of
+        # the same sign-in (the ID token's issue time tells them apart)
+        detail = audit.sign_in_detail(st.user.get("iat")) if auth_enabled() else None
+        if detail is None or not audit.recorded(engine, person.email, "sign_in", detail):
+            audit.write(engine, "sign_in", person, audit.Where(page="sign_in"), detail=detail)
         ss["_signed_in"] = person
     return person
 

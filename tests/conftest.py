@@ -141,3 +141,16 @@ def regen_golden(request: pytest.FixtureRequest) -> bool:
     """True when the golden files are to be written (tests/golden.py)."""
     flag = bool(request.config.getoption("--regen-golden"))
     return flag or os.environ.get("OPENNESS_REGEN_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, driven by Playwright: one per test module."""
+    import playwright.sync_api as playwright
+
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from conftest import ARTIFACTS
 
 from queries.model.periods import Period
 from queries.model.settings import DEFAULT_SETTINGS
@@ -42,30 +42,24 @@ def test_html_is_self_contained(briefing) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.mark.browser
-def test_html_renders_in_chromium(briefing, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
+def test_html_renders_in_chromium(briefing, tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "briefing.html"
     path.write_text(briefing_html(briefing), encoding="utf-8")
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 900, "height": 1200})
-            context.set_offline(True)
-            page = context.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri())
-            assert page.title() == "警务公开工作情况通报"
-            assert page.locator("h2").first.inner_text() == "一、总体情况"
-            # every chart drew at a sensible size
-            boxes = [f.bounding_box() for f in page.locator("figure svg").all()]
-            assert boxes and all(b is not None and b["width"] > 300 for b in boxes)
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "briefing_html.png"), full_page=True)
-            pdf = page.pdf(format="A4", print_background=True)
-            assert pdf.startswith(b"%PDF")
-            (ARTIFACTS / "briefing_html.pdf").write_bytes(pdf)
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 900, "height": 1200})
+    context.set_offline(True)
+    page = context.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    assert page.title() == "警务公开工作情况通报"
+    assert page.locator("h2").first.inner_text() == "一、总体情况"
+    # every chart drew at a sensible size
+    boxes = [f.bounding_box() for f in page.locator("figure svg").all()]
+    assert boxes and all(b is not None and b["width"] > 300 for b in boxes)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "briefing_html.png"), full_page=True)
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF")
+    (ARTIFACTS / "briefing_html.pdf").write_bytes(pdf)
+    context.close()
     assert [u for u in requests if not u.startswith("file://")] == []

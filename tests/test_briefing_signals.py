@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from conftest import ARTIFACTS
 
 from queries.engine.findings import funnel_findings
 from queries.engine.funnel import funnel_signals
@@ -112,22 +112,16 @@ def test_briefing_names_the_units_that_stand_out(frames, lang: str) -> None:  # 
 
 
 @pytest.mark.browser
-def test_briefing_signals_part_in_chromium(frames, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
+def test_briefing_signals_part_in_chromium(frames, tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
     for lang in ("zh", "en"):
         b = build_briefing(frames, PERIOD, AS_OF, DEFAULT_SETTINGS, lang=lang)
         path = tmp_path / f"briefing_{lang}.html"
         path.write_text(briefing_html(b), encoding="utf-8")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 900, "height": 1400})
-                page.goto(path.as_uri())
-                head = "六、差异是否超出偶然" if lang == "zh" else "6. Which differences are real"
-                h = page.get_by_role("heading", name=head)
-                h.scroll_into_view_if_needed()
-                ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / f"briefing_signals_{lang}.png"))
-            finally:
-                browser.close()
+        page = browser.new_page(viewport={"width": 900, "height": 1400})
+        page.goto(path.as_uri())
+        head = "六、差异是否超出偶然" if lang == "zh" else "6. Which differences are real"
+        h = page.get_by_role("heading", name=head)
+        h.scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"briefing_signals_{lang}.png"))
+        page.close()

@@ -9,22 +9,16 @@ tests/artifacts/ (gitignored) for a person to look at.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from browser_support import QUERY, click_row, no_errors, seed_tiny, serving, settle, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
     "",  # the overview is the default page, at the root
     "unit",
@@ -35,112 +29,16 @@ PAGES = (
     "methodology",
     "data",
 )
-QUERY = "period=2026-Q2&asof=2026-06-30"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"openness serve exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"nothing listening on port {port}")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{tmp / 'openness.db'}"
-    openness = [sys.executable, "-m", "openness"]
-    env = {**os.environ, "OPENNESS_DATA": str(tmp)}
-    env.pop("OPENNESS_CONFIG", None)
-    subprocess.run(
-        [
-            *openness,
-            "seed",
-            "--scale",
-            "tiny",
-            "--seed",
-            "7",
-            "--reference-date",
-            "2026-06-30",
-            "--db",
-            url,
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-    )
-    port = _free_port()
-    log = (tmp / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [*openness, "serve", "--port", str(port), "--db", url],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-    text = (tmp / "serve.log").read_text(errors="replace")
-    # it said where it listens, and that it listens on this machine only
-    assert f"http://127.0.0.1:{port}/" in text
-    assert "Listening on 127.0.0.1 only" in text
-    assert "Traceback" not in text, text[-3000:]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def settle(page: object, timeout: float = 60_000) -> None:
-    """Wait until the script run has finished and the page stopped changing."""
-    page.wait_for_selector(  # type: ignore[attr-defined]
-        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
-    )
-    page.wait_for_timeout(400)  # type: ignore[attr-defined]
-    page.wait_for_selector(  # type: ignore[attr-defined]
-        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
-    )
-
-
-def shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # type: ignore[attr-defined]
-
-
-def no_errors(page: object) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
-    assert page.locator('[data-testid="stAlertContentError"]').count() == 0  # type: ignore[attr-defined]
-
-
-def click_row(page: object, table: object, row: int) -> None:
-    """Select a row of an st.dataframe by its row-marker checkbox (the grid is a canvas)."""
-    box = table.bounding_box()  # type: ignore[attr-defined]
-    header, height = 36, 35
-    page.mouse.click(box["x"] + 16, box["y"] + header + height * row + height / 2)  # type: ignore[attr-defined]
+    with serving(tmp, seed_tiny(tmp)) as base:
+        yield base
+    # it said that it listens on this machine only
+    log = next(tmp.glob("serve-*.log")).read_text(errors="replace")
+    assert "Listening on 127.0.0.1 only" in log
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

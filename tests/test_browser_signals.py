@@ -8,15 +8,12 @@ The world is the generator's tiny city over two years (a control chart needs a
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from test_browser import _free_port, _wait_for_port, no_errors, settle, shot
+from browser_support import ARTIFACTS, QUERY, no_errors, serving, settle, shot
 
 from queries.model.db import init_db, make_engine
 from seed_data.generator import seed_database
@@ -27,7 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright = pytest.importorskip("playwright.sync_api")
 
 TWO_YEARS = Scale("tiny-2y", 1, (3, 3), 4.0, 15, 2, 8_000, 2_400, 300)
-QUERY = "period=2026-Q2&asof=2026-06-30"
 
 
 @pytest.fixture(scope="module")
@@ -40,39 +36,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         mp.setitem(SCALES, TWO_YEARS.name, TWO_YEARS)
         seed_database(engine, TWO_YEARS.name, 7, date(2026, 6, 30), progress=False)
     engine.dispose()
-    env = {**os.environ, "OPENNESS_DATA": str(tmp)}
-    env.pop("OPENNESS_CONFIG", None)
-    port = _free_port()
-    log = (tmp / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "openness", "serve", "--port", str(port), "--db", url],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-    text = (tmp / "serve.log").read_text(errors="replace")
-    assert "Traceback" not in text, text[-3000:]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from conftest import CHROMIUM, CHROMIUM_ARGS
-
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with serving(tmp, url) as base:
+        yield base
 
 
 WORDS = {
@@ -144,7 +109,5 @@ def test_funnel_control_charts_and_attention(server: str, browser: object, lang:
 
 
 def _artifact(name: str) -> str:
-    from conftest import ARTIFACTS
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return str(ARTIFACTS / f"{name}.png")

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import upgrade_status
 from typer.testing import CliRunner
 
 from openness.cli import app
@@ -170,33 +171,14 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         log.close()
 
 
-def _upgrade(port: int, host: str) -> int:
-    """The status of a WebSocket upgrade to the app's stream with this Host header."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request(
-        "GET",
-        "/_stcore/stream",
-        headers={
-            "Host": host,
-            "Connection": "Upgrade",
-            "Upgrade": "websocket",
-            "Sec-WebSocket-Version": "13",
-            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-        },
-    )
-    status = conn.getresponse().status
-    conn.close()
-    return status
-
-
 @pytest.mark.slow
 def test_a_foreign_host_is_refused(hostile_server: int) -> None:
     port = hostile_server
-    assert _upgrade(port, f"127.0.0.1:{port}") == 101
-    assert _upgrade(port, f"localhost:{port}") == 101
+    assert upgrade_status(port, f"127.0.0.1:{port}") == 101
+    assert upgrade_status(port, f"localhost:{port}") == 101
     # DNS rebinding: a foreign name resolving to this machine
-    assert _upgrade(port, "rebind.attacker.example") == 403
-    assert _upgrade(port, f"rebind.attacker.example:{port}") == 403
+    assert upgrade_status(port, "rebind.attacker.example") == 403
+    assert upgrade_status(port, f"rebind.attacker.example:{port}") == 403
 
 
 @pytest.mark.slow

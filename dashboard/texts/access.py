@@ -22,6 +22,13 @@ STRINGS: dict[str, Text] = {
         "You are signed in ({email}) but have no role, so nothing can be shown. "
         "Ask an administrator for one.",
     ),
+    "signin.no_email": Text(
+        "身份提供方没有发来您的电子邮箱（ID 令牌的 email 声明），无法确认您是谁。"
+        "请管理员按部署说明检查身份提供方的配置。",
+        "The identity provider did not send your email address (the ID token's email "
+        "claim), so who you are cannot be told. Ask an administrator to check the "
+        "provider's set-up (docs/deploy.md).",
+    ),
     "signin.not_loopback": Text(
         "未启用登录的看板只能在本机地址上提供服务。请用 openness serve --auth 启动。",
         "Without sign-in the dashboard serves this machine's loopback address only. "
@@ -68,6 +75,7 @@ STRINGS: dict[str, Text] = {
     ),
     "audit.person": Text("人员", "Person"),
     "audit.event": Text("事件", "Event"),
+    "audit.every_event": Text("全部事件", "Every event"),
     "audit.from": Text("起始日期", "From"),
     "audit.to": Text("截止日期", "To"),
     "audit.shown": Text("共 {n} 条（最近的在前）", "{n} events (latest first)"),

@@ -43,6 +43,7 @@ def render() -> None:
         t("audit.event", lang),
         list(audit.EVENTS),
         format_func=lambda e: t(f"audit.ev.{e}", lang),
+        placeholder=t("audit.every_event", lang),
         key="au_events",
     )
     start = c3.date_input(t("audit.from", lang), today - timedelta(days=30), key="au_from")

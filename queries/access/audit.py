@@ -95,6 +95,39 @@ def write(
         conn.execute(sa.insert(audit_event), [row])
 
 
+def recorded(engine: sa.Engine, email: str, event: str, detail: str) -> bool:
+    """Whether ``email`` already has an ``event`` with exactly this ``detail`` (one
+    sign-in is written once, however many browser sessions it opens)."""
+    t = audit_event
+    q = (
+        sa.select(t.c.event_id)
+        .where(sa.func.lower(t.c.user_email) == email.strip().lower())
+        .where(t.c.event == event, t.c.detail == detail)
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        return conn.execute(q).first() is not None
+
+
+def sign_in_detail(issued_at: object) -> str | None:
+    """The ``sign_in`` detail naming one sign-in by its ID token's ``iat`` (seconds
+    since the epoch): ``"ID token issued 2026-11-30 20:15:19"`` in local time; None
+    when there is no usable ``iat``.
+
+    >>> sign_in_detail(1796041519)
+    'ID token issued 2026-11-30 20:25:19'
+    >>> sign_in_detail(None) is None
+    True
+    """
+    if isinstance(issued_at, bool) or not isinstance(issued_at, int | float):
+        return None
+    try:
+        when = datetime.fromtimestamp(issued_at, LOCAL_TIME)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return f"ID token issued {when:%Y-%m-%d %H:%M:%S}"
+
+
 def read(
     engine: sa.Engine,
     *,
