@@ -65,8 +65,26 @@ AsOfOption = Annotated[
 ]
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", help="Settings file (TOML).", show_default=False),
+    typer.Option(
+        "--config",
+        help="Settings file (TOML; methodology.md, Configuration).",
+        dir_okay=False,
+        show_default=False,
+    ),
 ]
+# the output options of the commands that print a table
+TABLE_FORMATS = ("csv", "json")
+TableFormatOption = Annotated[str, typer.Option("--format", help="csv or json")]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write here instead of stdout.", show_default=False),
+]
+
+
+def check_format(fmt: str, formats: tuple[str, ...] = TABLE_FORMATS) -> None:
+    """Exit 2 unless ``fmt`` is one of ``formats``."""
+    if fmt not in formats:
+        fail(f"--format must be {' or '.join(formats)}, not {fmt!r}")
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

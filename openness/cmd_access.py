@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import getpass
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from openness.app import DbOption, app, err, fail, open_database, write_output
-
-FORMATS = ("csv", "json")
+from openness.app import (
+    DbOption,
+    OutOption,
+    TableFormatOption,
+    app,
+    check_format,
+    err,
+    fail,
+    open_database,
+    write_output,
+)
 
 users_app = typer.Typer(
     help="Who may sign in to the dashboard, with which role (access.md).",
@@ -102,11 +109,8 @@ def audit_cmd(
     user: Annotated[
         str | None, typer.Option("--user", help="Only this person's events.", show_default=False)
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write here instead of stdout.", show_default=False),
-    ] = None,
+    fmt: TableFormatOption = "csv",
+    out: OutOption = None,
     db: DbOption = None,
 ) -> None:
     """The audit trail (columns at, user, role, event, page, unit_id, period, as_of,
@@ -114,8 +118,7 @@ def audit_cmd(
     from queries.access.audit import read, trail_bytes
     from queries.model.periods import parse_as_of
 
-    if fmt not in FORMATS:
-        fail(f"--format must be csv or json, not {fmt!r}")
+    check_format(fmt)
     try:
         start = parse_as_of(since) if since is not None else None
     except ValueError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,8 +15,11 @@ from openness.app import (
     AsOfOption,
     ConfigOption,
     DbOption,
+    OutOption,
     PeriodOption,
+    TableFormatOption,
     app,
+    check_format,
     err,
     fail,
     open_database,
@@ -25,8 +27,6 @@ from openness.app import (
     read_frames,
     write_output,
 )
-
-FORMATS = ("csv", "json")
 
 
 def table_bytes(table: pl.DataFrame, fmt: str) -> bytes:
@@ -49,18 +49,14 @@ def indicators(
         str | None,
         typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write here instead of stdout.", show_default=False),
-    ] = None,
+    fmt: TableFormatOption = "csv",
+    out: OutOption = None,
     db: DbOption = None,
 ) -> None:
     """The indicator table (one row per unit, cli.md columns)."""
     from queries.engine.indicators import UnknownUnitError, compute_table, subtree_of
 
-    if fmt not in FORMATS:
-        fail(f"--format must be csv or json, not {fmt!r}")
+    check_format(fmt)
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
     frames = read_frames(engine)

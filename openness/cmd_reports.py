@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from openness.app import (
+    AsOfOption,
+    ConfigOption,
     DbOption,
+    PeriodOption,
     app,
+    check_format,
     err,
     fail,
     open_database,
@@ -26,25 +30,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("html", "docx")
 LANGS = ("zh", "en")
-
-PeriodOption = Annotated[
-    str,
-    typer.Option(
-        "--period", help="2026, 2026-Q1, 2026-03 or 2026-03-01..2026-03-20", show_default=False
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        help="Count what had happened by this date or date-time (default: now).",
-        show_default=False,
-    ),
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="Settings file (TOML).", show_default=False),
-]
 
 
 def _inputs(
@@ -84,8 +69,7 @@ def briefing(
     """The liaison briefing for NPC deputies and CPPCC members (HTML or DOCX)."""
     from reports.briefing.model import build_briefing
 
-    if fmt not in FORMATS:
-        fail(f"--format must be html or docx, not {fmt!r}")
+    check_format(fmt, FORMATS)
     if lang not in LANGS:
         fail(f"--lang must be zh or en, not {lang!r}")
     p, at, settings, frames, latest = _inputs(period, as_of, config, db)

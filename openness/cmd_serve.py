@@ -35,7 +35,7 @@ import typer
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-from openness.app import EXIT_USAGE, DbOption, app, err, fail, open_database
+from openness.app import EXIT_USAGE, ConfigOption, DbOption, app, err, fail, open_database
 
 APP_PATH = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 DEFAULT_PORT = 8501
@@ -60,12 +60,6 @@ AuthOption = Annotated[
         "Required to listen on any address but loopback.",
         dir_okay=False,
         show_default=False,
-    ),
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", help="Settings TOML file (methodology.md, Configuration).", dir_okay=False
     ),
 ]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,8 +11,11 @@ from openness.app import (
     AsOfOption,
     ConfigOption,
     DbOption,
+    OutOption,
     PeriodOption,
+    TableFormatOption,
     app,
+    check_format,
     err,
     fail,
     open_database,
@@ -21,7 +23,7 @@ from openness.app import (
     read_frames,
     write_output,
 )
-from openness.cmd_indicators import FORMATS, table_bytes
+from openness.cmd_indicators import table_bytes
 
 METHODS = ("funnel", "control")
 
@@ -47,11 +49,8 @@ def signals(
             show_default=False,
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write here instead of stdout.", show_default=False),
-    ] = None,
+    fmt: TableFormatOption = "csv",
+    out: OutOption = None,
     db: DbOption = None,
 ) -> None:
     """The signals of methodology.md: funnel (one row per unit and rate) or control
@@ -62,8 +61,7 @@ def signals(
 
     if method not in METHODS:
         fail(f"--method must be funnel or control, not {method!r}")
-    if fmt not in FORMATS:
-        fail(f"--format must be csv or json, not {fmt!r}")
+    check_format(fmt)
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
     frames = read_frames(engine)
