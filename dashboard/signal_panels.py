@@ -104,7 +104,8 @@ def funnel_section(
 
 def control_section(ctx: state.Context, unit: str) -> None:
     """The unit's control charts, one per signal indicator with a baseline, and the
-    sentences for their signals."""
+    sentences for their signals: the charts with a signal drawn, the others behind a
+    toggle."""
     lang, f, src = ctx.lang, ctx.filters, ctx.source
     st.subheader(t("control.title", lang))
     st.caption(t("control.help", lang))
@@ -134,14 +135,23 @@ def control_section(ctx: state.Context, unit: str) -> None:
         shift=t("signal.shift", lang),
         trend=t("signal.trend", lang),
     )
-    no_baseline = []
+    drawable = [
+        c
+        for c in SIGNAL_CODES
+        if (ch := charts.get((unit, c))) is not None and ch.centre is not None
+    ]
+    no_baseline = [indicator(c).name(lang) for c in SIGNAL_CODES if c not in drawable]
+    # the charts with a signal first; the quiet ones on request (eleven charts at once
+    # hide what stands out, and cost the page most of its drawing time)
+    signalled = set(found["code"].to_list())
+    quiet = [c for c in drawable if c not in signalled]
+    show_quiet = bool(quiet) and st.toggle(
+        t("control.show_quiet", lang, n=len(quiet)), key="un_ctl_quiet"
+    )
     cols = st.columns(2, gap="medium")
-    shown = 0
-    for code in SIGNAL_CODES:
-        ch = charts.get((unit, code))
-        if ch is None or ch.centre is None:
-            no_baseline.append(indicator(code).name(lang))
-            continue
+    drawn = [c for c in drawable if c in signalled] + (quiet if show_quiet else [])
+    for shown, code in enumerate(drawn):
+        ch = charts[(unit, code)]
         series = mine.filter(pl.col("code") == code).sort("month")
         by_month = {m: (v, n) for m, v, n in series.select("month", "value", "n").iter_rows()}
         frame = pl.DataFrame(
@@ -164,7 +174,6 @@ def control_section(ctx: state.Context, unit: str) -> None:
             widgets.chart(
                 control(frame, ch.centre, title=title, labels=cl), f"un_ctl_{unit}_{code}"
             )
-        shown += 1
     if no_baseline:
         sep = "、" if lang == "zh" else ", "
         st.caption(

@@ -45,6 +45,7 @@ WORDS = {
         "funnel": "漏斗图：按期办结率",
         "stands_out": "差异显著的单位",
         "control": "控制图",
+        "show_quiet": "个指标的控制图（无信号）",
         "attention": "关注清单",
         "download": "下载 CSV",
     },
@@ -52,6 +53,7 @@ WORDS = {
         "funnel": "Funnel plot: Closed on time",
         "stands_out": "What stands out",
         "control": "Control charts",
+        "show_quiet": "control charts (no signal)",
         "attention": "Attention",
         "download": "Download CSV",
     },
@@ -87,6 +89,12 @@ def test_funnel_control_charts_and_attention(server: str, browser: object, lang:
     no_errors(page)
     heading = page.get_by_text(w["control"]).first
     heading.scroll_into_view_if_needed()
+    # the charts without a signal are behind a toggle
+    quiet = page.get_by_text(w["show_quiet"])
+    if quiet.count():
+        quiet.first.click()
+        settle(page, timeout=240_000)
+        no_errors(page)
     charts = page.locator(".js-plotly-plot")
     assert charts.count() >= 4  # the trend and at least three control charts
     charts.nth(1).scroll_into_view_if_needed()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from dashboard_harness import AS_OF, PERIOD, REF, app, open_page
+from dashboard_harness import AS_OF, PERIOD, REF, app, clean, open_page
 
 from queries.engine.control import charts_of, control_months, monthly_counts
 from queries.engine.findings import attention, control_findings, funnel_findings
@@ -84,9 +84,16 @@ def test_unit_control_charts_and_attention(seeded_2y: str, lang: str, fresh_cach
     at = app(lang=lang, period=PERIOD, asof=REF.isoformat())
     at.query_params["unit"] = root
     open_page(at, "unit")
-    titles = _plotly_titles(at)
     centre = "基线" if lang == "zh" else "Centre"
-    assert sum(centre in x for x in titles) == len(with_centre) > 0
+    # drawn: the charts with a signal; the quiet ones behind a toggle
+    found = control_findings({k: v for k, v in charts.items() if k[0] == root}, ms)
+    signalled = set(found["code"].to_list()) & set(with_centre)
+    assert sum(centre in x for x in _plotly_titles(at)) == len(signalled)
+    quiet = len(with_centre) - len(signalled)
+    if quiet:
+        at.toggle(key="un_ctl_quiet").set_value(True).run()
+        clean(at)
+    assert sum(centre in x for x in _plotly_titles(at)) == len(with_centre) > 0
     # the Attention page lists exactly the engine's unfavourable alarms, shifts, trends
     at = app(lang=lang, period=PERIOD, asof=REF.isoformat())
     open_page(at, "attention")

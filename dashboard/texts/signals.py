@@ -68,6 +68,10 @@ STRINGS: dict[str, Text] = {
     "control.centre": Text("基线", "Centre"),
     "control.limits": Text("控制限", "Limits"),
     "control.none": Text("近 12 个月未发现显著变化。", "No signals in the last 12 months."),
+    "control.show_quiet": Text(
+        "显示其余 {n} 个指标的控制图（无信号）",
+        "Show the other {n} control charts (no signal)",
+    ),
     "control.no_baseline": Text(
         "以下指标基线（前 12 个月）合计少于 {min} 件，未作控制图：{indicators}",
         "Baseline below {min} cases, no control chart: {indicators}",
