@@ -124,7 +124,7 @@ def test_unit_page_shows_indicators_and_the_records_behind(
     assert len(records) == behind.height
     # late cases first: the rows that pull the rate down
     late = int((behind["status"] == "late").sum())
-    assert list(records["Status"][:late]) == ["late"] * late
+    assert list(records["Status"][:late]) == ["Late"] * late
     assert at.query_params["unit"] == unit
 
 

@@ -12,6 +12,7 @@ import polars as pl
 
 from queries.model.catalogue import INDICATORS
 from queries.model.settings import Settings
+from queries.vocabulary.text import Text
 
 # num "w" = the settings' basically_satisfied_weight
 NumDen = tuple[float | str, int]
@@ -59,42 +60,43 @@ STATUS_RULES: dict[str, dict[str, NumDen]] = {
     "O_CHANNELS": {"published": (0, 1)},
 }
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "covered": ("已覆盖", "covered"),
-    "not_covered": ("未覆盖", "not covered"),
-    "on_time": ("按时", "on time"),
-    "late": ("逾期", "late"),
-    "pending": ("未到期", "pending"),
-    "no_formed_on": ("无形成日期（不计）", "no formed date (excluded)"),
-    "no_due_date": ("无整改期限（不计）", "no deadline (excluded)"),
-    "published": ("已公开", "published"),
-    "not_published": ("未公开", "not published"),
-    "reasoned": ("说理答复", "reasoned reply"),
-    "not_reasoned": ("未说理答复", "no reasoned reply"),
-    "open": ("未办结（不计）", "not closed (excluded)"),
-    "adopted": ("采纳", "adopted"),
-    "partly_adopted": ("部分采纳", "partly adopted"),
-    "not_adopted": ("未采纳", "not adopted"),
-    "no_adoption_outcome": ("无采纳结论（不计）", "no adoption outcome (excluded)"),
-    "not_suggestion": ("非建议意见（不计）", "not a suggestion or opinion (excluded)"),
-    "satisfied": ("满意", "satisfied"),
-    "basically_satisfied": ("基本满意", "basically satisfied"),
-    "dissatisfied": ("不满意", "dissatisfied"),
-    "not_rated": ("未评价（不计）", "not rated (excluded)"),
-    "no_return_visit": ("未回访（不计）", "no return visit (excluded)"),
-    "resolved": ("已解决", "resolved"),
-    "not_resolved": ("未解决", "not resolved"),
-    "not_answered": ("解决情况未知（不计）", "resolved unknown (excluded)"),
-    "visited": ("已回访", "visited"),
-    "not_visited": ("未回访", "not visited"),
-    "repeat": ("重复反映", "repeat"),
-    "not_repeat": ("首次反映", "first time"),
-    "closed": ("已办结", "closed"),
-    "result": ("结果类（执法过程/结果）", "results (case progress / enforcement results)"),
-    "procedure": ("程序类", "procedures"),
-    "rights": ("权利类", "rights and remedies"),
-    "obligation": ("义务类", "obligations"),
-    "other": ("其他类别", "other categories"),
+# what each status is called in a table cell (record lists, their downloads)
+STATUS_LABELS: dict[str, Text] = {
+    "covered": Text("已覆盖", "Covered"),
+    "not_covered": Text("未覆盖", "Not covered"),
+    "on_time": Text("按时", "On time"),
+    "late": Text("逾期", "Late"),
+    "pending": Text("未到期", "Pending"),
+    "no_formed_on": Text("无形成日期（不计）", "No formed date (excluded)"),
+    "no_due_date": Text("无整改期限（不计）", "No deadline (excluded)"),
+    "published": Text("已公开", "Published"),
+    "not_published": Text("未公开", "Not published"),
+    "reasoned": Text("说理答复", "Reasoned reply"),
+    "not_reasoned": Text("未说理答复", "No reasoned reply"),
+    "open": Text("未办结（不计）", "Not closed (excluded)"),
+    "adopted": Text("采纳", "Adopted"),
+    "partly_adopted": Text("部分采纳", "Partly adopted"),
+    "not_adopted": Text("未采纳", "Not adopted"),
+    "no_adoption_outcome": Text("无采纳结论（不计）", "No adoption outcome (excluded)"),
+    "not_suggestion": Text("非建议意见（不计）", "Not a suggestion or opinion (excluded)"),
+    "satisfied": Text("满意", "Satisfied"),
+    "basically_satisfied": Text("基本满意", "Basically satisfied"),
+    "dissatisfied": Text("不满意", "Dissatisfied"),
+    "not_rated": Text("未评价（不计）", "Not rated (excluded)"),
+    "no_return_visit": Text("未回访（不计）", "No return visit (excluded)"),
+    "resolved": Text("已解决", "Resolved"),
+    "not_resolved": Text("未解决", "Not resolved"),
+    "not_answered": Text("解决情况未知（不计）", "Resolved unknown (excluded)"),
+    "visited": Text("已回访", "Visited"),
+    "not_visited": Text("未回访", "Not visited"),
+    "repeat": Text("重复反映", "Repeat"),
+    "not_repeat": Text("首次反映", "First time"),
+    "closed": Text("已办结", "Closed"),
+    "result": Text("结果类（执法过程/结果）", "Results (case progress / enforcement results)"),
+    "procedure": Text("程序类", "Procedures"),
+    "rights": Text("权利类", "Rights and remedies"),
+    "obligation": Text("义务类", "Obligations"),
+    "other": Text("其他类别", "Other categories"),
 }
 
 # the indicators classified per feedback case and per disclosure, in catalogue order
@@ -125,8 +127,8 @@ def st(code: str, status: str) -> pl.Expr:
 
 
 def status_label(status: str, lang: str = "zh") -> str:
-    zh, en = STATUS_LABELS.get(status, (status, status))
-    return zh if lang == "zh" else en
+    """The label of ``status`` in ``lang``; an unknown status as it is."""
+    return STATUS_LABELS.get(status, Text(status, status)).of(lang)
 
 
 def _weights(code: str, settings: Settings) -> tuple[dict[str, float], dict[str, int]]:
