@@ -31,6 +31,7 @@ from reports.public.publishing import publish_folder
 from reports.public.summary import (
     COUNTS,
     INSUFFICIENT_TEXT,
+    SUPERVISION_PUBLISHED,
     PublicFigure,
     PublicSummary,
 )
@@ -43,7 +44,7 @@ def csv_columns() -> list[str]:
     cols += [*DIMENSION_CODES, "overall"]
     for ind in INDICATORS:
         cols += [ind.code, f"{ind.code}_n"]
-    cols += [key for key, _, _, _ in COUNTS] + ["supervision_published"]
+    cols += [c.key for c in (*COUNTS, SUPERVISION_PUBLISHED)]
     return cols
 
 
@@ -63,7 +64,7 @@ def summary_csv(s: PublicSummary) -> bytes:
         row += ["" if u.scores[c] is None else u.scores[c] for c in (*DIMENSION_CODES, "overall")]
         for f in u.figures:
             row += [_csv_value(f), "" if f.n is None else f.n]
-        row += [u.counts[key] for key, _, _, _ in COUNTS] + [u.counts["supervision_published"]]
+        row += [u.counts[c.key] for c in (*COUNTS, SUPERVISION_PUBLISHED)]
         rows.append(row)
     return csv_rows_bytes(csv_columns(), rows)
 

@@ -23,6 +23,7 @@ from reports.public.summary import (
     INCOMPLETE_TEXT,
     INSUFFICIENT_TEXT,
     NO_DATA_TEXT,
+    SUPERVISION_PUBLISHED,
     PublicFigure,
     PublicSummary,
     PublicUnit,
@@ -263,14 +264,11 @@ def _indicator_tables(s: PublicSummary) -> str:
 
 
 def _counts_table(s: PublicSummary) -> str:
-    keys = [
-        *((k, zh, en) for k, _, zh, en in COUNTS),
-        ("supervision_published", "其中结果已公开", "of which result published"),
-    ]
-    head = "".join(f'<th class="num">{bi(zh, en)}</th>' for _, zh, en in keys)
+    keys = (*COUNTS, SUPERVISION_PUBLISHED)
+    head = "".join(f'<th class="num">{bi(*c.label)}</th>' for c in keys)
     rows = []
     for u in s.units:
-        cells = "".join(f'<td class="num">{escape(str(u.counts[k]))}</td>' for k, _, _ in keys)
+        cells = "".join(f'<td class="num">{escape(str(u.counts[c.key]))}</td>' for c in keys)
         rows.append(f"<tr><td>{bi(u.name, u.name_en)}</td>{cells}</tr>")
     return (
         f'<section><h2>{bi("工作量", "Volumes")}</h2><div class="scroll"><table>'

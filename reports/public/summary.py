@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
 import polars as pl
 
@@ -24,6 +25,7 @@ from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
 from queries.store.schemas import Frames
 from queries.vocabulary.terms import TERMS
+from queries.vocabulary.text import Text
 from reports.briefing.model import as_of_text, trend_months
 from reports.public.disclosure_control import (
     OK,
@@ -35,22 +37,36 @@ from reports.public.disclosure_control import (
     publish_indicator,
 )
 
+
 # counts published, each the n of an indicator that counts exactly these records
-COUNTS: tuple[tuple[str, str, str, str], ...] = (
-    # key, source column, zh, en
-    ("disclosures_published", "O_CHANNELS_n", "期内发布公开信息", "Disclosures published"),
-    (
+class PublicCount(NamedTuple):
+    key: str  # the column of summary.csv, the key of summary.json's counts
+    column: str  # the indicator table's n column that counts these records
+    label: Text
+
+
+COUNTS: tuple[PublicCount, ...] = (
+    PublicCount(
+        "disclosures_published",
+        "O_CHANNELS_n",
+        Text("期内发布公开信息", "Disclosures published"),
+    ),
+    PublicCount(
         "feedback_received",
         "S_REPEAT_n",
-        "期内收到投诉建议等诉求",
-        "Complaints and suggestions received",
+        Text("期内收到投诉建议等诉求", "Complaints and suggestions received"),
     ),
-    (
+    PublicCount(
         "supervision_rectified",
         "O_SUPERVISION_PUBLIC_n",
-        "期内整改完成的监督事项",
-        "Supervision items rectified",
+        Text("期内整改完成的监督事项", "Supervision items rectified"),
     ),
+)
+# and of the rectified items, those whose result was made public
+SUPERVISION_PUBLISHED = PublicCount(
+    "supervision_published",
+    "O_SUPERVISION_PUBLIC__num",
+    Text("其中结果已公开", "of which result published"),
 )
 
 # the words printed for them: the vocabulary's
@@ -73,7 +89,7 @@ class PublicUnit:
     rank: int | None  # by the public overall score, among units of the same level
     scores: dict[str, float | None]  # public scores: openness, ..., overall (one decimal)
     figures: tuple[PublicFigure, ...]  # catalogue order
-    counts: dict[str, int | str]  # COUNTS keys (+ supervision_published), controlled
+    counts: dict[str, int | str]  # the keys of COUNTS and SUPERVISION_PUBLISHED, controlled
 
     def figure(self, code: str) -> PublicFigure:
         return next(f for f in self.figures if f.code == code)
@@ -137,11 +153,12 @@ def _public_rows(
             shown = {f.code: f.value for f in figures if f.status == OK}
             scores = public_scores(shown, settings)
             cnt: dict[str, int | str] = {}
-            for key, col, _, _ in COUNTS:
-                n = int(r[col] or 0)
-                cnt[key] = public_count(n, settings) if is_controlled(col[:-2]) else n
-            published = round(k.get("O_SUPERVISION_PUBLIC__num") or 0)
-            cnt["supervision_published"] = public_count(published, settings)
+            for count in COUNTS:
+                n = int(r[count.column] or 0)
+                controlled = is_controlled(count.column[:-2])
+                cnt[count.key] = public_count(n, settings) if controlled else n
+            published = round(k.get(SUPERVISION_PUBLISHED.column) or 0)
+            cnt[SUPERVISION_PUBLISHED.key] = public_count(published, settings)
             per_unit[uid] = (tuple(figures), cnt, scores)
         out.append(per_unit)
     return out
