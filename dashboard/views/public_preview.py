@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import state, widgets
 from dashboard.export import audited
-from dashboard.i18n import t
+from dashboard.i18n import enum_labels, t
 
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)
@@ -32,7 +32,6 @@ def _bundle(
 
 
 def render() -> None:
-    from queries.model.records import UNIT_LEVELS, UNIT_LEVELS_EN
     from reports.public.bundle import bundle_zip
     from reports.public.disclosure_control import public_rounding
 
@@ -43,7 +42,7 @@ def render() -> None:
     st.caption(
         t("filter.period_shown", lang, period=f.period.label(lang), as_of=f.as_of_day.isoformat())
     )
-    names = UNIT_LEVELS if lang == "zh" else UNIT_LEVELS_EN
+    names = enum_labels("level", lang)
     levels = ("、" if lang == "zh" else ", ").join(names[lv] for lv in s.public_levels)
     st.write(
         t(

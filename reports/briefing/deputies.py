@@ -21,8 +21,8 @@ from datetime import date, datetime, time, timedelta
 
 import polars as pl
 
-from queries.model.records import FEEDBACK_KINDS, FEEDBACK_KINDS_EN
 from queries.model.tree import Tree
+from queries.vocabulary.enums import enum_label
 
 # feedback kinds in the order the briefing lists them
 FEEDBACK_KIND_ORDER = ("suggestion", "opinion", "complaint", "report", "enquiry")
@@ -210,14 +210,18 @@ def deputy_sentences(items: DeputyItems, lang: str) -> tuple[str, str]:
             else "No feedback came through the deputy and member channel in this period."
         )
     elif zh:
-        parts = "、".join(f"{FEEDBACK_KINDS[r.kind]}{r.received}件" for r in kinds)
+        parts = "、".join(
+            f"{enum_label('feedback_kind', r.kind, 'zh')}{r.received}件" for r in kinds
+        )
         first = (
             f"本期经人大代表、政协委员渠道收到诉求{fb.received}件（{parts}），"
             f"已办结{fb.closed}件，其中建议意见采纳或部分采纳{fb.adopted}件；"
             f"尚未办结{fb.open}件，其中已超过办理期限{fb.overdue}件。"
         )
     else:
-        parts = ", ".join(f"{r.received} {FEEDBACK_KINDS_EN[r.kind].lower()}" for r in kinds)
+        parts = ", ".join(
+            f"{r.received} {enum_label('feedback_kind', r.kind, 'en').lower()}" for r in kinds
+        )
         first = (
             f"{fb.received} items came through the deputy and member channel ({parts}); "
             f"{fb.closed} have been closed, {fb.adopted} of them adopted or partly adopted; "

@@ -8,14 +8,7 @@ the same order; they only differ in how a block is drawn.
 from __future__ import annotations
 
 from queries.model.catalogue import DIMENSIONS, indicator
-from queries.model.records import (
-    FEEDBACK_KINDS,
-    FEEDBACK_KINDS_EN,
-    SUPERVISION_SOURCES,
-    SUPERVISION_SOURCES_EN,
-    UNIT_LEVELS,
-    UNIT_LEVELS_EN,
-)
+from queries.vocabulary.enums import enum_label, enum_labels
 from reports import charts
 from reports.blocks import Block, Bullets, Document, Heading, Image, Paragraph, Table
 from reports.briefing.deputies import deputy_sentences
@@ -204,7 +197,7 @@ def _signal_blocks(sp: SignalPart, lang: str) -> list[Block]:
 def _funnel_chart(sp: SignalPart, lang: str) -> charts.Chart:
     f = sp.funnel
     assert f is not None
-    level = (UNIT_LEVELS if lang == "zh" else UNIT_LEVELS_EN).get(f.level, f.level)
+    level = enum_label("level", f.level, lang)
     name = indicator(f.code).name(lang)
     title = word("b.signals.chart", lang).format(indicator=name, level=level)
     return charts.funnel_plot(
@@ -295,7 +288,7 @@ def _level_table(lv: LevelStanding, lang: str) -> Table:
 
 
 def _deputy_feedback_table(s: ScopeSection, lang: str) -> Table:
-    kinds = FEEDBACK_KINDS if lang == "zh" else FEEDBACK_KINDS_EN
+    kinds = enum_labels("feedback_kind", lang)
     rows = tuple(
         (
             t("total", lang) if r.kind == "total" else kinds[r.kind],
@@ -328,7 +321,7 @@ def _deputy_feedback_table(s: ScopeSection, lang: str) -> Table:
 
 
 def _deputy_supervision_table(s: ScopeSection, lang: str) -> Table:
-    sources = SUPERVISION_SOURCES if lang == "zh" else SUPERVISION_SOURCES_EN
+    sources = enum_labels("source", lang)
     rows = tuple(
         (
             t("total", lang) if r.source == "total" else sources[r.source],

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from queries.model.catalogue import INDICATORS, Indicator
-from queries.model.records import LEVEL_ORDER, UNIT_LEVELS, UNIT_LEVELS_EN
+from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
+from queries.vocabulary.enums import enum_label
 from queries.vocabulary.terms import TERMS
 from reports.wording import pct, score_points
 
@@ -96,7 +97,7 @@ def level_standings(
             _unit_line(r, names, _weak_points(r, medians, settings, lang))
             for r in reversed(ranked[m - k_bottom :])
         )
-        label = UNIT_LEVELS[level] if lang == "zh" else UNIT_LEVELS_EN[level]
+        label = enum_label("level", level, lang)
         overall_median = statistics.median(float(r["overall"]) for r in ranked) if ranked else None
         out.append(
             LevelStanding(

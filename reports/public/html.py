@@ -11,10 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from queries.model.catalogue import DIMENSIONS, INDICATORS, Indicator, Unit
-from queries.model.records import (
-    UNIT_LEVELS,
-    UNIT_LEVELS_EN,
-)
+from queries.vocabulary.enums import enum_label
 from queries.vocabulary.terms import TERMS
 from reports import charts
 from reports.public.disclosure_control import INSUFFICIENT, OK
@@ -164,7 +161,7 @@ def _name(u: PublicUnit, lang: str) -> str:
 
 
 def _level(level: str, lang: str) -> str:
-    return UNIT_LEVELS[level] if lang == "zh" else UNIT_LEVELS_EN[level]
+    return enum_label("level", level, lang)
 
 
 def figure_text(ind: Indicator, f: PublicFigure, lang: str) -> str:

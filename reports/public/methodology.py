@@ -8,16 +8,7 @@ the page always describes the numbers it sits beside.
 from __future__ import annotations
 
 from queries.model.catalogue import DIMENSIONS, INDICATORS
-from queries.model.records import (
-    DISCLOSURE_CATEGORIES,
-    DISCLOSURE_CATEGORIES_EN,
-    FEEDBACK_KINDS,
-    FEEDBACK_KINDS_EN,
-    UNIT_KINDS,
-    UNIT_KINDS_EN,
-    UNIT_LEVELS,
-    UNIT_LEVELS_EN,
-)
+from queries.vocabulary.enums import ENUMS, enum_label
 from queries.vocabulary.formats import days
 from queries.vocabulary.terms import TERMS
 from reports.public.disclosure_control import public_rounding
@@ -44,9 +35,11 @@ def methodology_html(s: PublicSummary) -> str:
                     "summed first and then divided; never an average of rates.",
                 ),
                 (
-                    "公布范围：" + "、".join(UNIT_LEVELS[lv] for lv in st.public_levels) + "。",
+                    "公布范围："
+                    + "、".join(enum_label("level", lv, "zh") for lv in st.public_levels)
+                    + "。",
                     "Units shown: "
-                    + ", ".join(UNIT_LEVELS_EN[lv] for lv in st.public_levels)
+                    + ", ".join(enum_label("level", lv, "en") for lv in st.public_levels)
                     + ".",
                 ),
             )
@@ -75,10 +68,11 @@ def methodology_html(s: PublicSummary) -> str:
     dims_zh = "、".join(f"{d.name_zh}{st.overall_weights.get(d.code, 0):g}" for d in DIMENSIONS)
     dims_en = ", ".join(f"{d.name_en} {st.overall_weights.get(d.code, 0):g}" for d in DIMENSIONS)
     due_zh = "、".join(
-        f"{FEEDBACK_KINDS[k]}{days(v, 'zh', decimals=None)}" for k, v in st.due_days.items()
+        f"{enum_label('feedback_kind', k, 'zh')}{days(v, 'zh', decimals=None)}"
+        for k, v in st.due_days.items()
     )
     due_en = ", ".join(
-        f"{FEEDBACK_KINDS_EN[k].lower()} {days(v, 'en', decimals=None)}"
+        f"{enum_label('feedback_kind', k, 'en').lower()} {days(v, 'en', decimals=None)}"
         for k, v in st.due_days.items()
     )
     rules: tuple[tuple[str, str], ...] = (
@@ -125,9 +119,9 @@ def methodology_html(s: PublicSummary) -> str:
         + f"</ul>{stamp(s)}</section>"
     )
     cat_rows = "".join(
-        f"<tr><td>{bi(UNIT_KINDS[k], UNIT_KINDS_EN[k])}</td>"
+        f"<tr><td>{bi(*ENUMS['kind'][k])}</td>"
         f'<td style="white-space:normal">'
-        f"{bi('、'.join(DISCLOSURE_CATEGORIES[c] for c in cats), ', '.join(DISCLOSURE_CATEGORIES_EN[c] for c in cats))}"
+        f"{bi('、'.join(enum_label('category', c, 'zh') for c in cats), ', '.join(enum_label('category', c, 'en') for c in cats))}"
         "</td></tr>"
         for k, cats in st.catalogue.items()
     )
