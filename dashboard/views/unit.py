@@ -82,9 +82,12 @@ def render() -> None:
         unit=unit,
         select=True,
         column_config={
+            t("col.status", lang): st.column_config.TextColumn(
+                t("col.status", lang), width="medium"
+            ),
             t("col.explain", lang): st.column_config.TextColumn(
                 t("col.explain", lang), width="large"
-            )
+            ),
         },
     )
     codes = [i.code for i in INDICATORS]
