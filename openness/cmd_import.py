@@ -73,7 +73,7 @@ def import_(
     except ImportUsageError as exc:
         fail(str(exc))
     except UnusableFileError as exc:
-        fail(f"{exc} (nothing imported from it)")
+        fail(f"{exc} (未导入任何内容 / nothing imported from it)")
     finally:
         engine.dispose()
     status = EXIT_OK

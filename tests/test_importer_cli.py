@@ -80,14 +80,18 @@ def test_exit_2_for_unusable_input(db_url: str, tmp_path: Path) -> None:
     code, err = run(str(garbage), "--db", db_url)
     assert code == 2 and str(garbage) in err and "binary data" in err
     assert len(err.strip().splitlines()) == 1  # a one-line reason
+    # in Chinese first, then English, like the rejected rows' reasons
+    assert "二进制数据，不是 CSV 文本或工作簿 / binary data" in err
+    assert "未导入任何内容 / nothing imported from it" in err
 
     wrong = tmp_path / "units.csv"
     wrong.write_text("id,title\n1,x\n", encoding="utf-8")
     code, err = run(str(wrong), "--db", db_url)
     assert code == 2 and "missing required column(s) unit_id, name, level, kind" in err
+    assert "不是“单位”记录文件：缺少必填列 unit_id, name, level, kind" in err
 
     code, err = run(str(tmp_path / "complaints.csv"), "--db", db_url)
-    assert code == 2 and "use --kind" in err
+    assert code == 2 and "请用 --kind / " in err and "use --kind" in err
     assert count(db_url, "units") == 0 and count(db_url, "feedback") == 0
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from queries.importing.source import ROW, Batch, UnusableFileError, drop_blank, string_frame
+from queries.vocabulary.text import Text
 
 # a record spanning more lines than this is taken as a stray quote
 MAX_RECORD_LINES = 1000
@@ -57,14 +58,22 @@ class Decoder:
                 return chunk
             if self.encoding == "utf-8":
                 raise UnusableFileError(
-                    self.path, "invalid UTF-8 after the start of the file (mixed encodings)"
+                    self.path,
+                    Text(
+                        "文件开头之后出现无效的 UTF-8 字符（编码混杂）",
+                        "invalid UTF-8 after the start of the file (mixed encodings)",
+                    ),
                 )
             self.encoding = "gb18030"
         try:
             return chunk.decode("gb18030").encode("utf-8")
         except UnicodeDecodeError:
             raise UnusableFileError(
-                self.path, "text is neither UTF-8 nor GB18030 (mixed encodings?)"
+                self.path,
+                Text(
+                    "文本既不是 UTF-8 也不是 GB18030（编码混杂？）",
+                    "text is neither UTF-8 nor GB18030 (mixed encodings?)",
+                ),
             ) from None
 
 
@@ -169,10 +178,13 @@ class CsvReader:
                         # quote; cut at the last line end, the slow path copes
                         cut = buf.rfind(b"\n") + 1
                         if cut <= 0:
+                            mb = chunk_bytes // 2**20
                             raise UnusableFileError(
                                 self.path,
-                                f"row {next_row} is longer than {chunk_bytes // 2**20} MB: "
-                                "not a record file",
+                                Text(
+                                    f"第 {next_row} 行超过 {mb} MB：不是记录文件",
+                                    f"row {next_row} is longer than {mb} MB: not a record file",
+                                ),
                             )
                     chunk, rest = buf[:cut], buf[cut:]
                 if chunk:

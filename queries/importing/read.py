@@ -28,6 +28,7 @@ from queries.importing.csv_source import (
 from queries.importing.sheets import SheetTable, find_table, xls_sheets, xlsx_sheets
 from queries.importing.source import ROW, Batch, UnusableFileError
 from queries.model.records import KINDS, RecordKind
+from queries.vocabulary.text import Text
 
 __all__ = ["ROW", "Batch", "RecordFile", "UnusableFileError", "kind_from_name", "open_record_file"]
 
@@ -110,27 +111,48 @@ def open_record_file(path: Path | str, kind: str) -> RecordFile:
     path = Path(path)
     spec = KINDS[kind]
     if not path.is_file():
-        raise UnusableFileError(path, "no such file")
+        raise UnusableFileError(path, Text("文件不存在", "no such file"))
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
             start = f.read(min(size, 1024 * 1024))
     except OSError as exc:
-        raise UnusableFileError(path, f"cannot read the file: {exc.strerror or exc}") from None
+        why = exc.strerror or exc
+        raise UnusableFileError(
+            path, Text(f"无法读取文件：{why}", f"cannot read the file: {why}")
+        ) from None
     if not start.strip():
-        raise UnusableFileError(path, "the file is empty (no header row)")
+        raise UnusableFileError(
+            path, Text("文件为空（没有表头行）", "the file is empty (no header row)")
+        )
     if start.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         return _open_workbook(path, spec, size, xls=start.startswith(_OLE_MAGIC))
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or start[1:80:2].count(0) > 20:
-        raise UnusableFileError(path, "UTF-16 text is not supported: save it as CSV UTF-8")
+        raise UnusableFileError(
+            path,
+            Text(
+                "不支持 UTF-16 文本：请另存为“CSV UTF-8”",
+                "UTF-16 text is not supported: save it as CSV UTF-8",
+            ),
+        )
     if _HTML.match(start.removeprefix(codecs.BOM_UTF8)):
         raise UnusableFileError(
             path,
-            "an HTML or XML page (as some systems save '.xls'), not a spreadsheet: open it in "
-            "Excel or WPS and save it as .xlsx",
+            Text(
+                "这是 HTML 或 XML 网页（有些系统这样保存“.xls”），不是电子表格：请用 Excel 或 "
+                "WPS 打开后另存为 .xlsx",
+                "an HTML or XML page (as some systems save '.xls'), not a spreadsheet: open it "
+                "in Excel or WPS and save it as .xlsx",
+            ),
         )
     if b"\x00" in start:
-        raise UnusableFileError(path, "binary data, not a CSV text file or a workbook")
+        raise UnusableFileError(
+            path,
+            Text(
+                "二进制数据，不是 CSV 文本或工作簿",
+                "binary data, not a CSV text file or a workbook",
+            ),
+        )
     cr = cr_only(start)
     text_start = to_lf(start) if cr else start
     header_end = first_record_boundary(text_start)
@@ -153,7 +175,8 @@ def _open_workbook(path: Path, spec: RecordKind, size: int, xls: bool) -> Record
     sheets = xls_sheets(path) if xls else xlsx_sheets(path)
 
     def positions_of(header: list[str], sheet: str, row: int) -> dict[str, int] | None:
-        return _positions(path, spec, header, f"sheet '{sheet}', row {row}: ")
+        where = Text(f"工作表“{sheet}”第 {row} 行：", f"sheet '{sheet}', row {row}: ")
+        return _positions(path, spec, header, where)
 
     table = find_table(path, sheets, spec, positions_of)
     digest = hashlib.sha256()
@@ -173,8 +196,12 @@ def _open_workbook(path: Path, spec: RecordKind, size: int, xls: bool) -> Record
     )
 
 
+# no place to name before a header's message (a CSV file's only header)
+NOWHERE = Text("", "")
+
+
 def _positions(
-    path: Path, spec: RecordKind, header: list[str], where: str = ""
+    path: Path, spec: RecordKind, header: list[str], where: Text = NOWHERE
 ) -> dict[str, int] | None:
     """Spec column -> position in the header; None when a required column is missing.
 
@@ -196,15 +223,22 @@ def _positions(
         return None
     if twice:
         col, n = twice[0]
-        raise UnusableFileError(path, f"{where}column {col!r} appears {n} times in the header")
+        raise UnusableFileError(
+            path,
+            Text(
+                f"{where.zh}表头中列“{col}”出现了 {n} 次",
+                f"{where.en}column {col!r} appears {n} times in the header",
+            ),
+        )
     return positions
 
 
-def _missing(spec: RecordKind, header: list[str]) -> str:
+def _missing(spec: RecordKind, header: list[str]) -> Text:
     present = {normalise_header(h) for h in header}
-    missing = [f.name for f in spec.fields if f.required and f.name not in present]
+    missing = ", ".join(f.name for f in spec.fields if f.required and f.name not in present)
     shown = ", ".join(h for h in header[:8]) + (", ..." if len(header) > 8 else "")
-    return (
-        f"not a {spec.name} file: missing required column(s) {', '.join(missing)} "
-        f"(header: {shown or 'empty'})"
+    return Text(
+        f"不是“{spec.name_zh}”记录文件：缺少必填列 {missing}（表头：{shown or '空'}）",
+        f"not a {spec.name} file: missing required column(s) {missing} "
+        f"(header: {shown or 'empty'})",
     )

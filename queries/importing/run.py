@@ -34,12 +34,13 @@ from queries.importing.log import (
 )
 from queries.importing.read import RecordFile, kind_from_name, open_record_file
 from queries.importing.rejects import check_writable, reject_lines, write_rejects_file
-from queries.importing.source import REJECT_SCHEMA, ROW, Batch, UnusableFileError
+from queries.importing.source import REJECT_SCHEMA, ROW, Batch, UnusableFileError, both
 from queries.importing.validate import BatchValidator, Labels
 from queries.importing.write import Stage
 from queries.model.records import IMPORT_ORDER, KINDS, RecordKind
 from queries.model.schema import units
 from queries.store.frames import refresh_cache
+from queries.vocabulary.text import Text
 
 __all__ = [
     "ImportResult",
@@ -89,15 +90,31 @@ class ImportResult:
 def resolve_kinds(paths: Iterable[Path | str], kind: str | None) -> list[tuple[Path, str]]:
     """Each path with its kind, units first (stable otherwise)."""
     if kind is not None and kind not in KINDS:
-        raise ImportUsageError(f"unknown kind {kind!r}: use one of {', '.join(IMPORT_ORDER)}")
+        kinds = ", ".join(IMPORT_ORDER)
+        raise ImportUsageError(
+            both(
+                Text(
+                    f"未知的记录类型“{kind}”：请用 {kinds} 之一",
+                    f"unknown kind {kind!r}: use one of {kinds}",
+                )
+            )
+        )
     resolved = []
     for p in paths:
         path = Path(p)
         k = kind or kind_from_name(path)
         if k is None:
+            kinds = ", ".join(IMPORT_ORDER)
             raise ImportUsageError(
-                f"{path}: cannot tell the kind from the file name (it should contain one of "
-                f"{', '.join(IMPORT_ORDER)}, e.g. 2026-03_feedback.csv): use --kind"
+                f"{path}: "
+                + both(
+                    Text(
+                        f"无法从文件名判断记录类型（文件名应含 {kinds} 之一，如 "
+                        "2026-03_feedback.csv）：请用 --kind",
+                        "cannot tell the kind from the file name (it should contain one of "
+                        f"{kinds}, e.g. 2026-03_feedback.csv): use --kind",
+                    )
+                )
             )
         resolved.append((path, k))
     return sorted(resolved, key=lambda pk: IMPORT_ORDER.index(pk[1]))
@@ -151,9 +168,10 @@ def _import_files(
         check_writable(engine)
     except OSError as exc:
         folder = Path(exc.filename) if exc.filename else Path("rejects")
-        cause = f"the rejects folder cannot be written: {exc.strerror or exc}"
+        why = exc.strerror or exc
+        cause = Text(f"无法写入被拒行文件夹：{why}", f"the rejects folder cannot be written: {why}")
         for path, k in resolved[:1]:
-            log_failed(engine, path, k, f"{folder}: {cause}")
+            log_failed(engine, path, k, f"{folder}: {both(cause)}")
         raise UnusableFileError(folder, cause) from None
     files: list[RecordFile] = []
     for path, k in resolved:
@@ -200,7 +218,10 @@ def import_frame(
     spec = KINDS[kind]
     missing = [f.name for f in spec.fields if f.required and f.name not in frame.columns]
     if missing:
-        raise UnusableFileError(source, f"missing required column(s) {', '.join(missing)}")
+        cols = ", ".join(missing)
+        raise UnusableFileError(
+            source, Text(f"缺少必填列 {cols}", f"missing required column(s) {cols}")
+        )
     frame = frame.select([c for c in spec.columns if c in frame.columns]).with_row_index(
         ROW, offset=2
     )
@@ -360,15 +381,21 @@ def _environment_error(
         return exc
     if isinstance(exc, OSError):
         where = exc.filename or rejects_file or "rejects file"
-        return UnusableFileError(where, f"cannot write the rejects file: {exc.strerror or exc}")
+        why = exc.strerror or exc
+        return UnusableFileError(
+            where, Text(f"无法写入被拒行文件：{why}", f"cannot write the rejects file: {why}")
+        )
     if isinstance(exc, sa.exc.DBAPIError):
         orig = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         url = engine.url.render_as_string(hide_password=True)
-        return UnusableFileError(f"database {url}", orig)
+        return UnusableFileError(
+            f"database {url}", Text(f"数据库出错：{orig}", f"database error: {orig}")
+        )
     if isinstance(exc, Exception) and source:
         text = str(exc).strip()
         first = text.splitlines()[0] if text else ""
-        return UnusableFileError(source, f"cannot be imported: {type(exc).__name__}: {first}")
+        why = f"{type(exc).__name__}: {first}"
+        return UnusableFileError(source, Text(f"无法导入：{why}", f"cannot be imported: {why}"))
     return None
 
 

@@ -29,6 +29,7 @@ import polars as pl
 
 from queries.importing.source import Batch, UnusableFileError, drop_blank, string_frame
 from queries.model.records import RecordKind
+from queries.vocabulary.text import Text
 
 HEADER_SEARCH_ROWS = 20
 # .xlsx parts that openpyxl holds whole in memory (shared strings, styles, workbook)
@@ -171,7 +172,9 @@ def find_table(path: Path, sheets: list[Sheet], spec: RecordKind, positions_of: 
     """
     visible = [s for s in sheets if s.visible]
     if not visible:
-        raise UnusableFileError(path, "the workbook has no visible sheet")
+        raise UnusableFileError(
+            path, Text("工作簿没有可见的工作表", "the workbook has no visible sheet")
+        )
     names = {spec.name.lower(), spec.name_zh}
     named = [s for s in visible if s.name.strip().lower() in names]
     candidates = named or visible
@@ -187,8 +190,12 @@ def find_table(path: Path, sheets: list[Sheet], spec: RecordKind, positions_of: 
     where = ", ".join(f"'{n}'" for n in tried)
     raise UnusableFileError(
         path,
-        f"not a {spec.name} workbook: no row among the first {HEADER_SEARCH_ROWS} of sheet(s) "
-        f"{where} holds the required columns {required} (hidden sheets are not read)",
+        Text(
+            f"不是“{spec.name_zh}”工作簿：工作表 {where} 的前 {HEADER_SEARCH_ROWS} 行中没有一行"
+            f"含有必填列 {required}（隐藏的工作表不读取）",
+            f"not a {spec.name} workbook: no row among the first {HEADER_SEARCH_ROWS} of "
+            f"sheet(s) {where} holds the required columns {required} (hidden sheets are not read)",
+        ),
     )
 
 
@@ -232,7 +239,11 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise UnusableFileError(
-            path, f"cannot read the spreadsheet: not a valid XLSX ({exc})"
+            path,
+            Text(
+                f"无法读取电子表格：不是有效的 XLSX（{exc}）",
+                f"cannot read the spreadsheet: not a valid XLSX ({exc})",
+            ),
         ) from None
     whole = sum(
         i.file_size
@@ -240,10 +251,15 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
         if not i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
     )
     if whole > XLSX_MAX_WHOLE_PARTS_BYTES:
+        size, limit = f"{whole / 2**20:.0f}", f"{XLSX_MAX_WHOLE_PARTS_BYTES / 2**20:g}"
         raise UnusableFileError(
             path,
-            f"the workbook's shared strings and styles take {whole / 2**20:.0f} MB unpacked, over "
-            f"the limit of {XLSX_MAX_WHOLE_PARTS_BYTES / 2**20:g} MB: save the table alone as CSV",
+            Text(
+                f"工作簿的共享字符串和样式解压后占 {size} MB，超过 {limit} MB 的上限："
+                "请把表格单独另存为 CSV",
+                f"the workbook's shared strings and styles take {size} MB unpacked, over "
+                f"the limit of {limit} MB: save the table alone as CSV",
+            ),
         )
     sizes = {i.filename: i.file_size for i in infos}
     import openpyxl
@@ -253,7 +269,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UnusableFileError(path, f"cannot read the spreadsheet: {_first_line(exc)}") from None
+        raise UnusableFileError(path, _unreadable(exc)) from None
 
     def fmt_kind(style_id: int) -> str | None:
         try:
@@ -272,10 +288,15 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
         def rows() -> Iterator[tuple[int, Cells]]:
             size = sizes.get(sheet_path, 0)
             if size > XLSX_MAX_SHEET_BYTES:
+                mb, limit = f"{size / 2**20:.0f}", f"{XLSX_MAX_SHEET_BYTES / 2**20:g}"
                 raise UnusableFileError(
                     path,
-                    f"sheet '{ws.title}' takes {size / 2**20:.0f} MB unpacked, over the limit of "
-                    f"{XLSX_MAX_SHEET_BYTES / 2**20:g} MB: save the table alone as CSV",
+                    Text(
+                        f"工作表“{ws.title}”解压后占 {mb} MB，超过 {limit} MB 的上限："
+                        "请把表格单独另存为 CSV",
+                        f"sheet '{ws.title}' takes {mb} MB unpacked, over the limit of "
+                        f"{limit} MB: save the table alone as CSV",
+                    ),
                 )
             merges = _xlsx_merges(wb, sheet_path)
             kinds: dict[int, str | None] = {}
@@ -307,9 +328,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
             except UnusableFileError:
                 raise
             except Exception as exc:
-                raise UnusableFileError(
-                    path, f"cannot read sheet '{ws.title}': {_first_line(exc)}"
-                ) from None
+                raise UnusableFileError(path, _unreadable(exc, ws.title)) from None
 
         return rows
 
@@ -367,6 +386,14 @@ class _MergeFiller:
         return row
 
 
+def _unreadable(exc: Exception, sheet: str | None = None) -> Text:
+    """Why a spreadsheet, or one of its sheets, cannot be read."""
+    why = _first_line(exc)
+    if sheet is None:
+        return Text(f"无法读取电子表格：{why}", f"cannot read the spreadsheet: {why}")
+    return Text(f"无法读取工作表“{sheet}”：{why}", f"cannot read sheet '{sheet}': {why}")
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -385,10 +412,14 @@ def xls_sheets(path: Path) -> list[Sheet]:
     """
     size = path.stat().st_size
     if size > XLS_MAX_BYTES:
+        mb, limit = f"{size / 2**20:.0f}", f"{XLS_MAX_BYTES / 2**20:g}"
         raise UnusableFileError(
             path,
-            f"the .xls file is {size / 2**20:.0f} MB, over the limit of {XLS_MAX_BYTES / 2**20:g} "
-            "MB for .xls: save it as .xlsx or CSV",
+            Text(
+                f".xls 文件有 {mb} MB，超过 .xls 的上限 {limit} MB：请另存为 .xlsx 或 CSV",
+                f"the .xls file is {mb} MB, over the limit of {limit} MB for .xls: "
+                "save it as .xlsx or CSV",
+            ),
         )
     import xlrd
     from openpyxl.styles.numbers import is_datetime
@@ -396,7 +427,7 @@ def xls_sheets(path: Path) -> list[Sheet]:
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises its own XLRDError and others
-        raise UnusableFileError(path, f"cannot read the spreadsheet: {_first_line(exc)}") from None
+        raise UnusableFileError(path, _unreadable(exc)) from None
 
     def fmt_kind(xf_index: int) -> str | None:
         try:
@@ -411,9 +442,7 @@ def xls_sheets(path: Path) -> list[Sheet]:
                 yield from _xls_rows(book, index, fmt_kind)
             except Exception as exc:  # xlrd raises its own XLRDError and others
                 name = book.sheet_names()[index]
-                raise UnusableFileError(
-                    path, f"cannot read sheet '{name}': {_first_line(exc)}"
-                ) from None
+                raise UnusableFileError(path, _unreadable(exc, name)) from None
 
         return rows
 

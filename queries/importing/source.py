@@ -14,6 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
+from queries.vocabulary.text import Text
+
 # the file's own row number of each record (spreadsheet row; CSV line, header = 1)
 ROW = "__row"
 
@@ -22,12 +24,24 @@ REJECT_SCHEMA = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
 
 
 class UnusableFileError(Exception):
-    """A file (or the place the import writes to) that cannot be used: exit status 2."""
+    """A file (or the place the import writes to) that cannot be used: exit status 2.
 
-    def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+    ``reason`` in both languages, written ``中文 / English`` like a rejected row's
+    (clerks read the Chinese; scripts and logs keep the English).
+
+    >>> str(UnusableFileError("a.csv", Text("文件为空", "the file is empty")))
+    'a.csv: 文件为空 / the file is empty'
+    """
+
+    def __init__(self, path: Path | str, reason: Text) -> None:
+        self.reason = both(reason)
+        super().__init__(f"{path}: {self.reason}")
         self.path = Path(path)
-        self.reason = reason
+
+
+def both(text: Text) -> str:
+    """``text`` as the importer writes every message: ``中文 / English``."""
+    return f"{text.zh} / {text.en}"
 
 
 def empty_rejects() -> pl.DataFrame:
