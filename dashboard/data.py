@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -116,34 +117,47 @@ def _compute_series_long(
     return monthly_long(wide, months)
 
 
-# Trend series computed ahead, in one background thread, while a reader looks at
-# the ranking: the first unit opened then finds its peers' twelve months ready
-# (at the province scale they take seconds). Pure polars work: no Streamlit call
-# runs in the thread. The last few are kept (so showing the Overview again
-# starts nothing); older ones are dropped.
-_PREFETCH_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trend-prefetch")
+# What the Unit page needs computed ahead, in one background thread, while a reader
+# looks at the ranking: the peers' twelve trend months and every unit's 24 control
+# months (at the province scale each takes seconds), so that the first unit opened
+# finds them ready. Pure polars work: no Streamlit call runs in the thread. The
+# last few are kept (so showing the Overview again starts nothing); older ones are
+# dropped.
+_PREFETCH_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unit-prefetch")
 _PREFETCHED: dict[tuple[object, ...], Future[pl.DataFrame | None]] = {}
 _PREFETCH_LOCK = threading.Lock()
-_PREFETCH_KEEP = 4
-# only the newest request is worth computing: a queued one that was superseded
-# by another view (the reader moved on) is skipped
+_PREFETCH_KEEP = 8
+# only the newest view's requests are worth computing: a queued one that was
+# superseded by another view (the reader moved on) is skipped
 _latest_prefetch: list[tuple[object, ...]] = []
 
 
-def _prefetch_series(
-    key: tuple[object, ...], frames: Any, as_of: str, months: tuple[str, ...], settings: Settings
-) -> pl.DataFrame | None:
+def _prefetch(key: tuple[object, ...], compute: Callable[[], pl.DataFrame]) -> pl.DataFrame | None:
     with _PREFETCH_LOCK:
-        if _latest_prefetch[-1:] != [key]:
+        if key not in _latest_prefetch:
             return None
-    return _compute_series_long(frames, as_of, months, settings)
+    return compute()
 
 
 def _finished(future: Future[pl.DataFrame | None]) -> pl.DataFrame | None:
-    """A finished prefetch's series; None if it was skipped, cancelled or failed."""
+    """A finished prefetch's frame; None if it was skipped, cancelled or failed."""
     if future.cancelled() or future.exception() is not None:
         return None
     return future.result()
+
+
+def _computed_ahead(key: tuple[object, ...]) -> pl.DataFrame | None:
+    """The background's frame for ``key`` if it computed it or is computing it (then
+    waiting is never slower); None when it is to be computed here (never asked for,
+    skipped, failed, or still queued: computing it here is quicker than waiting)."""
+    with _PREFETCH_LOCK:
+        ahead = _PREFETCHED.get(key)
+        if ahead is not None and ahead.cancel():
+            ahead = None
+    if ahead is None:
+        return None
+    futures.wait([ahead])
+    return _finished(ahead)
 
 
 @st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
@@ -155,16 +169,9 @@ def _series_long(
     months: tuple[str, ...],
     _settings: Settings,
 ) -> pl.DataFrame:
-    with _PREFETCH_LOCK:
-        ahead = _PREFETCHED.get((url, version, fp, as_of, months))
-        # still queued: computing it here is quicker than waiting behind others
-        if ahead is not None and ahead.cancel():
-            ahead = None
-    if ahead is not None:
-        futures.wait([ahead])  # already being computed: waiting is never slower
-        done = _finished(ahead)
-        if done is not None:
-            return done
+    done = _computed_ahead(("series", url, version, fp, as_of, months))
+    if done is not None:
+        return done
     return _compute_series_long(_frames(url, version), as_of, months, _settings)
 
 
@@ -202,9 +209,18 @@ def _funnel(
 def _control_monthly(
     url: str, version: tuple[int, ...], fp: str, months: tuple[str, ...], as_of: str, _s: Settings
 ) -> pl.DataFrame:
-    return monthly_counts(
-        _frames(url, version), [Period.parse(m) for m in months], datetime.fromisoformat(as_of), _s
-    )
+    done = _computed_ahead(("control", url, version, fp, as_of, months))
+    if done is not None:
+        return done
+    return _compute_control_monthly(_frames(url, version), months, as_of, _s)
+
+
+def _compute_control_monthly(
+    frames: Any, months: tuple[str, ...], as_of: str, settings: Settings
+) -> pl.DataFrame:
+    """Every unit's (unit_id, month, code, value, n) over the control chart's months."""
+    parsed = [Period.parse(m) for m in months]
+    return monthly_counts(frames, parsed, datetime.fromisoformat(as_of), settings)
 
 
 @st.cache_data(ttl=30, max_entries=16, show_spinner=False)
@@ -284,22 +300,31 @@ class Source:
             months.append(months[-1].previous())
         return months[::-1]
 
-    def prefetch_trend(self, period: Period, as_of: datetime) -> None:
-        """Start computing the trend months of ``period`` in the background (idempotent)."""
-        months = tuple(str(m) for m in self.trend_months(period, as_of))
-        key = (self.url, self.version, self.fp, as_of.isoformat(), months)
-        frames = self.frames()
+    def prefetch_unit_page(self, period: Period, as_of: datetime) -> None:
+        """Start computing, in the background, what the Unit page of ``period`` needs:
+        the trend months, then the control months (idempotent; a newer view's request
+        replaces a queued one)."""
+        trend = tuple(str(m) for m in self.trend_months(period, as_of))
+        control = tuple(str(m) for m in control_months(period, as_of))
+        at, frames, settings = as_of.isoformat(), self.frames(), self.settings
+        base = (self.url, self.version, self.fp, at)
+        wanted: list[tuple[tuple[object, ...], Callable[[], pl.DataFrame]]] = [
+            (("series", *base, trend), lambda: _compute_series_long(frames, at, trend, settings)),
+            (
+                ("control", *base, control),
+                lambda: _compute_control_monthly(frames, control, at, settings),
+            ),
+        ]
         with _PREFETCH_LOCK:
-            _latest_prefetch[:] = [key]
-            ahead = _PREFETCHED.get(key)
-            if ahead is not None and (not ahead.done() or _finished(ahead) is not None):
-                return
-            _PREFETCHED.pop(key, None)
-            while len(_PREFETCHED) >= _PREFETCH_KEEP:
-                _PREFETCHED.pop(next(iter(_PREFETCHED))).cancel()
-            _PREFETCHED[key] = _PREFETCH_POOL.submit(
-                _prefetch_series, key, frames, as_of.isoformat(), months, self.settings
-            )
+            _latest_prefetch[:] = [key for key, _ in wanted]
+            for key, compute in wanted:
+                ahead = _PREFETCHED.get(key)
+                if ahead is not None and (not ahead.done() or _finished(ahead) is not None):
+                    continue
+                _PREFETCHED.pop(key, None)
+                while len(_PREFETCHED) >= _PREFETCH_KEEP:
+                    _PREFETCHED.pop(next(iter(_PREFETCHED))).cancel()
+                _PREFETCHED[key] = _PREFETCH_POOL.submit(_prefetch, key, compute)
 
     def series_long(
         self, as_of: datetime, unit_ids: list[str], months: list[Period]

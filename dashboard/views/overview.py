@@ -163,7 +163,7 @@ def render() -> None:
     signal_panels.funnel_section(ctx, code, level, peers, labels)
 
     # the reader's next step is usually a unit: its trend needs every peer's months
-    src.prefetch_trend(f.period, f.as_of)
+    src.prefetch_unit_page(f.period, f.as_of)
 
 
 # run by the router (st.navigation runs a page file as __main__), never on import
