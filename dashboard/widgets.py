@@ -206,6 +206,17 @@ def topic_page(title_key: str) -> TopicPage:
     )
 
 
+def _delta(text: str | None, change: float | None, color: str = "normal") -> dict[str, Any]:
+    """st.metric's delta arguments: ``text`` with a coloured arrow, or, for a change that
+    shows as zero at one decimal, "±0.0" without arrow or colour (Streamlit would draw
+    any other text as a rise)."""
+    if text is None or change is None:
+        return {"delta": None}
+    if round(change, 1) == 0:
+        return {"delta": "±" + text.lstrip("+-"), "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": text, "delta_color": color}
+
+
 def indicator_metrics(
     ctx: state.Context, row: dict[str, Any], prev_row: dict[str, Any], codes: list[str]
 ) -> None:
@@ -216,7 +227,7 @@ def indicator_metrics(
     for col, code in zip(cols, codes, strict=True):
         ind = indicator(code)
         now, before = row.get(code), prev_row.get(code)
-        delta = None
+        delta, change = None, None
         if now is not None and before is not None:
             days = ind.unit == Unit.DAYS
             change = (now - before) * (1 if days else 100)
@@ -225,7 +236,7 @@ def indicator_metrics(
                 if days
                 else (" 个百分点" if lang == "zh" else " pp")
             )
-            delta = f"{change:+.1f}{suffix}" if round(change, 1) != 0 else f"0.0{suffix}"
+            delta = f"{change:+.1f}{suffix}"
         n = row.get(f"{code}_n")
         help_parts = [ind.explain(lang), f"n = {fmt_int(n, lang)}"]
         if ind.is_rate:
@@ -240,8 +251,9 @@ def indicator_metrics(
             st.metric(
                 ind.name(lang),
                 value_text(ind, now, lang),
-                delta=delta,
-                delta_color="inverse" if ind.direction == Direction.LOWER else "normal",
+                **_delta(
+                    delta, change, "inverse" if ind.direction == Direction.LOWER else "normal"
+                ),
                 help="  \n".join(help_parts),
                 border=True,
             )
@@ -287,7 +299,10 @@ def score_metrics(
             st.metric(
                 t(f"col.{code}", lang),
                 fmt_score(now, lang) if now is not None else t("overview.no_score", lang),
-                delta=None if now is None or before is None else f"{now - before:+.1f}",
+                **_delta(
+                    None if now is None or before is None else f"{now - before:+.1f}",
+                    None if now is None or before is None else now - before,
+                ),
                 help=t("overview.previous", lang, period=previous.label(lang))
                 + f": {fmt_score(before, lang)}",
                 border=True,
@@ -298,7 +313,7 @@ def score_metrics(
             st.metric(
                 t("col.rank", lang),
                 f"{rank} / {peers}" if rank is not None else t("incomplete", lang),
-                delta=None if change is None else f"{change:+d}",
+                **_delta(None if change is None else f"{change:+d}", change),
                 help=t("overview.rank.help", lang, prev=prev_row.get("rank") or t("na", lang)),
                 border=True,
             )

@@ -35,8 +35,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# messages go to stderr; stdout is kept for data (indicator tables)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# messages go to stderr; stdout is kept for data (indicator tables). They quote file
+# names, headers and cells: no Rich markup ("[b]") and no emoji codes (":x:") read in them
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DbOption = Annotated[
     str | None,
@@ -172,4 +173,4 @@ def write_output(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(path, data)
     except OSError as exc:
-        fail(f"--out {path}: {exc.strerror}")
+        fail(f"--out {path}: {exc.strerror or exc}")

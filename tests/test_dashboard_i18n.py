@@ -92,3 +92,20 @@ def test_md_leaves_no_autolink() -> None:
     assert i18n.md("https://evil.example/login") == "h\u2060ttps\\://evil\\.example/login"
     assert i18n.md("www.evil.example") == "w\u2060ww\\.evil\\.example"
     assert i18n.md("a@evil.example") == "a\u2060@evil\\.example"
+
+
+def test_a_change_that_shows_as_zero_has_no_arrow_and_no_colour() -> None:
+    from dashboard.widgets import _delta
+
+    # 0.04 pp rounds to 0.0: not a rise, whatever its sign
+    assert _delta("+0.0 pp", 0.0004 * 100) == {
+        "delta": "±0.0 pp",
+        "delta_color": "off",
+        "delta_arrow": "off",
+    }
+    assert _delta("-0.0", -0.04)["delta"] == "±0.0"
+    assert _delta("+0", 0) == {"delta": "±0", "delta_color": "off", "delta_arrow": "off"}
+    # a real change keeps its sign, its arrow and the indicator's colour rule
+    assert _delta("+1.3 pp", 1.3, "inverse") == {"delta": "+1.3 pp", "delta_color": "inverse"}
+    assert _delta("-2", -2) == {"delta": "-2", "delta_color": "normal"}
+    assert _delta(None, None) == {"delta": None}

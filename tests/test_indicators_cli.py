@@ -94,6 +94,10 @@ def test_errors_exit_2_with_one_line(engine: sa.Engine, db_url: str, tmp_path: P
         (["--period", "2026", "--unit", "NOPE"], "NOPE"),
         (["--period", "2026", "--config", str(bad)], "weights.openness.O_COVERAGE"),
         (["--period", "2026", "--format", "xml"], "xml"),
+        # --out naming a folder says so (its OSError has no strerror of its own)
+        (["--period", "2026", "--out", str(tmp_path)], f"--out {tmp_path}: a folder, not a file"),
+        # text quoted from the input stays as typed: no Rich markup, no emoji codes
+        (["--period", "2026", "--unit", ":x: [b]B9[/b]"], ":x: [b]B9[/b]"),
     ]
     for args, needle in cases:
         res = _run(*args, "--db", db_url)

@@ -28,6 +28,7 @@ Functions
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import re
@@ -179,7 +180,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """
     path = Path(path)
     if path.is_dir() and not path.is_symlink():
-        raise IsADirectoryError(f"{path} is a folder")
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:
