@@ -21,6 +21,8 @@ from queries.access.roles import LOCAL_ADMIN, Person, role_label
 from queries.access.users import find_person
 
 AUTH_ENV = "OPENNESS_AUTH"
+# without sign-in the local admin's "sign-in" is the server's run: one sign_in per run
+_LOCAL_SIGN_IN = f"local admin, server started {audit.now_local():%Y-%m-%d %H:%M:%S}"
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -49,7 +51,7 @@ def identify(lang: Lang, engine: sa.Engine) -> Person:
     page before sign-in, a no-role page for someone signed in without a role, and a
     refusal for a server without sign-in that is not on loopback. The first run of a
     session that knows its person writes ``sign_in``, once per sign-in (the ID token's
-    ``iat``) with OpenID Connect, once per browser session without sign-in."""
+    ``iat``) with OpenID Connect, once per server run without sign-in."""
     ss = st.session_state
     if not auth_enabled():
         if not _loopback_server():
@@ -84,8 +86,9 @@ def identify(lang: Lang, engine: sa.Engine) -> Person:
         person = found
     if ss.get("_signed_in") != person:
         # one sign_in per sign-in: a reload or a second tab opens another session of
-        # the same sign-in (the ID token's issue time tells them apart)
-        detail = audit.sign_in_detail(st.user.get("iat")) if auth_enabled() else None
+        # the same sign-in (the ID token's issue time tells them apart); without
+        # sign-in, one per server run
+        detail = audit.sign_in_detail(st.user.get("iat")) if auth_enabled() else _LOCAL_SIGN_IN
         if detail is None or not audit.recorded(engine, person.email, "sign_in", detail):
             audit.write(engine, "sign_in", person, audit.Where(page="sign_in"), detail=detail)
         ss["_signed_in"] = person

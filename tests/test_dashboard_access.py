@@ -164,3 +164,32 @@ def test_the_data_page_never_shows_the_database_password(
     assert f"postgres:***@{url.host}" in shown  # the URL is shown, its password masked
     assert secret not in shown
     assert secret not in str(at._tree)  # nowhere on the page, not only in the text
+
+
+def test_without_sign_in_the_local_admin_signs_in_once_per_server_run(
+    seeded: str, fresh_caches: None
+) -> None:
+    # two browser sessions of one server run (AppTest runs in this process)
+    for _ in range(2):
+        at = app(lang="en", period=PERIOD, asof=REF.isoformat())
+        open_page(at, "overview")
+    engine = make_engine(seeded)
+    signs = audit.read(engine, events=("sign_in",))
+    engine.dispose()
+    assert signs["user"].to_list() == ["local"]
+    assert signs["detail"][0].startswith("local admin, server started ")
+
+
+def test_the_audit_page_names_pages_and_indicators(signed: sa.Engine) -> None:
+    at = _as("admin@bureau.cn", unit="B01", records="R_ONTIME")
+    at.run()
+    at.switch_page("views/unit.py").run()
+    at.switch_page("views/audit.py").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    pages, details = set(shown["Page"]), set(shown["Detail"].dropna())
+    assert "Unit" in pages and "unit" not in pages
+    assert "records of “Closed on time”" in details and "records R_ONTIME" not in details
+    # the trail itself keeps access.md's keys
+    views = audit.read(signed, events=("view_records",))
+    assert ("unit", "records R_ONTIME") in set(zip(views["page"], views["detail"], strict=True))

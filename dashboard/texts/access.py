@@ -76,6 +76,7 @@ STRINGS: dict[str, Text] = {
     "audit.person": Text("人员", "Person"),
     "audit.event": Text("事件", "Event"),
     "audit.every_event": Text("全部事件", "Every event"),
+    "records.of": Text("“{indicator}”的记录", "records of “{indicator}”"),
     "audit.from": Text("起始日期", "From"),
     "audit.to": Text("截止日期", "To"),
     "audit.shown": Text("共 {n} 条（最近的在前）", "{n} events (latest first)"),

@@ -10,13 +10,15 @@ import streamlit as st
 
 from dashboard import data, signin, state, widgets
 from dashboard.export import CSV_MIME, audited
-from dashboard.i18n import t
+from dashboard.i18n import STRINGS, Lang, t
 from queries.access import audit
 from queries.access.gate import Denied
 from queries.access.roles import Area, Reach, role_label
+from queries.model.catalogue import INDICATORS, indicator
 from queries.model.tree import Tree
 
 SHOWN = 5000  # the latest events shown and downloaded
+CODES = frozenset(i.code for i in INDICATORS)
 
 
 def render() -> None:
@@ -65,6 +67,8 @@ def render() -> None:
         pl.col("as_of").dt.strftime("%Y-%m-%d %H:%M"),
         pl.col("role").map_elements(lambda r: role_label(r, lang), return_dtype=pl.String),
         pl.col("event").map_elements(lambda e: t(f"audit.ev.{e}", lang), return_dtype=pl.String),
+        pl.col("page").map_elements(lambda p: _page_title(p, lang), return_dtype=pl.String),
+        pl.col("detail").map_elements(lambda d: _detail(d, lang), return_dtype=pl.String),
     )
     st.dataframe(
         shown.rename({c: t(f"audit.col.{c}", lang) for c in shown.columns}),
@@ -86,6 +90,22 @@ def render() -> None:
         icon=":material/download:",
         key="au_csv",
     )
+
+
+def _page_title(key: str, lang: Lang) -> str:
+    """A page's title for its key (``unit`` -> 单位详情); sign-in and sign-out by name; an
+    unknown key as it is. The CSV keeps the keys (access.md)."""
+    if key in ("sign_in", "sign_out"):
+        return t(f"audit.ev.{key}", lang)
+    return t(f"page.{key}", lang) if f"page.{key}" in STRINGS else key
+
+
+def _detail(detail: str, lang: Lang) -> str:
+    """``records R_ONTIME`` -> the indicator's name; any other detail as it is."""
+    kind, _, code = detail.partition(" ")
+    if kind == "records" and code in CODES:
+        return t("records.of", lang, indicator=indicator(code).name(lang))
+    return detail
 
 
 # run by the router (st.navigation runs a page file as __main__), never on import
