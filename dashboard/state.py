@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -22,6 +21,7 @@ from dashboard.data import Source
 from dashboard.i18n import LANGS, Lang, enum_label, language_from_locale, md, t, unit_name
 from queries.access.gate import Gate
 from queries.access.roles import Person
+from queries.model.clock import LOCAL_TIME
 from queries.model.periods import Period, parse_date
 from queries.model.records import LEVEL_ORDER
 
@@ -40,9 +40,6 @@ _WIDGET_KEYS = (
 )
 # the filter keys written to the URL, in order
 URL_KEYS = ("lang", "period", "asof", "scope", "level")
-
-
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # records are stamped in local time (records.md)
 
 
 def local_now() -> datetime:

@@ -136,9 +136,9 @@ def _main() -> None:
 
 def now_local() -> datetime:
     """Now, as naive local time in Asia/Shanghai (how records are stamped)."""
-    from zoneinfo import ZoneInfo
+    from queries.model.clock import now_local as now
 
-    return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+    return now()
 
 
 def period_as_of_settings(

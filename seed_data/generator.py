@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 
 import polars as pl
 import sqlalchemy as sa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from queries.model.clock import now_local
 from queries.model.schema import RECORD_TABLES, import_log
 from queries.store.frames import refresh_cache
 from seed_data.disclosures import generate_disclosures
@@ -133,7 +134,7 @@ def seed_database(
                 import_log.insert().values(
                     file=source_name(scale, seed),
                     kind=kind,
-                    started_at=datetime.now().replace(microsecond=0),
+                    started_at=now_local().replace(microsecond=0),
                     rows_read=0,
                     rows_accepted=0,
                     rows_rejected=0,
@@ -154,7 +155,7 @@ def seed_database(
                 import_log.update()
                 .where(import_log.c.import_id == import_ids[kind])
                 .values(
-                    finished_at=datetime.now().replace(microsecond=0),
+                    finished_at=now_local().replace(microsecond=0),
                     rows_read=written[kind],
                     rows_accepted=written[kind],
                     status="committed",

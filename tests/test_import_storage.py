@@ -309,3 +309,28 @@ def test_rejects_file_neutralises_hostile_cells(data_folder: Path) -> None:
         "'=1+1 is not a unit",
         '\'=HYPERLINK("http://evil.example")',
     )
+
+
+def test_the_import_log_keeps_beijing_time_whatever_the_machines_zone(
+    engine: sa.Engine, units_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from queries.model.clock import now_local
+    from queries.model.schema import import_log
+
+    # a machine set to New York (UTC-5/-4): the log must still read like the records,
+    # the audit trail and the as-of, in Beijing time
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        import_files(engine, [units_csv], progress=False)
+        with engine.connect() as conn:
+            started, finished = conn.execute(
+                sa.select(import_log.c.started_at, import_log.c.finished_at)
+            ).one()
+        assert abs((started - now_local()).total_seconds()) < 600
+        assert started <= finished
+    finally:
+        monkeypatch.undo()
+        time.tzset()

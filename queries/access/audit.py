@@ -10,16 +10,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import polars as pl
 import sqlalchemy as sa
 
 from queries.access.roles import Person
+from queries.model.clock import LOCAL_TIME, now_local
 from queries.model.export import csv_bytes
 from queries.model.schema import audit_event
-
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 # access.md's events, in its order
 EVENTS = ("sign_in", "sign_out", "view_records", "download", "denied", "users_changed")
@@ -37,11 +35,6 @@ COLUMNS: dict[str, pl.DataType] = {
     "records": pl.Int64(),
     "detail": pl.String(),
 }
-
-
-def now_local() -> datetime:
-    """Now in local time, naive, to the microsecond."""
-    return datetime.now(LOCAL_TIME).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ import contextlib
 import hashlib
 import os
 import socket
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
 
+from queries.model.clock import now_local
 from queries.model.schema import import_log, import_reject
 
 REJECT_ROWS_PER_INSERT = 50_000
@@ -76,7 +76,7 @@ def start_log(engine: sa.Engine, source: str, kind: str) -> int:
             .values(
                 file=source,
                 kind=kind,
-                started_at=datetime.now(),
+                started_at=now_local(),
                 rows_read=0,
                 rows_accepted=0,
                 rows_rejected=0,
@@ -143,7 +143,7 @@ def log_failed(engine: sa.Engine, path: Path, kind: str, message: str = "") -> N
                 digest.update(block)
     except OSError:
         pass
-    now = datetime.now()
+    now = now_local()
     # the cause is raised by the caller: a database that takes no write cannot log it
     with contextlib.suppress(sa.exc.DBAPIError), engine.begin() as conn:
         conn.execute(

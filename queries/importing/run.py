@@ -17,7 +17,6 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from queries.importing.rejects import check_writable, reject_lines, write_reject
 from queries.importing.source import REJECT_SCHEMA, ROW, Batch, UnusableFileError, both
 from queries.importing.validate import BatchValidator, Labels
 from queries.importing.write import Stage
+from queries.model.clock import now_local
 from queries.model.records import IMPORT_ORDER, KINDS, RecordKind
 from queries.model.schema import units
 from queries.store.frames import refresh_cache
@@ -316,7 +316,7 @@ def _import(
             if rows_rejected:
                 rejects_file = write_rejects_file(lines, engine, source, spec.name, import_id)
             finish = {
-                "finished_at": datetime.now(),
+                "finished_at": now_local(),
                 "rows_read": rows_read,
                 "rows_accepted": rows_accepted,
                 "rows_rejected": rows_rejected,
@@ -407,7 +407,7 @@ def _log_failure(engine: sa.Engine, import_id: int, rows_read: int, message: str
             log_conn,
             import_id,
             {
-                "finished_at": datetime.now(),
+                "finished_at": now_local(),
                 "status": "failed",
                 "rows_read": rows_read,
                 "message": message,
