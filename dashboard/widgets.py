@@ -15,9 +15,11 @@ from dashboard.data import Source
 from dashboard.export import download_buttons
 from dashboard.i18n import Lang, fmt_int, fmt_score, md, t, unit_name
 from dashboard.tables import interval_text, unit_labels, value_text
+from queries.engine.gaps import data_gaps
 from queries.model.catalogue import Direction, Unit, indicator
 from queries.model.settings import Settings
 from queries.store.integrity import DatabaseUnreadable
+from queries.vocabulary.fields import field_label
 
 # what a table shows for a missing value (Streamlit shows a grey "None"); the
 # downloads keep null as an empty cell
@@ -215,6 +217,33 @@ def _delta(text: str | None, change: float | None, color: str = "normal") -> dic
     if round(change, 1) == 0:
         return {"delta": "±" + text.lstrip("+-"), "delta_color": "off", "delta_arrow": "off"}
     return {"delta": text, "delta_color": color}
+
+
+def gaps_notice(ctx: state.Context) -> None:
+    """A warning naming the record kinds the database holds none of and the fields no
+    record has filled in, with the indicators that therefore show 0 or nothing
+    (queries.engine.gaps); nothing when there is no gap."""
+    lang = ctx.lang
+    gaps = data_gaps(ctx.source.frames())
+    if not gaps:
+        return
+    items = [
+        t("gaps.kind", lang, kind=t(f"gaps.kind.{g.kind}", lang))
+        if g.field is None
+        else t(
+            "gaps.field",
+            lang,
+            kind=t(f"gaps.kind.{g.kind}", lang),
+            field=field_label(g.field, lang),
+        )
+        for g in gaps
+    ]
+    codes = list(dict.fromkeys(c for g in gaps for c in g.codes))
+    sep = "；" if lang == "zh" else "; "
+    names = ("、" if lang == "zh" else ", ").join(indicator(c).name(lang) for c in codes)
+    st.warning(
+        t("gaps.body", lang, items=sep.join(items), indicators=names), icon=":material/report:"
+    )
 
 
 def indicator_metrics(

@@ -244,10 +244,23 @@ def test_feedback_only_like_detroit(
         & pl.col("parent_id").is_not_null()
     )
     assert quiet.height > 0  # some commands have no complaints of their own
+    gap_words = {
+        # what the export lacks, and the indicators that show 0 or nothing for it
+        "en": (
+            "the database holds no disclosure records",
+            "“First response” filled in",
+            "Response within 24 h",
+            "Return visits",
+        ),
+        "zh": ("数据库中没有公开信息记录", "都没有填写“首次响应时间”", "响应率", "回访率"),
+    }
     for lang in ("en", "zh"):
         at = app(lang=lang, period="2019", asof="2020-12-31")
         at.run()
         clean(at)
+        # the Overview says the zeros are missing records, not missing work
+        gaps = " ".join(w.value for w in at.warning)
+        assert all(word in gaps for word in gap_words[lang]), gaps
         for page in PAGES:
             open_page(at, page)
         # a unit with no feedback at all: its page still shows, with empty rates

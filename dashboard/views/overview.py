@@ -32,6 +32,7 @@ def render() -> None:
 
     # ---- headline: the scope's scores against the previous period
     st.subheader(t("overview.headline", lang))
+    widgets.gaps_notice(ctx)
     widgets.score_metrics(ctx, table, row, prev_row, previous)
 
     # ---- the peer ranking

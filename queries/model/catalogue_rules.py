@@ -116,6 +116,22 @@ def rule_known_record_kind(inds: Sequence[Indicator], dims: Sequence[Dimension])
     ]
 
 
+def rule_relies_on_optional_fields(
+    inds: Sequence[Indicator], dims: Sequence[Dimension]
+) -> list[str]:
+    """``relies_on`` names optional fields of the indicator's record kind (a required
+    field is always filled in, so its absence could never be seen)."""
+    out = []
+    for i in inds:
+        fields = {f.name: f for f in KINDS[i.record_kind].fields} if i.record_kind in KINDS else {}
+        for name in i.relies_on:
+            if name not in fields:
+                out.append(f"{i.code}: relies on {name!r}, not a field of {i.record_kind}")
+            elif fields[name].required:
+                out.append(f"{i.code}: relies on {name!r}, a required field of {i.record_kind}")
+    return out
+
+
 def rule_labels_in_both_languages(
     inds: Sequence[Indicator], dims: Sequence[Dimension]
 ) -> list[str]:
@@ -149,6 +165,7 @@ CATALOGUE_RULES: dict[str, Rule] = {
     "scored_are_shares": rule_scored_are_shares,
     "kind_parameters": rule_kind_parameters,
     "known_record_kind": rule_known_record_kind,
+    "relies_on_optional_fields": rule_relies_on_optional_fields,
     "labels_in_both_languages": rule_labels_in_both_languages,
 }
 

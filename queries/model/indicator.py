@@ -76,6 +76,10 @@ class Indicator:
     denominator_en: str
     # methodology: O_COVERAGE counts catalogue entries, not a sample
     min_sample_exempt: bool = False
+    # optional record fields the indicator reads: when no record of the database has
+    # one of them filled in, its value shows what was not exported, not the work done
+    # (queries.engine.gaps)
+    relies_on: tuple[str, ...] = ()
     # kind = balance: (x, y) pairs of status groups, value = mean of min(1, x / y)
     balance_terms: tuple[tuple[str, str], ...] = ()
     # kind = distinct_share: distinct values of this column / this many possible values

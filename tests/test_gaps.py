@@ -1,0 +1,56 @@
+"""Data gaps (queries/engine/gaps.py): record kinds with no record and optional fields
+no record has filled in, with the indicators resting on them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import polars as pl
+
+from queries.engine.gaps import Gap, data_gaps
+from queries.model.catalogue import INDICATORS
+from queries.store.schemas import Frames, conform
+from seed_data.generator import generate
+
+
+def _tiny() -> Frames:
+    f = {k: conform(k, v) for k, v in generate("tiny", 7, date(2026, 6, 30)).items()}
+    return Frames(f["units"], f["disclosures"], f["feedback"], f["supervision"])
+
+
+def test_a_complete_export_has_no_gap() -> None:
+    assert data_gaps(_tiny()) == []
+
+
+def test_an_empty_database_has_no_gap_to_name() -> None:
+    f = _tiny()
+    empty = Frames(
+        f.units.clear(), f.disclosures.clear(), f.feedback.clear(), f.supervision.clear()
+    )
+    assert data_gaps(empty) == []
+
+
+def test_a_missing_kind_and_an_empty_column_are_named_with_their_indicators() -> None:
+    f = _tiny()
+    # no disclosures exported; a hotline sheet without first response or return visits
+    fb = f.feedback.with_columns(
+        pl.lit(None, dtype=f.feedback["first_response_at"].dtype).alias("first_response_at"),
+        pl.lit(None, dtype=f.feedback["return_visit_at"].dtype).alias("return_visit_at"),
+    )
+    gaps = data_gaps(Frames(f.units, f.disclosures.clear(), fb, f.supervision))
+    openness_on_disclosures = tuple(i.code for i in INDICATORS if i.record_kind == "disclosures")
+    assert gaps == [
+        Gap("disclosures", None, openness_on_disclosures),
+        Gap("feedback", "first_response_at", ("R_RESPONSE",)),
+        Gap("feedback", "return_visit_at", ("S_RETURN_VISIT",)),
+    ]
+    assert openness_on_disclosures == ("O_COVERAGE", "O_TIMELY", "O_DEPTH", "O_CHANNELS")
+
+
+def test_one_filled_cell_is_enough() -> None:
+    f = _tiny()
+    col = f.feedback["first_response_at"]
+    one = pl.Series("first_response_at", [col[0]] + [None] * (col.len() - 1), dtype=col.dtype)
+    fb = f.feedback.with_columns(one)
+    assert data_gaps(replace(_tiny(), feedback=fb)) == []
