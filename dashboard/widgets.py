@@ -19,7 +19,7 @@ from queries.engine.gaps import data_gaps
 from queries.model.catalogue import Direction, Unit, indicator
 from queries.model.settings import Settings
 from queries.store.integrity import DatabaseUnreadable
-from queries.vocabulary.fields import field_label
+from reports.gap_wording import gap_sentence
 
 # what a table shows for a missing value (Streamlit shows a grey "None"); the
 # downloads keep null as an empty cell
@@ -223,27 +223,9 @@ def gaps_notice(ctx: state.Context) -> None:
     """A warning naming the record kinds the database holds none of and the fields no
     record has filled in, with the indicators that therefore show 0 or nothing
     (queries.engine.gaps); nothing when there is no gap."""
-    lang = ctx.lang
-    gaps = data_gaps(ctx.source.frames())
-    if not gaps:
-        return
-    items = [
-        t("gaps.kind", lang, kind=t(f"gaps.kind.{g.kind}", lang))
-        if g.field is None
-        else t(
-            "gaps.field",
-            lang,
-            kind=t(f"gaps.kind.{g.kind}", lang),
-            field=field_label(g.field, lang),
-        )
-        for g in gaps
-    ]
-    codes = list(dict.fromkeys(c for g in gaps for c in g.codes))
-    sep = "；" if lang == "zh" else "; "
-    names = ("、" if lang == "zh" else ", ").join(indicator(c).name(lang) for c in codes)
-    st.warning(
-        t("gaps.body", lang, items=sep.join(items), indicators=names), icon=":material/report:"
-    )
+    sentence = gap_sentence(data_gaps(ctx.source.frames()), ctx.lang)
+    if sentence:
+        st.warning(sentence, icon=":material/report:")
 
 
 def indicator_metrics(

@@ -54,3 +54,32 @@ def test_one_filled_cell_is_enough() -> None:
     one = pl.Series("first_response_at", [col[0]] + [None] * (col.len() - 1), dtype=col.dtype)
     fb = f.feedback.with_columns(one)
     assert data_gaps(replace(_tiny(), feedback=fb)) == []
+
+
+def test_the_briefing_opens_with_the_gaps_in_both_languages() -> None:
+    from datetime import datetime
+
+    from queries.model.periods import Period
+    from queries.model.settings import DEFAULT_SETTINGS
+    from reports.blocks import Paragraph
+    from reports.briefing.layout import briefing_document
+    from reports.briefing.model import build_briefing
+
+    f = _tiny()
+    no_disclosures = replace(f, disclosures=f.disclosures.clear())
+    for lang, start in (
+        ("zh", "数据缺口：数据库中没有公开信息记录。"),
+        ("en", "Data gaps: the database"),
+    ):
+        b = build_briefing(
+            no_disclosures,
+            Period.parse("2026-Q2"),
+            datetime(2026, 6, 30, 23, 59),
+            DEFAULT_SETTINGS,
+            lang=lang,
+        )
+        first = briefing_document(b).blocks[0]
+        assert isinstance(first, Paragraph) and first.text.startswith(start), first
+    # a complete export: the briefing starts with its first part, as before
+    b = build_briefing(f, Period.parse("2026-Q2"), datetime(2026, 6, 30, 23, 59), DEFAULT_SETTINGS)
+    assert not isinstance(briefing_document(b).blocks[0], Paragraph)

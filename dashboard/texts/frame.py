@@ -14,20 +14,6 @@ from queries.vocabulary.terms import TERMS, dimension_score
 from queries.vocabulary.text import Text
 
 STRINGS: dict[str, Text] = {
-    "gaps.body": Text(
-        "**数据缺口**：{items}。以下指标因此按不存在的记录计算（多为 0 或无值），反映的是"
-        "没有报送的数据，不是工作实绩：{indicators}。",
-        "**Data gaps**: {items}. These indicators are therefore computed on records that "
-        "are not there (mostly 0 or no value): they show what was not exported, not the "
-        "work done: {indicators}.",
-    ),
-    "gaps.kind": Text("数据库中没有{kind}记录", "the database holds no {kind} records"),
-    "gaps.field": Text(
-        "所有{kind}记录都没有填写“{field}”", "no {kind} record has “{field}” filled in"
-    ),
-    "gaps.kind.disclosures": Text("公开信息", "disclosure"),
-    "gaps.kind.feedback": Text("投诉建议", "feedback"),
-    "gaps.kind.supervision": Text("监督事项", "supervision"),
     "app.title": Text("警务公开评价", "Police Affairs Openness"),
     "app.subtitle": Text("公开 · 响应 · 满意", "Openness · Responsiveness · Satisfaction"),
     "app.internal": Text(

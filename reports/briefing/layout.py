@@ -16,6 +16,7 @@ from reports.briefing.model import Briefing, FigureLine, ScopeSection
 from reports.briefing.notes import notes_blocks
 from reports.briefing.signals import SignalPart
 from reports.briefing.standings import LevelStanding
+from reports.gap_wording import gap_sentence
 from reports.signal_wording import word
 from reports.wording import pct, score, t
 
@@ -35,6 +36,8 @@ def briefing_document(b: Briefing) -> Document:
     """The briefing laid out as blocks, charts rendered."""
     lang = b.lang
     blocks: list[Block] = []
+    if b.gaps:  # before any figure: the zeros that are missing records, not missing work
+        blocks.append(Paragraph(gap_sentence(b.gaps, lang)))
     multi = len(b.sections) > 1
     for section in b.sections:
         if multi:

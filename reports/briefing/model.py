@@ -20,6 +20,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from queries.engine.gaps import Gap, data_gaps
 from queries.engine.indicators import compute_table, indicator_table
 from queries.engine.series import monthly_scores
 from queries.model.catalogue import DIMENSION_CODES, DIMENSIONS, INDICATORS, Indicator, Unit
@@ -109,6 +110,7 @@ class Briefing:
     weights: dict[str, dict[str, float]]
     calendar_complete: bool = True  # the working-day calendar covered every day counted
     trend_months: tuple[str, ...] = ()  # YYYY-MM, for ScopeSection.trend
+    gaps: tuple[Gap, ...] = ()  # what the database lacks (queries.engine.gaps)
 
     @property
     def period_label(self) -> str:
@@ -236,6 +238,7 @@ def build_briefing(
         min_sample=settings.min_sample,
         overall_weights=dict(settings.overall_weights),
         weights={d: dict(w) for d, w in settings.weights.items()},
+        gaps=tuple(data_gaps(frames)),
     )
 
 
