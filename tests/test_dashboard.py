@@ -25,7 +25,7 @@ from dashboard_harness import (
 )
 from streamlit.testing.v1 import AppTest
 
-from dashboard.i18n import md
+from dashboard.i18n import md, t
 from queries.engine.drilldown import records_behind
 from queries.engine.indicators import indicator_table
 from queries.importing.run import import_files
@@ -269,6 +269,11 @@ def test_feedback_only_like_detroit(
         row = quiet.row(0, named=True)
         shown = (row["name_en"] or row["name"]) if lang == "en" else row["name"]
         assert at.title[0].value == md(shown)
+        # no disclosures: the Openness page says so where its charts would be (depth,
+        # time to publish, channels), instead of bars of zero
+        open_page(at, "openness")
+        empty = t("empty.disclosures", lang)
+        assert sum(i.value == empty for i in at.info) >= 3, [i.value for i in at.info]
         # no return visits: satisfaction says why it has no numbers
         open_page(at, "satisfaction")
         assert any(("No return visits" in i.value) or ("没有回访记录" in i.value) for i in at.info)

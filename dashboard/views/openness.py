@@ -80,26 +80,31 @@ def render() -> None:
         depth = breakdowns.status_counts(classified, "O_DEPTH", p.subtree)
         counts = dict(zip(depth["status"].to_list(), depth["count"].to_list(), strict=True))
         groups = ("result", "procedure", "rights", "obligation")
-        bars = pl.DataFrame(
-            {
-                "label": [t(f"depth.{k}", lang) for k in groups],
-                "value": [counts.get(k, 0) for k in groups],
-            }
-        ).with_columns(pl.col("value").cast(pl.String).alias("text"))
-        widgets.chart(
-            figures.bars(
-                bars,
-                title=t("openness.depth", lang)
-                + " · "
-                + t("openness.depth.results", lang)
-                + (" ／ " if lang == "zh" else " / ")
-                + t("openness.depth.rights", lang),
-                x_axis=Axis(field_label("category", lang)),
-                y_axis=Axis(t("openness.disclosures", lang)),
-                color=[figures.BLUE, figures.LIGHT_BLUE, figures.GREEN, "#9fd3b5"],
-            ),
-            "op_depth",
-        )
+        if not any(counts.get(k, 0) for k in groups):
+            # nothing to balance: a message, not four bars of zero
+            st.markdown(f"**{t('openness.depth', lang)}**")
+            st.info(t("empty.disclosures", lang), icon=":material/info:")
+        else:
+            bars = pl.DataFrame(
+                {
+                    "label": [t(f"depth.{k}", lang) for k in groups],
+                    "value": [counts.get(k, 0) for k in groups],
+                }
+            ).with_columns(pl.col("value").cast(pl.String).alias("text"))
+            widgets.chart(
+                figures.bars(
+                    bars,
+                    title=t("openness.depth", lang)
+                    + " · "
+                    + t("openness.depth.results", lang)
+                    + (" ／ " if lang == "zh" else " / ")
+                    + t("openness.depth.rights", lang),
+                    x_axis=Axis(field_label("category", lang)),
+                    y_axis=Axis(t("openness.disclosures", lang)),
+                    color=[figures.BLUE, figures.LIGHT_BLUE, figures.GREEN, "#9fd3b5"],
+                ),
+                "op_depth",
+            )
     # ---- time to publish against the deadline
     with right:
         days = breakdowns.publish_workdays(classified, p.subtree)
@@ -123,25 +128,32 @@ def render() -> None:
     st.subheader(t("openness.channels", lang))
     ch = breakdowns.count_by("disclosures", classified, p.subtree, "channel")
     used = dict(zip(ch["channel"].to_list(), ch["count"].to_list(), strict=True))
-    st.caption(
-        t("openness.channels.used", lang, used=sum(1 for c in DISCLOSURE_CHANNELS if used.get(c)))
-    )
-    chan = pl.DataFrame(
-        {
-            "label": [enum_label("disclosure_channel", c, lang) for c in DISCLOSURE_CHANNELS],
-            "value": [used.get(c, 0) for c in DISCLOSURE_CHANNELS],
-        }
-    ).sort("value", descending=True)
-    widgets.chart(
-        figures.bars(
-            chan.with_columns(pl.col("value").cast(pl.String).alias("text")),
-            title=t("openness.channels", lang),
-            x_axis=Axis(t("openness.disclosures", lang)),
-            y_axis=Axis(field_label("channel", lang)),
-            horizontal=True,
-        ),
-        "op_channels",
-    )
+    if not any(used.get(c) for c in DISCLOSURE_CHANNELS):
+        st.info(t("empty.disclosures", lang), icon=":material/info:")
+    else:
+        st.caption(
+            t(
+                "openness.channels.used",
+                lang,
+                used=sum(1 for c in DISCLOSURE_CHANNELS if used.get(c)),
+            )
+        )
+        chan = pl.DataFrame(
+            {
+                "label": [enum_label("disclosure_channel", c, lang) for c in DISCLOSURE_CHANNELS],
+                "value": [used.get(c, 0) for c in DISCLOSURE_CHANNELS],
+            }
+        ).sort("value", descending=True)
+        widgets.chart(
+            figures.bars(
+                chan.with_columns(pl.col("value").cast(pl.String).alias("text")),
+                title=t("openness.channels", lang),
+                x_axis=Axis(t("openness.disclosures", lang)),
+                y_axis=Axis(field_label("channel", lang)),
+                horizontal=True,
+            ),
+            "op_channels",
+        )
 
     # ---- peers compared on the dimension
     st.subheader(t("peers.table", lang, level=enum_label("level", f.level, lang)))
