@@ -103,17 +103,26 @@ def open_database(db: str | None, *, create: bool = False) -> sa.Engine:
 
     url = resolve_url(db)
     try:
+        shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError as exc:
+        fail(f"bad database URL: {exc}")
+    try:
+        parsed = sa.engine.make_url(url)
+        file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+        if not create and file and file != ":memory:" and not Path(file).exists():
+            # a read never creates an empty database file where none was
+            fail(f"no database at {file}: run `openness init` or `openness import` first")
         engine = make_engine(url)
         if create:
             init_db(engine)
         elif not is_initialised(engine):
-            fail(f"database {engine.url!r} has no current schema: run `openness init` first")
+            fail(f"database {shown} has no current schema: run `openness init` first")
     except sa.exc.DBAPIError as exc:  # locked, not a database, unreachable...
-        fail(f"cannot open database {url}: {exc.orig}")
+        fail(f"cannot open database {shown}: {exc.orig}")
     except OSError as exc:
-        fail(f"cannot open database {url}: {exc.strerror or exc}")
+        fail(f"cannot open database {shown}: {exc.strerror or exc}")
     except sa.exc.ArgumentError as exc:
-        fail(f"bad database URL {url!r}: {exc}")
+        fail(f"bad database URL {shown}: {exc}")
     return engine
 
 

@@ -138,3 +138,17 @@ def test_csv_neutralises_a_hostile_unit_name(engine: sa.Engine, db_url: str) -> 
     assert names["B1"] == '\'=HYPERLINK("http://evil.example","一分局")'
     assert names["B1-S1"] == "'@cmd|' /C calc'!A0"
     assert names["B"] == "市局"
+
+
+def test_a_database_that_is_not_there_is_named_and_never_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "x.db"
+    res = _run("--period", "2026", "--db", f"sqlite:///{missing}")
+    assert res.exit_code == 2 and f"no database at {missing}" in res.stderr
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_a_database_password_never_reaches_a_message() -> None:
+    # nothing listens on port 1: the connection fails, and the message names the URL
+    res = _run("--period", "2026", "--db", "postgresql+psycopg://clerk:S3cret-pw@127.0.0.1:1/x")
+    assert res.exit_code == 2, res.stderr
+    assert "clerk:***@127.0.0.1:1/x" in res.stderr and "S3cret-pw" not in res.stderr
