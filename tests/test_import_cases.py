@@ -79,6 +79,14 @@ def test_csv_stray_quote(db_url: str, data_folder: Path) -> None:
     written = pl.read_csv(rejects, infer_schema=False)
     assert written.select("row", "key").rows() == [("7", "D2")]
     assert str(rejects) in err
+    # the broken title as typed, quotes kept: the clerk sees what to fix, and the
+    # rejects file (valid CSV) imports it as it was meant
+    assert written["title"].to_list() == ['"净网"行动通告']
+    code, err = run(rejects, "--db", db_url)
+    assert code == 0, err
+    assert rows(db_url, "SELECT title FROM disclosures WHERE disclosure_id = 'D2'") == [
+        ('"净网"行动通告',)
+    ]
 
 
 def test_xlsx_table_from_column_b(db_url: str) -> None:

@@ -239,8 +239,7 @@ class CsvReader:
         while i < len(lines):
             fields, used = _one_record(lines, i, self.width)
             if fields is None:  # not CSV: this line alone is rejected
-                loose = next(csv.reader([lines[i]]), [])
-                bad.append(self._pick(loose))
+                bad.append(self._pick(_as_typed(lines[i], self.width)))
                 bad_rows.append(row)
                 problems.append((row, "", UNREADABLE))
                 i += 1
@@ -274,6 +273,21 @@ class CsvReader:
         """The spec columns of a parsed record; empty and missing cells None."""
         n = len(fields)
         return [(fields[i] or None) if i < n else None for i in self.indexes]
+
+
+def _as_typed(line: str, width: int) -> list[str]:
+    """The cells of a line that is not valid CSV, for the rejects file: split at every
+    comma with its quotes kept as typed, when that gives the header's width (a clerk
+    fixing ``"净网"行动通告`` must see it, not 净网行动通告); else read leniently.
+
+    >>> _as_typed('D2,A1,"净网"行动通告,obligations', 4)
+    ['D2', 'A1', '"净网"行动通告', 'obligations']
+    """
+    text = line.removesuffix("\r")
+    cells = text.split(",")
+    if len(cells) == width:
+        return cells
+    return next(csv.reader([text]), [])
 
 
 def _one_record(lines: list[str], i: int, width: int) -> tuple[list[str] | None, int]:
