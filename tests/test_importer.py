@@ -292,13 +292,15 @@ def test_unusable_file_writes_nothing(
     assert logs(engine) == [("units", 0, 0, 0, "failed")]
 
 
-def test_kind_from_the_name_or_given() -> None:
+def test_kind_from_the_name_or_given(tmp_path: Path) -> None:
     assert kind_from_name("units.csv") == "units"
     assert kind_from_name("/x/2026-03_feedback.csv") == "feedback"
     assert kind_from_name("Supervision-2026Q1.xlsx") == "supervision"
     assert kind_from_name("feedbacks.csv") is None  # not a word of its own
     assert kind_from_name("units_and_feedback.csv") is None  # two kinds
+    complaints = tmp_path / "complaints.csv"
+    complaints.write_text("a\n", encoding="utf-8")
     with pytest.raises(ImportUsageError, match="use --kind"):
-        import_files(sa.create_engine("sqlite://"), ["complaints.csv"])
+        import_files(sa.create_engine("sqlite://"), [complaints])
     with pytest.raises(ImportUsageError, match="unknown kind"):
         import_files(sa.create_engine("sqlite://"), ["x.csv"], kind="cases")

@@ -90,8 +90,12 @@ def test_exit_2_for_unusable_input(db_url: str, tmp_path: Path) -> None:
     assert code == 2 and "missing required column(s) unit_id, name, level, kind" in err
     assert "不是“单位”记录文件：缺少必填列 unit_id, name, level, kind" in err
 
+    (tmp_path / "complaints.csv").write_text("a,b\n", encoding="utf-8")
     code, err = run(str(tmp_path / "complaints.csv"), "--db", db_url)
     assert code == 2 and "请用 --kind / " in err and "use --kind" in err
+    # a file that is not there is named as missing, whatever its name
+    code, err = run(str(tmp_path / "nowhere.csv"), "--db", db_url)
+    assert code == 2 and "文件不存在 / no such file" in err and "--kind" not in err
     assert count(db_url, "units") == 0 and count(db_url, "feedback") == 0
 
 

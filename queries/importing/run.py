@@ -103,6 +103,8 @@ def resolve_kinds(paths: Iterable[Path | str], kind: str | None) -> list[tuple[P
     for p in paths:
         path = Path(p)
         k = kind or kind_from_name(path)
+        if k is None and not path.is_file():  # a file that is not there: say that first
+            raise UnusableFileError(path, Text("文件不存在", "no such file"))
         if k is None:
             kinds = ", ".join(IMPORT_ORDER)
             raise ImportUsageError(
