@@ -141,6 +141,8 @@ def score_map(
             text=_plain_labels(frame),
             textposition=_spread_labels(frame),
             textfont={"size": 11, "color": "#3a4654"},
+            # a label near the frame runs into the margin instead of being cut off
+            cliponaxis=False,
             marker={
                 "size": 14,
                 "color": frame.get_column("color").to_list(),
@@ -179,7 +181,8 @@ def score_map(
     for axis, col in ((fig.update_xaxes, "x"), (fig.update_yaxes, "y")):
         lo = float(frame.get_column(col).min() or 0)  # type: ignore[arg-type]
         hi = float(frame.get_column(col).max() or 100)  # type: ignore[arg-type]
-        pad = max(1.5, (hi - lo) * 0.15)
+        # labels sit beside the points left and right: more room across than up and down
+        pad = max(1.5, (hi - lo) * (0.22 if col == "x" else 0.15))
         axis(range=[lo - pad, hi + pad])
     fig.update_xaxes(**_axis(x_axis))
     fig.update_yaxes(**_axis(y_axis))
