@@ -47,8 +47,8 @@ STRINGS: dict[str, Text] = {
     "resp.open_count": Text("未办结件数", "Open cases"),
     "resp.overdue_count": Text("其中超期", "of which overdue"),
     "resp.not_overdue": Text("未超期", "Not overdue"),
-    "resp.age_class": Text("{lo}–{hi} 天", "{lo}–{hi} days"),
-    "resp.age_class_open": Text("{lo} 天以上", "{lo}+ days"),
+    "resp.age_class": Text("{lo}–{hi} 天", "{lo}–{hi}"),  # the axis says "(days)"
+    "resp.age_class_open": Text("{lo} 天以上", "{lo}+"),
     "resp.cases": Text("件数", "Cases"),
     "resp.all_channels": Text("全部渠道", "All channels"),
     "resp.overdue_list": Text("超期未办结案件", "Overdue open cases"),
