@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from import_helpers import UNITS, write
 
 from queries.model.db import init_db, make_engine
 from queries.model.schema import metadata
@@ -154,3 +155,19 @@ def browser() -> Iterator[object]:
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture
+def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Rejected-row files (and the frame cache) under a per-test data folder; no
+    database of the person running the tests."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("OPENNESS_DATA", str(folder))
+    monkeypatch.delenv("OPENNESS_DB", raising=False)
+    return folder
+
+
+@pytest.fixture
+def units_csv(tmp_path: Path) -> Path:
+    """The import tests' small unit tree (import_helpers.UNITS) as units.csv."""
+    return write(tmp_path / "units.csv", UNITS)

@@ -16,12 +16,8 @@ from openness.cli import app
 CASES = SHARED / "cases" / "import"
 
 
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("OPENNESS_DATA", str(folder))
-    monkeypatch.delenv("OPENNESS_DB", raising=False)
-    return folder
+# rejected-row files under a per-test data folder (conftest.py)
+pytestmark = pytest.mark.usefixtures("data_folder")
 
 
 def run(*args: str | Path) -> tuple[int, str]:

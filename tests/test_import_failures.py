@@ -21,12 +21,8 @@ UNITS = "unit_id,name,parent_id,level,kind\nSJ,市局,,bureau,management\nA1,所
 BAD = "case_id,unit_id,kind,channel,received_at\nF1,A1,complaint,pigeon,2026-03-02\n"
 
 
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("OPENNESS_DATA", str(folder))
-    monkeypatch.delenv("OPENNESS_DB", raising=False)
-    return folder
+# rejected-row files under a per-test data folder (conftest.py)
+pytestmark = pytest.mark.usefixtures("data_folder")
 
 
 def run(*args: str | Path) -> tuple[int, str]:

@@ -20,18 +20,8 @@ from queries.importing.run import (
     import_files,
 )
 
-
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Rejected-row files go under a per-test data folder."""
-    folder = tmp_path / "data"
-    monkeypatch.setenv("OPENNESS_DATA", str(folder))
-    return folder
-
-
-@pytest.fixture
-def units_csv(tmp_path: Path) -> Path:
-    return write(tmp_path / "units.csv", UNITS)
+# rejected-row files under a per-test data folder (conftest.py)
+pytestmark = pytest.mark.usefixtures("data_folder")
 
 
 def test_gb18030_and_bom_files_are_read(engine: sa.Engine, tmp_path: Path) -> None:

@@ -23,11 +23,8 @@ UNITS = (
 HEADER = ["case_id", "unit_id", "kind", "channel", "received_at", "closed_at", "phone"]
 
 
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("OPENNESS_DATA", str(folder))
-    return folder
+# rejected-row files under a per-test data folder (conftest.py)
+pytestmark = pytest.mark.usefixtures("data_folder")
 
 
 @pytest.fixture

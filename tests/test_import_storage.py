@@ -23,18 +23,8 @@ from queries.importing.run import (
 )
 from queries.model.db import init_db, make_engine
 
-
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Rejected-row files go under a per-test data folder."""
-    folder = tmp_path / "data"
-    monkeypatch.setenv("OPENNESS_DATA", str(folder))
-    return folder
-
-
-@pytest.fixture
-def units_csv(tmp_path: Path) -> Path:
-    return write(tmp_path / "units.csv", UNITS)
+# rejected-row files under a per-test data folder (conftest.py)
+pytestmark = pytest.mark.usefixtures("data_folder")
 
 
 def test_importing_the_same_file_twice_changes_nothing(engine: sa.Engine, units_csv: Path) -> None:

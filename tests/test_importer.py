@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import sqlalchemy as sa
-from import_helpers import FEEDBACK_HEADER, UNITS, logs, table, write
+from import_helpers import FEEDBACK_HEADER, logs, table, write
 from polars.testing import assert_frame_equal
 
 from queries.importing.run import (
@@ -21,18 +21,8 @@ from queries.importing.run import (
 )
 from queries.model.schema import import_reject
 
-
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Rejected-row files go under a per-test data folder."""
-    folder = tmp_path / "data"
-    monkeypatch.setenv("OPENNESS_DATA", str(folder))
-    return folder
-
-
-@pytest.fixture
-def units_csv(tmp_path: Path) -> Path:
-    return write(tmp_path / "units.csv", UNITS)
+# rejected-row files under a per-test data folder (conftest.py)
+pytestmark = pytest.mark.usefixtures("data_folder")
 
 
 def test_every_feedback_error_is_rejected_with_row_column_and_reason(

@@ -22,12 +22,8 @@ FEEDBACK = (
 )
 
 
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("OPENNESS_DATA", str(folder))
-    monkeypatch.delenv("OPENNESS_DB", raising=False)
-    return folder
+# rejected-row files under a per-test data folder (conftest.py)
+pytestmark = pytest.mark.usefixtures("data_folder")
 
 
 def run(*args: str) -> tuple[int, str]:
