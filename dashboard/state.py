@@ -21,7 +21,7 @@ from dashboard.data import Source
 from dashboard.i18n import LANGS, Lang, enum_label, language_from_locale, md, t, unit_name
 from queries.access.gate import Gate
 from queries.access.roles import Person
-from queries.model.clock import LOCAL_TIME
+from queries.model.clock import now_local
 from queries.model.periods import Period, parse_date
 from queries.model.records import LEVEL_ORDER
 
@@ -45,7 +45,7 @@ URL_KEYS = ("lang", "period", "asof", "scope", "level")
 def local_now() -> datetime:
     """Now in local time, naive like the records, to the minute (so that caches keyed
     by the as-of hold for a minute)."""
-    return datetime.now(LOCAL_TIME).replace(tzinfo=None, second=0, microsecond=0)
+    return now_local().replace(second=0, microsecond=0)
 
 
 @dataclass(frozen=True)

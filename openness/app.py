@@ -103,11 +103,11 @@ def open_database(db: str | None, *, create: bool = False) -> sa.Engine:
 
     url = resolve_url(db)
     try:
-        shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+        parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError as exc:
         fail(f"bad database URL: {exc}")
+    shown = parsed.render_as_string(hide_password=True)
     try:
-        parsed = sa.engine.make_url(url)
         file = parsed.database if parsed.get_backend_name() == "sqlite" else None
         if not create and file and file != ":memory:" and not Path(file).exists():
             # a read never creates an empty database file where none was
@@ -143,17 +143,11 @@ def _main() -> None:
     """Police affairs openness (警务公开) metrics."""
 
 
-def now_local() -> datetime:
-    """Now, as naive local time in Asia/Shanghai (how records are stamped)."""
-    from queries.model.clock import now_local as now
-
-    return now()
-
-
 def period_as_of_settings(
     period: str, as_of: str | None, config: Path | None
 ) -> tuple[Period, datetime, Settings]:
     """Parse ``--period``, ``--as-of`` (default now) and ``--config``; exit 2 naming the option."""
+    from queries.model.clock import now_local
     from queries.model.periods import Period, parse_as_of
     from queries.model.settings import SettingsError, load_settings
 

@@ -58,7 +58,11 @@ BYTES_PER_ROW_GUESS = 150
 
 
 class ImportUsageError(Exception):
-    """Bad usage: a file whose kind cannot be told, an unknown kind (exit status 2)."""
+    """Bad usage: a file whose kind cannot be told, an unknown kind (exit status 2);
+    the message in both languages, like :class:`UnusableFileError`'s."""
+
+    def __init__(self, message: Text, where: Path | None = None) -> None:
+        super().__init__((f"{where}: " if where else "") + both(message))
 
 
 @dataclass
@@ -92,11 +96,9 @@ def resolve_kinds(paths: Iterable[Path | str], kind: str | None) -> list[tuple[P
     if kind is not None and kind not in KINDS:
         kinds = ", ".join(IMPORT_ORDER)
         raise ImportUsageError(
-            both(
-                Text(
-                    f"未知的记录类型“{kind}”：请用 {kinds} 之一",
-                    f"unknown kind {kind!r}: use one of {kinds}",
-                )
+            Text(
+                f"未知的记录类型“{kind}”：请用 {kinds} 之一",
+                f"unknown kind {kind!r}: use one of {kinds}",
             )
         )
     resolved = []
@@ -108,15 +110,13 @@ def resolve_kinds(paths: Iterable[Path | str], kind: str | None) -> list[tuple[P
         if k is None:
             kinds = ", ".join(IMPORT_ORDER)
             raise ImportUsageError(
-                f"{path}: "
-                + both(
-                    Text(
-                        f"无法从文件名判断记录类型（文件名应含 {kinds} 之一，如 "
-                        "2026-03_feedback.csv）：请用 --kind",
-                        "cannot tell the kind from the file name (it should contain one of "
-                        f"{kinds}, e.g. 2026-03_feedback.csv): use --kind",
-                    )
-                )
+                Text(
+                    f"无法从文件名判断记录类型（文件名应含 {kinds} 之一，如 "
+                    "2026-03_feedback.csv）：请用 --kind",
+                    "cannot tell the kind from the file name (it should contain one of "
+                    f"{kinds}, e.g. 2026-03_feedback.csv): use --kind",
+                ),
+                path,
             )
         resolved.append((path, k))
     return sorted(resolved, key=lambda pk: IMPORT_ORDER.index(pk[1]))
