@@ -1,4 +1,4 @@
-"""``openness import``: record files into the database (spec/cli.md, spec/records.md)."""
+"""``openness import``: record files into the database (docs/spec/cli.md, docs/spec/records.md)."""
 
 from __future__ import annotations
 

@@ -22,10 +22,12 @@ from queries.model.db import init_db, make_engine
 from queries.model.schema import metadata
 from seed_data.generator import seed_database
 
-# shared/ (spec, real records) sits beside the clone, in CI as here
+# everything the tests read is inside the repository (CONTRIBUTING.md: the specification
+# and the field cases are copied in with the change that handles them)
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REAL_RECORDS = SHARED / "real" / "detroit-dpd-complaints" / "records"
+SPEC = ROOT / "docs" / "spec"
+CASES = ROOT / "tests" / "cases"
+REAL_RECORDS = ROOT / "examples" / "real" / "detroit-dpd-complaints" / "records"
 # screenshots and rendered documents the tests leave for a person to look at (gitignored)
 ARTIFACTS = ROOT / "tests" / "artifacts"
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from conftest import SHARED
+from conftest import SPEC
 
 from queries.engine.statuses import STATUS_RULES
 from queries.model.catalogue import (
@@ -56,7 +56,7 @@ def test_codes_in_methodology_order() -> None:
 
 
 def test_order_matches_the_spec_text() -> None:
-    text = (SHARED / "spec" / "methodology.md").read_text(encoding="utf-8")
+    text = (SPEC / "methodology.md").read_text(encoding="utf-8")
     found = re.findall(r"^\| ([ORS]_[A-Z_]+) ", text, flags=re.M)
     assert found == METHODOLOGY_ORDER
 

@@ -1,4 +1,4 @@
-"""The field cases of ../shared/cases/import/, each as its README says, through `openness import`."""
+"""The field cases of tests/cases/import/, each as its README says, through `openness import`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 import sqlalchemy as sa
-from conftest import SHARED
+from conftest import CASES as ALL_CASES
+from conftest import REAL_RECORDS
 from typer.testing import CliRunner
 
 from openness.cli import app
 
-CASES = SHARED / "cases" / "import"
+CASES = ALL_CASES / "import"
 
 
 # rejected-row files under a per-test data folder (conftest.py)
@@ -156,3 +157,29 @@ def test_a_case_copied_elsewhere_imports_the_same(db_url: str, tmp_path: Path) -
     shutil.copytree(CASES / "csv-cr-line-ends", copy)
     code, err = run(copy / "units.csv", copy / "feedback.csv", "--db", db_url)
     assert code == 0, err
+
+
+def test_the_new_orleans_records_import_as_their_readme_says(db_url: str) -> None:
+    """examples/real/nopd-misconduct/records: what its README keeps for the importer.
+
+    feedback: 3,323 rows; rejected are the 115 with no key, the 296 with no unit and the 10
+    closed before received, counted once per row where they overlap (307 rows), so
+    3,323 - 307 = 3,016 stored. supervision: 1,834 rows; 65 with no key and 121 with no
+    unit, 122 rows in all, so 1,834 - 122 = 1,712 stored. units: 86.
+    """
+    real = REAL_RECORDS.parents[1] / "nopd-misconduct" / "records"
+    code, err = run(
+        real / "units.csv",
+        real / "feedback.csv",
+        real / "supervision.csv",
+        "--config",
+        real / "settings.toml",
+        "--db",
+        db_url,
+    )
+    assert code == 1, err
+    assert rows(db_url, "SELECT count(*) FROM units") == [(86,)]
+    assert rows(db_url, "SELECT count(*) FROM feedback") == [(3016,)]
+    assert rows(db_url, "SELECT count(*) FROM supervision") == [(1712,)]
+    assert "3323 rows read 3016 accepted 307 rejected" in err.replace(",", "")
+    assert "1834 rows read 1712 accepted 122 rejected" in err.replace(",", "")

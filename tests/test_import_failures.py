@@ -1,4 +1,4 @@
-"""Unusable environments (spec/records.md, issue 9): exit 2 with one line naming the file and
+"""Unusable environments (docs/spec/records.md, issue 9): exit 2 with one line naming the file and
 the cause, nothing half-written, the import log `failed` with the cause; a dead import
 shows as `interrupted`. Through the real command, on both databases."""
 

@@ -1,4 +1,4 @@
-"""Files as offices export them (spec/records.md): every way a table sits in a sheet,
+"""Files as offices export them (docs/spec/records.md): every way a table sits in a sheet,
 every line ending, every position of a malformed row, the new value spellings; both databases.
 
 Inputs are built here: workbooks with openpyxl (.xlsx) and xlwt (.xls), CSVs byte by byte.

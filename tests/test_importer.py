@@ -1,4 +1,4 @@
-"""The importer (spec/records.md, the `openness import` row of spec/cli.md), on both databases:
+"""The importer (docs/spec/records.md, the `openness import` row of docs/spec/cli.md), on both databases:
 every check rejects the row with its row, column and reason; strict mode; unusable files."""
 
 from __future__ import annotations

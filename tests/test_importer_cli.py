@@ -1,4 +1,4 @@
-"""`openness import`: exit codes and messages (spec/cli.md), through the real command."""
+"""`openness import`: exit codes and messages (docs/spec/cli.md), through the real command."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import REAL_RECORDS
+from conftest import REAL_RECORDS, SPEC
 from typer.testing import CliRunner
 
 from openness.cli import app
@@ -236,7 +236,7 @@ def test_every_attribute_is_one_declared_setting() -> None:
 def test_settings_of_the_methodology_are_all_declared() -> None:
     """methodology.md "Configuration": every backquoted setting, the catalogue, the
     indicator weights and the dimension weights."""
-    text = (REAL_RECORDS.parents[2] / "spec" / "methodology.md").read_text(encoding="utf-8")
+    text = (SPEC / "methodology.md").read_text(encoding="utf-8")
     config = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"`([a-z_]+)`", config))
     assert named == {

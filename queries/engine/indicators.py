@@ -1,4 +1,4 @@
-"""The indicator table of ``spec/cli.md``: per-unit indicators over subtrees, scores, ranks.
+"""The indicator table of ``docs/spec/cli.md``: per-unit indicators over subtrees, scores, ranks.
 
 Counting: every record is classified once (:mod:`queries.engine.classify`); counts are
 summed per unit, then over each unit's subtree through a closure table of

@@ -1,4 +1,4 @@
-"""Reading a CSV record file in streamed chunks (``spec/records.md``, "Files as offices export them").
+"""Reading a CSV record file in streamed chunks (``docs/spec/records.md``, "Files as offices export them").
 
 The file is read in byte chunks cut at record boundaries (a line end outside
 quotes), so a file of any size streams in bounded memory; the same pass

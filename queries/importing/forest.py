@@ -1,4 +1,4 @@
-"""The units' parents must form a forest (``spec/records.md``).
+"""The units' parents must form a forest (``docs/spec/records.md``).
 
 The graph checked is the units already in the database, overridden by the
 file's rows. With pointer doubling (log2(n) self-joins, no loop per unit) each

@@ -1,6 +1,6 @@
 """The rejects file: one line per rejected row, which can be corrected and imported again.
 
-``spec/records.md`` ("Rejected rows"): the row number, the record's key, the
+``docs/spec/records.md`` ("Rejected rows"): the row number, the record's key, the
 columns at fault, the reasons, then the row's own record columns as read
 (never a column that records.md does not name). Its header holds the kind's
 column names, so the file imports again as it is (``row``, ``key``,

@@ -1,4 +1,4 @@
-"""Importing record files into the database (``spec/records.md``, ``spec/cli.md``).
+"""Importing record files into the database (``docs/spec/records.md``, ``docs/spec/cli.md``).
 
 ``import_files`` reads CSV or XLSX files (see :mod:`queries.importing.read`),
 validates each batch with polars (:mod:`queries.importing.validate`), and

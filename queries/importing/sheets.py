@@ -1,6 +1,6 @@
 """Reading a record table from a workbook (``.xlsx`` with openpyxl, ``.xls`` with xlrd).
 
-``spec/records.md`` ("Files as offices export them"): the header is the first
+``docs/spec/records.md`` ("Files as offices export them"): the header is the first
 row, among the first :data:`HEADER_SEARCH_ROWS`, that holds every required
 column of the kind, wherever the table starts; rows above it are skipped and
 counted. Hidden sheets are never read; the sheet read is the one named after

@@ -1,4 +1,4 @@
-"""Vectorised validation of record batches (``spec/records.md``).
+"""Vectorised validation of record batches (``docs/spec/records.md``).
 
 A batch is a polars frame of string columns plus the spreadsheet row number.
 Every check is a polars expression over the whole batch; reasons are built

@@ -1,4 +1,4 @@
-"""Every indicator of ``spec/methodology.md``, declared once, as data.
+"""Every indicator of ``docs/spec/methodology.md``, declared once, as data.
 
 The indicator table's columns, the dashboard's labels, the methodology page,
 exports and the briefing all derive from :data:`INDICATORS` and

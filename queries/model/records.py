@@ -1,4 +1,4 @@
-"""The four record kinds of ``spec/records.md``, declared once.
+"""The four record kinds of ``docs/spec/records.md``, declared once.
 
 The importer, the database schema, the seed generator and the dashboard's
 record tables all read these declarations; nothing else lists the columns.

@@ -1,4 +1,4 @@
-"""Every record enum of ``spec/records.md`` in both languages.
+"""Every record enum of ``docs/spec/records.md`` in both languages.
 
 The codes and labels are declared on the record fields in
 :mod:`queries.model.records` (``choices`` in Chinese, ``choices_en`` in
