@@ -167,8 +167,11 @@ def audit_cmd(
 
 @audit_app.command("verify")
 def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
-    """Check the trail's HMAC chain: exit 1 naming the first broken link and every event
-    stamped earlier than the one before it, exit 0 when it is whole."""
+    """Check the trail's HMAC chain: exit 0 when it is whole, 1 naming what breaks it.
+
+    What breaks it: the first event whose mac does not match, every event stamped
+    earlier than the one before it, an end cut off.
+    """
     from queries.access.chain import AuditKeyError, verify
 
     key = _audit_key(config, create=False)
