@@ -3,7 +3,9 @@ triggers, and a writer run in its own process."""
 
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -55,3 +57,13 @@ def event_ids(url: str) -> list[int]:
         ids = [r[0] for r in conn.exec_driver_sql("SELECT event_id FROM audit_event ORDER BY 1")]
     engine.dispose()
     return ids
+
+
+DEPLOY = Path(__file__).resolve().parent.parent / "docs" / "deploy.md"
+
+
+def deploy_grants() -> str:
+    """docs/deploy.md's grants to the service user (the SQL block that grants USAGE)."""
+    blocks = re.findall(r"```sql\n(.*?)```", DEPLOY.read_text(encoding="utf-8"), re.S)
+    (grants,) = [b for b in blocks if "GRANT USAGE ON SCHEMA" in b]
+    return grants

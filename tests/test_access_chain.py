@@ -8,17 +8,20 @@ import os
 import stat
 import subprocess
 import threading
+import uuid
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from audit_helpers import event_ids, without_triggers, writer_command
+from audit_helpers import deploy_grants, event_ids, without_triggers, writer_command
+from conftest import PG_ADMIN_URL
 from typer.testing import CliRunner
 
 from openness.cli import app
 from queries.access import audit
 from queries.access.roles import Person, Role
+from queries.model.db import init_db, make_engine
 
 HEAD = Person("head@bureau.cn", Role.UNIT_HEAD, "B01")
 
@@ -196,3 +199,47 @@ def test_concurrent_appends_chain_one_after_another(
     code, out = _verify(db_url)
     assert code == 0, out
     assert "whole: 150 events chained" in out
+
+
+def test_the_deploy_guide_s_service_user_cannot_go_around_the_triggers(
+    data_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/deploy.md's two roles, its grants run as written: the service user appends
+    and verifies, and can neither truncate, delete, nor disable or drop a trigger."""
+    monkeypatch.delenv("OPENNESS_CONFIG", raising=False)
+    tag = uuid.uuid4().hex[:8]
+    owner, service, name = f"owner_{tag}", f"app_{tag}", f"openness_roles_{tag}"
+    grants = deploy_grants().replace("openness_app", service)
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {owner} LOGIN")
+        conn.exec_driver_sql(f"CREATE ROLE {service} LOGIN")
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" OWNER {owner}')
+    base = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
+    as_owner = make_engine(base.set(username=owner).render_as_string(hide_password=False))
+    as_service = make_engine(base.set(username=service).render_as_string(hide_password=False))
+    try:
+        init_db(as_owner)
+        with as_owner.begin() as conn:
+            conn.exec_driver_sql(grants)
+        _five(as_service)
+        for sql in (
+            "TRUNCATE audit_event",
+            "DELETE FROM audit_event",
+            "ALTER TABLE audit_event DISABLE TRIGGER USER",
+            "DROP TRIGGER audit_event_no_change ON audit_event",
+            "TRUNCATE audit_chain",
+        ):
+            with pytest.raises(sa.exc.ProgrammingError), as_service.begin() as conn:
+                conn.exec_driver_sql(sql)
+        url = as_service.url.render_as_string(hide_password=False)
+        code, out = _verify(url)
+        assert code == 0 and "5 events chained" in out, out
+    finally:
+        as_owner.dispose()
+        as_service.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {service}")
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {owner}")
+        admin.dispose()
