@@ -23,6 +23,7 @@ if str(_ROOT) not in sys.path:
 from dashboard import data, signin, state  # noqa: E402
 from dashboard.i18n import md, t  # noqa: E402
 from queries.access.roles import Area, Person, Reach  # noqa: E402
+from queries.model.db import hide_secrets  # noqa: E402
 from queries.model.settings import SettingsError  # noqa: E402
 from queries.store.integrity import DatabaseUnreadable  # noqa: E402
 
@@ -124,7 +125,8 @@ def main() -> None:
         st.error(t("error.settings", lang, error=str(exc)), icon=":material/error:")
         st.stop()
     except sa.exc.SQLAlchemyError as exc:
-        st.error(t("error.db", lang, error=str(getattr(exc, "orig", exc))), icon=":material/error:")
+        why = hide_secrets(str(getattr(exc, "orig", None) or exc), data.database_url())
+        st.error(t("error.db", lang, error=md(why)), icon=":material/error:")
         st.stop()
     if not ready or source is None:
         st.warning(t("empty.schema", lang), icon=":material/warning:")

@@ -17,6 +17,7 @@ from dashboard.i18n import Lang, fmt_int, fmt_score, md, t, unit_name
 from dashboard.tables import interval_text, unit_labels, value_text
 from queries.engine.gaps import data_gaps
 from queries.model.catalogue import Direction, Unit, indicator
+from queries.model.db import hide_secrets
 from queries.model.settings import Settings
 from queries.store.integrity import DatabaseUnreadable
 from reports.gap_wording import gap_sentence
@@ -284,8 +285,10 @@ def guarded(render: Any) -> None:
     except DatabaseUnreadable as exc:
         st.error(t("error.db", lang, error=md(exc)), icon=":material/error:")
     except sa.exc.SQLAlchemyError as exc:
-        logging.getLogger("openness.dashboard").exception("database error")
-        st.error(t("error.db", lang, error=str(getattr(exc, "orig", exc))), icon=":material/error:")
+        # the message only, its passwords hidden (a traceback would repeat it whole)
+        why = hide_secrets(str(getattr(exc, "orig", None) or exc), state.current().source.url)
+        logging.getLogger("openness.dashboard").error("database error: %s", why)
+        st.error(t("error.db", lang, error=md(why)), icon=":material/error:")
     except Exception as exc:
         logging.getLogger("openness.dashboard").exception("page error")
         st.error(t("error.page", lang, error=type(exc).__name__), icon=":material/error:")

@@ -7,11 +7,14 @@ but found problems, 2 bad usage or unusable input (``cli.md``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 
@@ -26,7 +29,32 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
+# the URLs this run opened, for hiding their passwords in an error (_Commands)
+_opened: list[str] = []
+
+
+class _Commands(typer.core.TyperGroup):
+    """The command group: a database error escaping any command (the server gone
+    mid-command, a lock held too long) is exit 2 in one line, its passwords hidden."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            import sqlalchemy as sa
+
+            if not isinstance(exc, sa.exc.DBAPIError):
+                raise
+            from queries.model.db import hide_secrets
+
+            why = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            for url in _opened:
+                why = hide_secrets(why, url)
+            fail(f"database error: {hide_secrets(why)}")
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="openness",
     help="Police affairs openness (警务公开) metrics: import records, compute indicators, "
     "serve the dashboard, write briefings and the public summary.",
@@ -96,34 +124,48 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def open_database(db: str | None, *, create: bool = False) -> sa.Engine:
-    """An engine on an initialised database (created when ``create``), else exit 2."""
-    import sqlalchemy as sa
+    """An engine on an initialised database (created when ``create``), else exit 2 in one
+    line, its passwords hidden."""
+    from queries.model.db import init_db, is_initialised, make_engine
 
-    from queries.model.db import init_db, is_initialised, make_engine, resolve_url
-
-    url = resolve_url(db)
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError as exc:
-        fail(f"bad database URL: {exc}")
-    shown = parsed.render_as_string(hide_password=True)
-    try:
-        file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    with database_errors(db) as (url, shown):
+        file = url.database if url.get_backend_name() == "sqlite" else None
         if not create and file and file != ":memory:" and not Path(file).exists():
             # a read never creates an empty database file where none was
             fail(f"no database at {file}: run `openness init` or `openness import` first")
-        engine = make_engine(url)
+        engine = make_engine(url.render_as_string(hide_password=False))
         if create:
             init_db(engine)
         elif not is_initialised(engine):
             fail(f"database {shown} has no current schema: run `openness init` first")
-    except sa.exc.DBAPIError as exc:  # locked, not a database, unreachable...
-        fail(f"cannot open database {shown}: {exc.orig}")
-    except OSError as exc:
-        fail(f"cannot open database {shown}: {exc.strerror or exc}")
-    except sa.exc.ArgumentError as exc:
-        fail(f"bad database URL {shown}: {exc}")
     return engine
+
+
+@contextmanager
+def database_errors(db: str | None) -> Iterator[tuple[sa.URL, str]]:
+    """The URL of ``db`` (default: $OPENNESS_DB, else the data folder's) and its shown
+    form; an error of the database inside (locked, not a database, unreachable, a bad
+    URL) is exit 2 in one line with every password of the URL hidden."""
+    import sqlalchemy as sa
+
+    from queries.model.db import hide_secrets, resolve_url, shown_url
+
+    raw = resolve_url(db)
+    _opened.append(raw)
+    try:
+        url = sa.engine.make_url(raw)
+    except (sa.exc.ArgumentError, ValueError) as exc:  # ValueError: a port not a number
+        fail(f"bad database URL {shown_url(raw)}: {hide_secrets(str(exc), raw)}")
+    shown = shown_url(url)
+    try:
+        yield url, shown
+    except sa.exc.DBAPIError as exc:  # locked, not a database, unreachable...
+        why = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        fail(f"cannot open database {shown}: {hide_secrets(why, url)}")
+    except OSError as exc:
+        fail(f"cannot open database {shown}: {hide_secrets(str(exc.strerror or exc), url)}")
+    except sa.exc.ArgumentError as exc:
+        fail(f"bad database URL {shown}: {hide_secrets(str(exc), url)}")
 
 
 def read_frames(engine: sa.Engine) -> Frames:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import getpass
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from openness.app import (
+    EXIT_PROBLEMS,
+    ConfigOption,
     DbOption,
     OutOption,
     TableFormatOption,
@@ -25,6 +28,24 @@ users_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(users_app, name="users")
+audit_app = typer.Typer(
+    help="The audit trail (access.md): print it, or `audit verify` its HMAC chain."
+)
+app.add_typer(audit_app, name="audit")
+
+
+def _audit_key(config: Path | None, *, create: bool) -> bytes:
+    """The audit chain's key from the file the settings name; exit 2 naming what is wrong."""
+    from queries.access.chain import AuditKeyError, key_path, load_key
+    from queries.model.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(config) if config is not None else None
+        return load_key(key_path(settings), create=create)
+    except SettingsError as exc:
+        fail(f"--config {config}: {exc}")
+    except AuditKeyError as exc:
+        fail(str(exc))
 
 
 def _who() -> str:
@@ -49,14 +70,17 @@ def users_add(
         typer.Option("--unit", help="unit_head only: the unit whose subtree they reach."),
     ] = None,
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Give EMAIL a role (replacing the one it had)."""
+    from queries.access.chain import AuditKeyError
     from queries.access.users import UserError, add_user
 
     engine = open_database(db)
+    key = _audit_key(config, create=True)
     try:
-        person = add_user(engine, email, role, unit, by=_who())
-    except UserError as exc:
+        person = add_user(engine, email, role, unit, by=_who(), key=key)
+    except (UserError, AuditKeyError) as exc:
         fail(str(exc))
     finally:
         engine.dispose()
@@ -68,14 +92,17 @@ def users_add(
 def users_remove(
     email: Annotated[str, typer.Argument(help="The person's email.")],
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Take EMAIL's role away: they can no longer see anything."""
+    from queries.access.chain import AuditKeyError
     from queries.access.users import UserError, remove_user
 
     engine = open_database(db)
+    key = _audit_key(config, create=True)
     try:
-        remove_user(engine, email, by=_who())
-    except UserError as exc:
+        remove_user(engine, email, by=_who(), key=key)
+    except (UserError, AuditKeyError) as exc:
         fail(str(exc))
     finally:
         engine.dispose()
@@ -98,8 +125,9 @@ def users_list(db: DbOption = None) -> None:
     sys.stdout.buffer.flush()
 
 
-@app.command("audit")
+@audit_app.callback(invoke_without_command=True)
 def audit_cmd(
+    ctx: typer.Context,
     since: Annotated[
         str | None,
         typer.Option(
@@ -113,8 +141,10 @@ def audit_cmd(
     out: OutOption = None,
     db: DbOption = None,
 ) -> None:
-    """The audit trail (columns at, user, role, event, page, unit_id, period, as_of,
-    records, detail), oldest first."""
+    """The audit trail (columns at, user, iss, sub, role, event, page, unit_id, period,
+    as_of, records, detail), oldest first."""
+    if ctx.invoked_subcommand is not None:
+        return
     from queries.access.audit import read, trail_bytes
     from queries.model.periods import parse_as_of
 
@@ -133,3 +163,39 @@ def audit_cmd(
     else:
         write_output(out, data)
         err.print(f"{frame.height} events written to {out}")
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Check the trail's HMAC chain: exit 0 when it is whole, 1 naming what breaks it.
+
+    What breaks it: the first event whose mac does not match, every event stamped
+    earlier than the one before it, an end cut off.
+    """
+    from queries.access.chain import AuditKeyError, verify
+
+    key = _audit_key(config, create=False)
+    engine = open_database(db)
+    try:
+        verdict = verify(engine, key)
+    except AuditKeyError as exc:
+        fail(str(exc))
+    finally:
+        engine.dispose()
+    before = (
+        f"; {verdict.unchained} earlier events, written before the chain began, are not covered"
+        if verdict.unchained
+        else ""
+    )
+    if not verdict.whole:
+        for line in verdict.problems():
+            err.print(f"broken: {line}")
+        err.print(f"the audit trail is NOT whole ({verdict.chained} chained events{before})")
+        raise typer.Exit(EXIT_PROBLEMS)
+    if verdict.chained == 0:
+        err.print(f"the audit trail is whole: no chained event yet{before}")
+        return
+    err.print(
+        f"the audit trail is whole: {verdict.chained} events chained, "
+        f"{verdict.first_id} to {verdict.last_id}, the last mac {verdict.last_mac}{before}"
+    )

@@ -15,6 +15,7 @@ child gets no ``STREAMLIT_*`` variable and runs in an empty folder, so no
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
@@ -64,14 +65,31 @@ AuthOption = Annotated[
 ]
 
 
-LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")
 # the names a browser on this machine uses for a loopback server (server.allowedHosts)
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 
 
+def resolved(address: str) -> list[str]:
+    """Every address ``address`` resolves to (socket.getaddrinfo: a name, or an address
+    as it is). Raises OSError when it resolves to none."""
+    if not address.strip():
+        raise OSError("an empty address")
+    infos = socket.getaddrinfo(address, None, type=socket.SOCK_STREAM)
+    out = [str(info[4][0]).split("%", 1)[0] for info in infos]
+    if not out:
+        raise OSError("no address")
+    return out
+
+
 def is_loopback(address: str) -> bool:
-    return address in LOOPBACK_ADDRESSES or address.startswith("127.")
+    """Whether every address ``address`` resolves to is a loopback one (``localhost``,
+    127.0.0.0/8, ::1); False when it resolves to none (``127.0.0.2.example.org`` is
+    a name, judged by what it resolves to, not by how it begins)."""
+    try:
+        return all(ipaddress.ip_address(a).is_loopback for a in resolved(address))
+    except (OSError, ValueError):
+        return False
 
 
 def allowed_hosts(redirect_uri: str | None) -> list[str]:
@@ -265,6 +283,13 @@ def run_dashboard(
 
 
 def _check_address(address: str, auth: Path | None) -> None:
+    """Exit 2 in one line unless ``address`` resolves, and (without ``auth``) resolves to
+    loopback addresses only."""
+    try:
+        resolved(address)
+    except (OSError, ValueError) as exc:  # UnicodeError: a label too long
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        fail(f"--address {address}: does not resolve ({why})")
     if auth is None and not is_loopback(address):
         fail(
             f"--address {address}: without --auth the dashboard listens on a loopback "
@@ -313,13 +338,15 @@ def demo(
 ) -> None:
     """Seed a demo database if it has no records, then serve it (loopback, no sign-in)."""
     _check_address(address, None)
+    from queries.model.db import shown_url
+
     engine = open_database(db, create=True)
     if not _has_records(engine):
         try:
             from seed_data.generator import seed_database
         except ImportError:  # pragma: no cover - the seed generator is part of the project
             fail("the demo data generator (seed_data) is not available", EXIT_USAGE)
-        err.print(f"Seeding demo records into {engine.url!r} ...")
+        err.print(f"Seeding demo records into {shown_url(engine.url)} ...")
         seed_database(engine, "demo", DEMO_SEED, date.today())
         err.print("Demo records ready.")
     url = absolute_url(engine.url.render_as_string(hide_password=False))

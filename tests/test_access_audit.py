@@ -30,7 +30,16 @@ def _three(engine: sa.Engine) -> None:
         detail="records R_ONTIME",
         at=datetime(2026, 11, 2, 9, 0),
     )
-    audit.write(engine, "denied", VIEWER, where, detail="records", at=datetime(2026, 11, 3, 9, 0))
+    audit.write(
+        engine,
+        "denied",
+        VIEWER,
+        where,
+        detail="records",
+        at=datetime(2026, 11, 3, 9, 0),
+        iss="https://idp.example",
+        sub="sub-1",
+    )
 
 
 def test_write_and_read(engine: sa.Engine) -> None:
@@ -39,6 +48,8 @@ def test_write_and_read(engine: sa.Engine) -> None:
     assert trail.columns == [
         "at",
         "user",
+        "iss",
+        "sub",
         "role",
         "event",
         "page",
@@ -51,6 +62,8 @@ def test_write_and_read(engine: sa.Engine) -> None:
     assert trail.row(1) == (
         datetime(2026, 11, 2, 9, 0),
         "head@bureau.cn",
+        None,
+        None,
         "unit_head",
         "view_records",
         "unit",
@@ -96,10 +109,10 @@ def test_the_cli(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert res.exit_code == 0, res.output
     lines = res.stdout_bytes.decode("utf-8-sig").splitlines()
     assert lines == [
-        "at,user,role,event,page,unit_id,period,as_of,records,detail",
-        "2026-11-02 09:00:00,head@bureau.cn,unit_head,view_records,unit,B01,2026-Q2,2026-06-30 23:59:59,17,records R_ONTIME",
+        "at,user,iss,sub,role,event,page,unit_id,period,as_of,records,detail",
+        "2026-11-02 09:00:00,head@bureau.cn,,,unit_head,view_records,unit,B01,2026-Q2,2026-06-30 23:59:59,17,records R_ONTIME",
         # a cell a spreadsheet would run as a formula starts with '
-        "2026-11-03 09:00:00,'=cmd@bureau.cn,viewer,denied,unit,B01,2026-Q2,2026-06-30 23:59:59,,records",
+        "2026-11-03 09:00:00,'=cmd@bureau.cn,https://idp.example,sub-1,viewer,denied,unit,B01,2026-Q2,2026-06-30 23:59:59,,records",
     ]
     assert res.stdout_bytes.startswith(b"\xef\xbb\xbf")
     out = tmp_path / "trail.json"

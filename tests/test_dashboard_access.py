@@ -149,19 +149,29 @@ def test_a_unit_head_starts_at_their_unit_and_signs_in_once(signed: sa.Engine) -
     assert signs["role"].to_list() == ["unit_head"]
 
 
+@pytest.mark.parametrize("where", ["user", "query"])
 def test_the_data_page_never_shows_the_database_password(
-    seeded: str, fresh_caches: None, monkeypatch: pytest.MonkeyPatch
+    seeded: str, fresh_caches: None, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     url = sa.engine.make_url(seeded)
     if url.get_backend_name() != "postgresql":
         pytest.skip("a SQLite URL holds no password")
     # the test server trusts loopback, so any password connects
     secret = "Pw-0f-the-DB-42"
-    monkeypatch.setenv("OPENNESS_DB", url.set(password=secret).render_as_string(False))
+    given = (
+        url.set(password=secret)
+        if where == "user"
+        else url.update_query_dict({"password": secret})  # psycopg takes it from the query
+    )
+    monkeypatch.setenv("OPENNESS_DB", given.render_as_string(False))
     at = app(lang="en", period=PERIOD, asof=REF.isoformat())
     open_page(at, "data")
     shown = _texts(at).replace("\\", "")  # Markdown escapes undone
-    assert f"postgres:***@{url.host}" in shown  # the URL is shown, its password masked
+    # the URL is shown, its password masked
+    if where == "user":
+        assert f"postgres:***@{url.host}" in shown
+    else:
+        assert f"{url.host}:{url.port}/{url.database}?password=***" in shown, shown
     assert secret not in shown
     assert secret not in str(at._tree)  # nowhere on the page, not only in the text
 

@@ -295,3 +295,15 @@ def test_seed_refreshes_a_cache_in_use(tmp_path: Path, monkeypatch: pytest.Monke
         _assert_same(cached, load_frames(engine, reader="sqlalchemy"))
     finally:
         engine.dispose()
+
+
+def test_the_cache_marker_holds_no_password(pg_database_url: str) -> None:
+    # the marker is written beside the cached frames (meta.json); the test server trusts
+    # loopback, so a password given in the query string connects
+    secret = "Q-string-pw-31"
+    url = sa.engine.make_url(pg_database_url).update_query_dict({"password": secret})
+    engine = make_engine(url.render_as_string(hide_password=False))
+    init_db(engine)
+    marker = change_marker(engine)
+    engine.dispose()
+    assert marker is not None and "password=***" in marker and secret not in marker

@@ -20,7 +20,13 @@ from browser_support import upgrade_status
 from typer.testing import CliRunner
 
 from openness.cli import app
-from openness.cmd_serve import absolute_url, allowed_hosts, child_env, streamlit_command
+from openness.cmd_serve import (
+    absolute_url,
+    allowed_hosts,
+    child_env,
+    is_loopback,
+    streamlit_command,
+)
 
 AUTH = """[auth]
 redirect_uri = "https://openness.bureau.example/oauth2callback"
@@ -88,6 +94,38 @@ def test_no_other_address_than_loopback_without_auth(command: str, tmp_path: Pat
     assert result.exit_code == 2
     assert "--address 0.0.0.0" in result.output and "--auth" in result.output
     assert not (tmp_path / "x.db").exists()  # nothing done
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("10.1.2.3", False),
+        ("", False),
+        # a name is judged by what it resolves to, not by how it begins
+        ("127.0.0.2.example.org", False),
+        ("127.0.0.1.nip.invalid", False),
+    ],
+)
+def test_an_address_is_judged_by_what_it_resolves_to(address: str, loopback: bool) -> None:
+    assert is_loopback(address) is loopback
+
+
+@pytest.mark.parametrize("auth", [False, True])
+def test_an_address_that_does_not_resolve_is_one_line(auth: bool, tmp_path: Path) -> None:
+    name = "127.0.0.2.example.org" if not auth else "dashboard.invalid"
+    args = ["serve", "--address", name, "--db", f"sqlite:///{tmp_path / 'x.db'}"]
+    if auth:
+        (tmp_path / "auth.toml").write_text(AUTH, encoding="utf-8")
+        args += ["--auth", str(tmp_path / "auth.toml")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: --address {name}: does not resolve")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(

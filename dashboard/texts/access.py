@@ -82,6 +82,8 @@ STRINGS: dict[str, Text] = {
     "audit.shown": Text("共 {n} 条（最近的在前）", "{n} events (latest first)"),
     "audit.col.at": Text("时间", "Time"),
     "audit.col.user": Text("人员", "Person"),
+    "audit.col.iss": Text("身份签发方（iss）", "Issuer (iss)"),
+    "audit.col.sub": Text("身份标识（sub）", "Subject (sub)"),
     "audit.col.role": Text("角色", "Role"),
     "audit.col.event": Text("事件", "Event"),
     "audit.col.page": Text("页面", "Page"),

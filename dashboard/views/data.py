@@ -4,7 +4,6 @@ the as-of in force."""
 from __future__ import annotations
 
 import polars as pl
-import sqlalchemy as sa
 import streamlit as st
 
 from dashboard import signin, state, widgets
@@ -12,6 +11,7 @@ from dashboard.i18n import enum_label, fmt_int, md, t
 from queries.access.gate import Denied
 from queries.access.roles import Area, Reach
 from queries.importing.log import IMPORT_STATUSES
+from queries.model.db import shown_url
 from queries.model.tree import Tree
 
 
@@ -29,8 +29,7 @@ def render() -> None:
     whole = ctx.gate.may(Area.DATA, None, tree)
     st.caption(t("data.as_of", lang, as_of=f.as_of.strftime("%Y-%m-%d %H:%M:%S")))
     if whole:  # where the data lives, never with its password
-        shown_url = sa.engine.make_url(src.url).render_as_string(hide_password=True)
-        st.caption(t("data.db", lang, url=md(shown_url)))
+        st.caption(t("data.db", lang, url=md(shown_url(src.url))))
 
     st.subheader(t("data.counts", lang))
     counts = src.counts()

@@ -1,8 +1,9 @@
 """The audit trail (access.md): append-only writes and reads. SQLAlchemy Core only.
 
-Nothing here updates or deletes a row; the migration's triggers make the
-database refuse it as well. Times are local (Asia/Shanghai), naive, like the
-records.
+Nothing here updates or deletes a row; the migrations' triggers make the
+database refuse it as well, and each event is chained to the one before by an
+HMAC (:mod:`queries.access.chain`), so a change made around the triggers shows.
+Times are local (Asia/Shanghai), naive, like the records.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 import polars as pl
 import sqlalchemy as sa
 
+from queries.access import chain
 from queries.access.roles import Person
 from queries.model.clock import LOCAL_TIME, now_local
 from queries.model.export import csv_bytes
@@ -26,6 +28,8 @@ EVENTS = ("sign_in", "sign_out", "view_records", "download", "denied", "users_ch
 COLUMNS: dict[str, pl.DataType] = {
     "at": pl.Datetime("us"),
     "user": pl.String(),
+    "iss": pl.String(),
+    "sub": pl.String(),
     "role": pl.String(),
     "event": pl.String(),
     "page": pl.String(),
@@ -57,12 +61,18 @@ def write(
     detail: str | None = None,
     email: str | None = None,
     at: datetime | None = None,
+    iss: str | None = None,
+    sub: str | None = None,
+    key: bytes | None = None,
 ) -> None:
-    """Append one event. ``person`` is who did it (None with ``email``: someone signed
-    in without a role, or a command line user). A Connection writes inside the caller's
-    transaction.
+    """Append one event, chained to the one before. ``person`` is who did it (None with
+    ``email``: someone signed in without a role, or a command line user); ``iss``/``sub``
+    default to the person's own. A Connection writes inside the caller's transaction.
+    ``key``: the chain's key (default: the file the settings in force name, created
+    when missing; :func:`queries.access.chain.key_path`). ``at``: when (default now).
 
-    Raises ValueError for an event access.md does not name.
+    Raises ValueError for an event access.md does not name, and
+    :class:`~queries.access.chain.AuditKeyError` when the key is not the trail's.
     """
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}; one of {', '.join(EVENTS)}")
@@ -70,22 +80,33 @@ def write(
     if not who:
         raise ValueError("an audit event needs a person or an email")
     row = {
-        "at": at or now_local(),
+        "at": _naive(at) or now_local(),
         "user_email": who,
+        "iss": iss if iss is not None else getattr(person, "iss", None),
+        "sub": sub if sub is not None else getattr(person, "sub", None),
         "role": str(person.role) if person is not None else None,
         "event": event,
         "page": where.page,
         "unit_id": where.unit_id,
         "period": where.period,
-        "as_of": where.as_of,
+        "as_of": _naive(where.as_of),
         "records": records,
         "detail": detail,
     }
+    if key is None:
+        key = chain.load_key(chain.key_path(), create=True)
     if isinstance(engine, sa.Connection):
-        engine.execute(sa.insert(audit_event), [row])
+        chain.append(engine, row, key, stamp=at is None)
         return
     with engine.begin() as conn:
-        conn.execute(sa.insert(audit_event), [row])
+        chain.append(conn, row, key, stamp=at is None)
+
+
+def _naive(when: datetime | None) -> datetime | None:
+    """A local naive time, as the table stores it (an aware time converted first)."""
+    if when is None or when.tzinfo is None:
+        return when
+    return when.astimezone(LOCAL_TIME).replace(tzinfo=None)
 
 
 def recorded(engine: sa.Engine, email: str, event: str, detail: str) -> bool:
@@ -137,6 +158,8 @@ def read(
     q = sa.select(
         t.c.at,
         t.c.user_email,
+        t.c.iss,
+        t.c.sub,
         t.c.role,
         t.c.event,
         t.c.page,

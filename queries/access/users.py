@@ -39,10 +39,17 @@ def normalise_email(email: str) -> str:
 
 
 def add_user(
-    engine: sa.Engine, email: str, role: str, unit_id: str | None = None, *, by: str = "cli"
+    engine: sa.Engine,
+    email: str,
+    role: str,
+    unit_id: str | None = None,
+    *,
+    by: str = "cli",
+    key: bytes | None = None,
 ) -> Person:
     """Give ``email`` the role ``role`` (replacing a role it had). A unit_head needs
-    ``unit_id``, a unit in the database; the other roles take none.
+    ``unit_id``, a unit in the database; the other roles take none. ``key``: the audit
+    chain's key (default: :func:`queries.access.audit.write`'s).
 
     Raises UserError naming the field at fault; nothing is written then.
     """
@@ -78,13 +85,22 @@ def add_user(
         if before is not None:
             detail += f" (was {before.role}" + (f" {before.unit_id})" if before.unit_id else ")")
         audit.write(
-            conn, "users_changed", None, audit.Where(unit_id=unit_id), detail=detail, email=by
+            conn,
+            "users_changed",
+            None,
+            audit.Where(unit_id=unit_id),
+            detail=detail,
+            email=by,
+            key=key,
         )
     return Person(e, r, unit_id)
 
 
-def remove_user(engine: sa.Engine, email: str, *, by: str = "cli") -> None:
-    """Take ``email``'s role away. Raises UserError when it has none."""
+def remove_user(
+    engine: sa.Engine, email: str, *, by: str = "cli", key: bytes | None = None
+) -> None:
+    """Take ``email``'s role away (``key`` as in :func:`add_user`). Raises UserError when
+    it has none."""
     e = normalise_email(email)
     with engine.begin() as conn:
         before = conn.execute(
@@ -101,6 +117,7 @@ def remove_user(engine: sa.Engine, email: str, *, by: str = "cli") -> None:
             audit.Where(unit_id=before.unit_id),
             detail=detail,
             email=by,
+            key=key,
         )
 
 

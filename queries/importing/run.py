@@ -37,6 +37,7 @@ from queries.importing.source import REJECT_SCHEMA, ROW, Batch, UnusableFileErro
 from queries.importing.validate import BatchValidator, Labels
 from queries.importing.write import Stage
 from queries.model.clock import now_local
+from queries.model.db import hide_secrets, shown_url
 from queries.model.records import IMPORT_ORDER, KINDS, RecordKind
 from queries.model.schema import units
 from queries.store.frames import refresh_cache
@@ -389,7 +390,8 @@ def _environment_error(
         )
     if isinstance(exc, sa.exc.DBAPIError):
         orig = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        url = engine.url.render_as_string(hide_password=True)
+        url = shown_url(engine.url)
+        orig = hide_secrets(orig, engine.url)
         return UnusableFileError(
             f"database {url}", Text(f"数据库出错：{orig}", f"database error: {orig}")
         )

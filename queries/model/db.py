@@ -8,6 +8,7 @@ SQLite runs in WAL mode so the dashboard can read while an import writes.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,56 @@ def default_url() -> str:
 
 def resolve_url(url: str | None) -> str:
     return url or default_url()
+
+
+# a URL's password (user:PASSWORD@) and any query-string or keyword password
+# (?password=, &sslpassword=, password=... in a libpq connection string)
+_URL_PASSWORD = re.compile(r"(\w[\w+.-]*://[^:/@\s'\"]*:)[^@/\s'\"]*@")
+_KEY_PASSWORD = re.compile(r"(\b\w*password\s*=\s*)('[^']*'|[^&\s'\";]*)", re.IGNORECASE)
+
+
+def hide_secrets(text: str, url: str | sa.URL | None = None) -> str:
+    """``text`` (a URL, an error message) with every password in it as ``***``: the
+    password of any URL written in it, any ``password=`` value, and the passwords of
+    ``url`` wherever they appear.
+
+    >>> hide_secrets("postgresql+psycopg://ann:pw@db/openness?sslmode=require&password=s3")
+    'postgresql+psycopg://ann:***@db/openness?sslmode=require&password=***'
+    >>> hide_secrets("failed: password='x y' host=db")
+    'failed: password=*** host=db'
+    """
+    secrets: set[str] = set()
+    if url is not None:
+        try:
+            u = sa.engine.make_url(url)
+        except (sa.exc.ArgumentError, ValueError):
+            u = None
+        if u is not None:
+            secrets.add(str(u.password or ""))
+            for key, value in u.query.items():
+                if "password" in key.lower():
+                    secrets.update([value] if isinstance(value, str) else value)
+    # a value too short to be told from other text is left to the two patterns
+    for secret in sorted({x for x in secrets if len(x) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = _URL_PASSWORD.sub(r"\1***@", text)
+    return _KEY_PASSWORD.sub(r"\1***", text)
+
+
+def shown_url(url: str | sa.URL) -> str:
+    """``url`` as it may be shown (a page, a message, a log): its passwords as ``***``,
+    including a query-string ``?password=``.
+
+    >>> shown_url("postgresql://ann:pw@db:5432/openness?password=s3&sslmode=require")
+    'postgresql://ann:***@db:5432/openness?password=***&sslmode=require'
+    >>> shown_url("sqlite:///data/openness.db")
+    'sqlite:///data/openness.db'
+    """
+    try:
+        text = sa.engine.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        text = str(url)
+    return hide_secrets(text, url)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -100,7 +100,8 @@ app_user = sa.Table(
 )
 
 # the audit trail (access.md; queries.access.audit): append-only, triggers in the
-# migration refuse UPDATE and DELETE on both databases
+# migration refuse UPDATE and DELETE on both databases and TRUNCATE on PostgreSQL; each
+# event's mac chains it to the one before (queries.access.chain); None before 0004
 audit_event = sa.Table(
     "audit_event",
     metadata,
@@ -115,6 +116,21 @@ audit_event = sa.Table(
     sa.Column("as_of", sa.DateTime, nullable=True),
     sa.Column("records", sa.Integer, nullable=True),
     sa.Column("detail", sa.String, nullable=True),
+    sa.Column("iss", sa.String, nullable=True),
+    sa.Column("sub", sa.String, nullable=True),
+    sa.Column("mac", sa.String(64), nullable=True),
     sa.Index("ix_audit_event_at", "at"),
     sa.Index("ix_audit_event_user", "user_email"),
+)
+
+# the chain's head: one row (chain_id 1), locked by each append so that appends from
+# several processes chain one after another; it names the last chained event (a cut
+# end shows) and a check of the key (a wrong key file shows). Deletes are refused.
+audit_chain = sa.Table(
+    "audit_chain",
+    metadata,
+    sa.Column("chain_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last_event_id", sa.Integer, nullable=True),
+    sa.Column("last_mac", sa.String(64), nullable=True),
+    sa.Column("key_check", sa.String(64), nullable=True),
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from queries.model.db import shown_url
 from queries.store.integrity import DatabaseUnreadable, write_marker
 
 
@@ -50,5 +51,6 @@ def change_marker(engine: sa.Engine) -> str | None:
             log = write_marker(engine)
         except DatabaseUnreadable:
             return None
-        return f"postgresql:{url.render_as_string(hide_password=True)}|{lsn}|{log}"
+        # the marker is written beside the cached frames: no password in it
+        return f"postgresql:{shown_url(url)}|{lsn}|{log}"
     return None

@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from queries.model.db import data_dir
+from queries.model.db import data_dir, hide_secrets, shown_url
 from queries.model.records import KINDS, FieldType
 from queries.model.schema import RECORD_TABLES
 from queries.store.changes import change_marker
@@ -211,8 +211,8 @@ def load_frames(
     except (sqlite3.DatabaseError, sa.exc.DBAPIError) as exc:
         cause = getattr(exc, "orig", None) or exc
         raise DatabaseUnreadable(
-            f"database {engine.url.render_as_string(hide_password=True)} cannot be read "
-            f"completely: {cause}"
+            f"database {shown_url(engine.url)} cannot be read "
+            f"completely: {hide_secrets(str(cause), engine.url)}"
         ) from exc
     if path is not None and marker is not None and change_marker(engine) == marker:
         _write_cache(path, marker, frames)
@@ -229,12 +229,12 @@ def _read_database(engine: sa.Engine, reader: str) -> Frames:
         check_sqlite(str(Path(db).resolve()), change_marker(engine))
     if reader == "sqlite-text" or (reader == "auto" and sqlite):
         if not sqlite:
-            raise RuntimeError(f"not a SQLite database: {engine.url!r}")
+            raise RuntimeError(f"not a SQLite database: {shown_url(engine.url)}")
         frames = load_sqlite_text(engine)
     elif reader in ("auto", "connectorx"):
         frames = _load_connectorx(engine)
         if frames is None and reader == "connectorx":
-            raise RuntimeError(f"connectorx cannot read {engine.url!r}")
+            raise RuntimeError(f"connectorx cannot read {shown_url(engine.url)}")
     if frames is None:
         frames = _load_sqlalchemy(engine)
     return frames

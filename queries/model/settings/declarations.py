@@ -263,6 +263,19 @@ SETTINGS: tuple[Setting, ...] = (
         help_en="Source systems' own labels mapped to codes on import (true/false for "
         "yes/no fields); a field listed is replaced whole.",
     ),
+    Setting(
+        key="audit_key_file",
+        attr="audit_key_file",
+        default="audit.key",
+        parse=v.file_path,
+        type_zh="文件路径",
+        type_en="file path",
+        help_zh="审计记录哈希链（HMAC）密钥文件，存放于数据库之外；相对路径自数据目录"
+        "（OPENNESS_DATA）起算；不存在时创建（权限 0600）。请与数据库分开备份。",
+        help_en="The key of the audit trail's HMAC chain, kept outside the database; a "
+        "relative path is taken from the data folder (OPENNESS_DATA); created (mode 0600) "
+        "when missing. Back it up apart from the database.",
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

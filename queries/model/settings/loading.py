@@ -82,6 +82,8 @@ class Settings:
     overall_weights: dict[str, float] = field(default_factory=default_of("overall_weights"))
     # record field -> {source label: code} (true/false for yes/no fields), for the importer
     labels: Mapping[str, Mapping[str, str | bool]] = field(default_factory=default_of("labels"))
+    # the audit trail's HMAC key (queries.access.chain), relative to the data folder
+    audit_key_file: str = field(default_factory=default_of("audit_key_file"))
 
     def as_dict(self) -> dict[str, Any]:
         """A plain, JSON-friendly view (dates as ISO strings, tuples as lists)."""

@@ -103,6 +103,13 @@ def due_days(key: str, value: Any, current: Any) -> dict[str, float]:
     return out
 
 
+def file_path(key: str, value: Any, current: Any) -> str:
+    """A file's path as text (not empty, no NUL); whether it exists is checked where it is used."""
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise SettingsError(key, f"must be a file path, got {value!r}")
+    return value.strip()
+
+
 def levels(key: str, value: Any, current: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise SettingsError(key, f"must be a list of unit levels, got {value!r}")
