@@ -10,6 +10,7 @@ parameters (never hashed); results are held with ``st.cache_resource``
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import threading
@@ -40,6 +41,12 @@ from queries.model.tree import Tree
 from queries.store.frames import default_cache_dir, load_frames
 
 TTL = 3600
+
+# The libraries are imported by now (Streamlit, polars, plotly, pandas...): their
+# objects live as long as the server, and Python's full garbage collections, which
+# hold the interpreter lock throughout, need not walk them again and again (the
+# health endpoint stood still for as long; docs/DECISIONS.md, "Many sessions at once").
+gc.freeze()
 
 # How many sessions' scripts compute at once; the others wait for a slot, off the
 # interpreter lock. More runs at once than cores only fight for the lock and the CPU,

@@ -152,6 +152,8 @@ async def reader(
     session = Session(port, query)
     count = 0
     try:
+        # people arrive over the first seconds, not all in the same millisecond
+        await asyncio.sleep(rng.uniform(0, pause[1]))
         run = await session.open()
         outcome.runs.append(run.seconds)
         outcome.errors.extend(f"reader {number}: {e}" for e in run.errors)
