@@ -107,6 +107,11 @@ def _empty_page() -> None:
 
 
 def main() -> None:
+    with data.run_slot():
+        _main()
+
+
+def _main() -> None:
     st.set_page_config(
         page_title="警务公开评价 · Openness",
         page_icon=PAGE_ICON,

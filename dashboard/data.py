@@ -10,11 +10,14 @@ parameters (never hashed); results are held with ``st.cache_resource``
 
 from __future__ import annotations
 
+import gc
 import os
+import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent import futures
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +41,26 @@ from queries.model.tree import Tree
 from queries.store.frames import default_cache_dir, load_frames
 
 TTL = 3600
+
+# The libraries are imported by now (Streamlit, polars, plotly, pandas...): their
+# objects live as long as the server, and Python's full garbage collections, which
+# hold the interpreter lock throughout, need not walk them again and again (the
+# health endpoint stood still for as long; docs/DECISIONS.md, "Many sessions at once").
+gc.freeze()
+
+# How many sessions' scripts compute at once; the others wait for a slot, off the
+# interpreter lock. More runs at once than cores only fight for the lock and the CPU,
+# and the server's event loop (the health endpoint, every WebSocket) gets the lock
+# less often the more threads want it (docs/DECISIONS.md, "Many sessions at once").
+RUN_SLOTS = max(2, os.cpu_count() or 2)
+_run_slots = threading.BoundedSemaphore(RUN_SLOTS)
+
+
+@contextmanager
+def run_slot() -> Iterator[None]:
+    """Hold one of :data:`RUN_SLOTS` while a session's script computes and draws."""
+    with _run_slots:
+        yield
 
 
 def database_url() -> str:
@@ -123,7 +146,41 @@ def _compute_series_long(
 # finds them ready. Pure polars work: no Streamlit call runs in the thread. The
 # last few are kept (so showing the Overview again starts nothing); older ones are
 # dropped.
-_PREFETCH_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unit-prefetch")
+
+
+class _Background:
+    """One daemon thread running what is submitted, in order, each as a Future.
+
+    Not a ThreadPoolExecutor: its worker is joined when the interpreter exits, so a
+    SIGTERM waited for the computation in progress (seconds at the province scale)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._queue.put((future, lambda: fn(*args)))
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name=self._name, daemon=True)
+                self._thread.start()
+        return future
+
+    def _work(self) -> None:
+        while True:
+            future, call = self._queue.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(call())
+            except BaseException as exc:  # handed to whoever waits on the future
+                future.set_exception(exc)
+
+
+_PREFETCH_POOL = _Background("unit-prefetch")
 _PREFETCHED: dict[tuple[object, ...], Future[pl.DataFrame | None]] = {}
 _PREFETCH_LOCK = threading.Lock()
 _PREFETCH_KEEP = 8

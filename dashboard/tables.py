@@ -8,8 +8,8 @@ labelling, rounding and choosing rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -35,6 +35,9 @@ from queries.model.catalogue import (
 from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 # which enum group labels a record column, by record kind of the indicator
 _ENUM_COLUMNS = {
     "category": "category",
@@ -53,6 +56,58 @@ def unit_labels(units: pl.DataFrame, lang: Lang) -> dict[str, str]:
     for uid, name, name_en in units.select("unit_id", "name", "name_en").iter_rows():
         out[uid] = (name_en or name) if lang == "en" else (name or name_en or uid)
     return out
+
+
+def relabel(frame: pl.DataFrame, column: str, label: Callable[[Any], str]) -> pl.Expr:
+    """``column`` of ``frame`` with each value replaced by ``label(value)``, as an
+    expression (null stays null; the result is text and keeps the column's name).
+
+    ``label`` runs here, in Python, once per distinct value, and polars gets the
+    lookup. Never ``map_elements``: a Python function called from polars' thread pool
+    waits there for the interpreter lock, and a session's thread holding the lock
+    while it waits on that pool (a conversion for st.dataframe, a gather) then waits
+    forever, with the whole server (docs/DECISIONS.md, "Many sessions at once").
+
+    >>> frame = pl.DataFrame({"c": ["a", None, "b", "a"]})
+    >>> frame.select(relabel(frame, "c", str.upper))["c"].to_list()
+    ['A', None, 'B', 'A']
+    """
+    values = frame.get_column(column).drop_nulls().unique(maintain_order=True).to_list()
+    return pl.col(column).replace_strict(
+        values, [label(v) for v in values], default=None, return_dtype=pl.String
+    )
+
+
+def row_texts(
+    frame: pl.DataFrame, columns: Sequence[str], text: Callable[..., str], name: str
+) -> pl.Series:
+    """``text(*row)`` of each row of ``frame``'s ``columns``, computed in Python (see
+    :func:`relabel` for why not in polars), as a text series called ``name``.
+
+    >>> frame = pl.DataFrame({"lo": [1, 2], "hi": [3, None]})
+    >>> row_texts(frame, ["lo", "hi"], lambda lo, hi: f"{lo}-{hi}", "x").to_list()
+    ['1-3', '2-None']
+    """
+    rows = frame.select(columns).iter_rows()
+    return pl.Series(name, [text(*row) for row in rows], dtype=pl.String)
+
+
+def to_display(frame: pl.DataFrame) -> pd.DataFrame:
+    """``frame`` converted for st.dataframe / st.table, from a private copy.
+
+    Every frame a page draws goes through here. polars guards each frame with a
+    read-write lock, and a conversion of a frame in several pieces takes it for writing
+    while it holds the interpreter lock; another session's thread reading the same
+    frame (a cached one) and waiting for the interpreter lock then deadlocks the server
+    (docs/DECISIONS.md, "Many sessions at once"). A clone shares the columns, not the
+    lock: the conversion locks only what this thread alone can see. Through Arrow,
+    not ``to_pandas``: polars' ``to_pandas`` holds the interpreter lock while it waits
+    on polars' pool (the server's event loop, its health endpoint included, stands
+    still meanwhile); ``to_arrow`` lets go of it. The pandas frame is the one
+    ``to_pandas`` made (same dtypes), which Streamlit then sends as before.
+    """
+    arrow = frame.clone().to_arrow(compat_level=pl.CompatLevel.oldest())
+    return arrow.to_pandas(date_as_object=False)
 
 
 def pct(col: str) -> pl.Expr:
@@ -124,8 +179,7 @@ def score_table(
         *(
             [
                 pl.col("rank").alias(t("col.rank", lang)),
-                pl.col("rank_change")
-                .map_elements(lambda v: fmt_rank_change(v, lang), return_dtype=pl.String)
+                relabel(rows, "rank_change", lambda v: fmt_rank_change(v, lang))
                 .fill_null(t("na", lang))
                 .alias(t("col.rank_change", lang)),
             ]
@@ -246,14 +300,17 @@ def record_rows(
 def by_group_rates(frame: pl.DataFrame, by: str, group: str, lang: Lang, name: str) -> pl.DataFrame:
     """A ``rate_by`` frame labelled: group, rate (%), n, interval (%)."""
     return frame.select(
-        pl.col(by)
-        .map_elements(lambda v: enum_label(group, v, lang), return_dtype=pl.String)
-        .alias(field_label(by if by != "channel" else "channel", lang)),
+        relabel(frame, by, lambda v: enum_label(group, v, lang)).alias(
+            field_label(by if by != "channel" else "channel", lang)
+        ),
         pct("value").alias(pct_header(name)),
         pl.col("n").alias(f"{name} n"),
-        pl.struct("lo", "hi")
-        .map_elements(lambda r: interval_text(r["lo"], r["hi"], lang), return_dtype=pl.String)
-        .alias(f"{name} {t('col.interval', lang)}"),
+        row_texts(
+            frame,
+            ["lo", "hi"],
+            lambda lo, hi: interval_text(lo, hi, lang),
+            f"{name} {t('col.interval', lang)}",
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from dashboard import state
 from dashboard.data import Source
 from dashboard.export import download_buttons
 from dashboard.i18n import Lang, fmt_int, fmt_score, md, t, unit_name
-from dashboard.tables import interval_text, unit_labels, value_text
+from dashboard.tables import interval_text, to_display, unit_labels, value_text
 from queries.engine.gaps import data_gaps
 from queries.model.catalogue import Direction, Unit, indicator
 from queries.model.db import hide_secrets
@@ -90,7 +90,7 @@ def table(
     }
     if open_unit is not None or select:
         kwargs.update(on_select="rerun", selection_mode="single-row")
-    event = st.dataframe(frame, **kwargs)
+    event = st.dataframe(to_display(frame), **kwargs)
     picked = selected_row(event) if open_unit is not None else None
     if picked is not None:
         state.open_unit(ctx.filters, open_unit[picked])  # type: ignore[index]

@@ -139,6 +139,10 @@ def streamlit_command(
         ("browser.gatherUsageStats", "false"),
         # lets `_warm_up` run the entry script once before the first reader arrives
         ("server.scriptHealthCheckEnabled", "true"),
+        # no full garbage collection after every script run: with many sessions it cost
+        # as much as the runs themselves, holding the interpreter lock all along
+        # (docs/DECISIONS.md, "Many sessions at once"); Python's own collector still runs
+        ("runner.postScriptGC", "false"),
         ("theme.base", "light"),
         ("theme.primaryColor", "#1f4e96"),
     ]

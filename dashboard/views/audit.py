@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import data, signin, state, widgets
 from dashboard.export import CSV_MIME, audited
 from dashboard.i18n import STRINGS, Lang, t
+from dashboard.tables import relabel, to_display
 from queries.access import audit
 from queries.access.gate import Denied
 from queries.access.roles import Area, Reach, role_label
@@ -65,13 +66,13 @@ def render() -> None:
     shown = trail.with_columns(
         pl.col("at").dt.strftime("%Y-%m-%d %H:%M:%S"),
         pl.col("as_of").dt.strftime("%Y-%m-%d %H:%M"),
-        pl.col("role").map_elements(lambda r: role_label(r, lang), return_dtype=pl.String),
-        pl.col("event").map_elements(lambda e: t(f"audit.ev.{e}", lang), return_dtype=pl.String),
-        pl.col("page").map_elements(lambda p: _page_title(p, lang), return_dtype=pl.String),
-        pl.col("detail").map_elements(lambda d: _detail(d, lang), return_dtype=pl.String),
+        relabel(trail, "role", lambda r: role_label(r, lang)),
+        relabel(trail, "event", lambda e: t(f"audit.ev.{e}", lang)),
+        relabel(trail, "page", lambda p: _page_title(p, lang)),
+        relabel(trail, "detail", lambda d: _detail(d, lang)),
     )
     st.dataframe(
-        shown.rename({c: t(f"audit.col.{c}", lang) for c in shown.columns}),
+        to_display(shown.rename({c: t(f"audit.col.{c}", lang) for c in shown.columns})),
         hide_index=True,
         width="stretch",
         height=520,

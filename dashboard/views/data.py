@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import signin, state, widgets
+from dashboard import signin, state, tables, widgets
 from dashboard.i18n import enum_label, fmt_int, md, t
 from queries.access.gate import Denied
 from queries.access.roles import Area, Reach
@@ -54,11 +54,9 @@ def _imports(ctx: state.Context, counts: dict[str, int]) -> None:
         shown = log.select(
             pl.col("import_id").alias(t("data.col.import_id", lang)),
             pl.col("file").alias(t("data.col.file", lang)),
-            pl.col("kind")
-            .map_elements(
-                lambda k: t(f"data.kind.{k}", lang) if k in counts else k, return_dtype=pl.String
-            )
-            .alias(t("data.kind", lang)),
+            tables.relabel(
+                log, "kind", lambda k: t(f"data.kind.{k}", lang) if k in counts else k
+            ).alias(t("data.kind", lang)),
             pl.col("started_at")
             .dt.strftime("%Y-%m-%d %H:%M:%S")
             .alias(t("data.col.started", lang)),
@@ -108,9 +106,9 @@ def _freshness(ctx: state.Context, tree: Tree) -> None:
             (pl.col("name_en").fill_null(pl.col("name")) if lang == "en" else pl.col("name")).alias(
                 t("col.unit", lang)
             ),
-            pl.col("level")
-            .map_elements(lambda v: enum_label("level", v, lang), return_dtype=pl.String)
-            .alias(t("col.level", lang)),
+            tables.relabel(fresh, "level", lambda v: enum_label("level", v, lang)).alias(
+                t("col.level", lang)
+            ),
         ]
         for kind in ("disclosures", "feedback", "supervision"):
             name = t(f"data.kind.{kind}", lang)

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import state, widgets
 from dashboard.export import download_buttons
 from dashboard.i18n import dimension, enum_label, md, t
+from dashboard.tables import relabel, to_display
 from queries.engine.signals import SIGNAL_CODES
 from queries.model.catalogue import DIMENSION_CODES, INDICATORS, indicator
 from queries.model.settings.doc import settings_rows
@@ -66,11 +67,10 @@ def render() -> None:
             else f"##### {dimension(d, lang)} ({t('col.weight', lang).lower()} {weight:g})"
         )
         part = definitions.filter(pl.col(dim_col) == dimension(d, lang)).drop(dim_col)
+        weight_col = t("col.weight", lang)
         st.table(
-            part.with_columns(
-                pl.col(t("col.weight", lang))
-                .map_elements(lambda w: f"{w:g}", return_dtype=pl.String)
-                .fill_null("—")
+            to_display(
+                part.with_columns(relabel(part, weight_col, lambda w: f"{w:g}").fill_null("—"))
             ),
             hide_index=True,
         )

@@ -65,9 +65,9 @@ def render() -> None:
                     pl.col("unit_id")
                     .replace_strict(p.labels, default=pl.col("unit_id"))
                     .alias(field_label("unit", lang)),
-                    pl.col("category")
-                    .map_elements(lambda c: enum_label("category", c, lang), return_dtype=pl.String)
-                    .alias(field_label("category", lang)),
+                    tables.relabel(
+                        missing, "category", lambda c: enum_label("category", c, lang)
+                    ).alias(field_label("category", lang)),
                 ),
                 key="op_missing",
                 stem="missing_categories",

@@ -37,17 +37,18 @@ def render() -> None:
         if open_cases.is_empty():
             st.caption(t("resp.backlog.none", lang))
         else:
-            ages = breakdowns.age_classes(open_cases).with_columns(
-                pl.struct("lo", "hi")
-                .map_elements(
-                    lambda r: (
-                        t("resp.age_class", lang, lo=r["lo"], hi=r["hi"])
-                        if r["hi"] is not None
-                        else t("resp.age_class_open", lang, lo=r["lo"])
+            classes = breakdowns.age_classes(open_cases)
+            ages = classes.with_columns(
+                tables.row_texts(
+                    classes,
+                    ["lo", "hi"],
+                    lambda lo, hi: (
+                        t("resp.age_class", lang, lo=lo, hi=hi)
+                        if hi is not None
+                        else t("resp.age_class_open", lang, lo=lo)
                     ),
-                    return_dtype=pl.String,
-                )
-                .alias("label"),
+                    "label",
+                ),
                 (pl.col("open") - pl.col("overdue")).alias("fine"),
             )
             widgets.chart(

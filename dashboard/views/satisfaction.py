@@ -49,7 +49,7 @@ def render() -> None:
                     return enum_label(g, v, lang)
 
                 dots = rates.select(
-                    pl.col(by).map_elements(label, return_dtype=pl.String).alias("label"),
+                    tables.relabel(rates, by, label).alias("label"),
                     "value",
                     "lo",
                     "hi",
@@ -86,9 +86,7 @@ def render() -> None:
     for c in codes:
         if c not in line.columns:
             line = line.with_columns(pl.lit(None, pl.Float64).alias(c))
-    line = line.with_columns(
-        pl.col("month").map_elements(lambda m: fmt_month(m, lang), return_dtype=pl.String)
-    )
+    line = line.with_columns(tables.relabel(line, "month", lambda m: fmt_month(m, lang)))
     widgets.chart(
         figures.trend(
             line,

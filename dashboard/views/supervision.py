@@ -31,11 +31,8 @@ def render() -> None:
         st.info(t("sup.none", lang), icon=":material/info:")
         st.stop()
 
-    labelled = by_source.with_columns(
-        pl.col("source")
-        .map_elements(lambda s: enum_label("source", s, lang), return_dtype=pl.String)
-        .alias("label")
-    )
+    source_label = tables.relabel(by_source, "source", lambda s: enum_label("source", s, lang))
+    labelled = by_source.with_columns(source_label.alias("label"))
     st.subheader(t("sup.by_source", lang))
     left, right = st.columns(2, gap="large")
     rect_series = [
@@ -79,9 +76,7 @@ def render() -> None:
     )
 
     shown = by_source.select(
-        pl.col("source")
-        .map_elements(lambda s: enum_label("source", s, lang), return_dtype=pl.String)
-        .alias(field_label("source", lang)),
+        source_label.alias(field_label("source", lang)),
         pl.when(pl.col("internal"))
         .then(pl.lit(t("sup.internal", lang)))
         .otherwise(pl.lit(t("sup.external", lang)))
@@ -108,11 +103,12 @@ def render() -> None:
         lambda: breakdowns.supervision_items(classified, p.subtree),
         detail="supervision items",
     )
+    items = items.rename({"R_RECTIFY": "status"})
     items_shown = tables.record_rows(
-        items.rename({"R_RECTIFY": "status"}).with_columns(
-            pl.col("status")
-            .map_elements(lambda s: status_label(s, lang), return_dtype=pl.String)
-            .alias("status_zh" if lang == "zh" else "status_en")
+        items.with_columns(
+            tables.relabel(items, "status", lambda s: status_label(s, lang)).alias(
+                "status_zh" if lang == "zh" else "status_en"
+            )
         ),
         p.labels,
         lang,

@@ -153,10 +153,8 @@ def render() -> None:
         pl.DataFrame({"month": [str(m) for m in months]})
         .join(mine, on="month", how="left")
         .join(median.select("month", "median"), on="month", how="left")
-        .with_columns(
-            pl.col("month").map_elements(lambda m: fmt_month(m, lang), return_dtype=pl.String)
-        )
     )
+    line = line.with_columns(tables.relabel(line, "month", lambda m: fmt_month(m, lang)))
     is_score = tcode in trend_codes[:4]
     percent = not is_score and indicator(tcode).unit.value == "share"
     name = t(f"col.{tcode}", lang) if is_score else indicator(tcode).name(lang)

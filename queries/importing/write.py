@@ -60,9 +60,12 @@ class Stage:
             # Python's sqlite3 opens its transaction at the first INSERT, not
             # before DDL: without this, dropping the indexes below would commit
             # at once, and a rollback (strict mode, an error) would leave the
-            # table without them
+            # table without them. IMMEDIATE: the write lock from the start (waiting for
+            # it under busy_timeout); a deferred transaction that read first failed at
+            # once with "database is locked" when the dashboard had written an audit
+            # event in between
             if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-                conn.exec_driver_sql("BEGIN")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
         self.table.drop(conn, checkfirst=True)
         self.table.create(conn)
         self.dropped_indexes: list[sa.Index] = []

@@ -86,9 +86,18 @@ def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
     if not texts:
         return frame
     return frame.with_columns(
-        pl.col(name).cast(pl.String).map_elements(safe_text, return_dtype=pl.String)
-        for name in texts
+        _neutralised(pl.col(name).cast(pl.String)).alias(name) for name in texts
     )
+
+
+def _neutralised(text: pl.Expr) -> pl.Expr:
+    """:func:`safe_text` as a polars expression (no Python function runs in polars'
+    thread pool: docs/DECISIONS.md, "Many sessions at once")."""
+    stripped = text.str.strip_chars_start(" ")
+    risky = stripped.str.slice(0, 1).is_in(sorted(FORMULA_STARTS)) & ~stripped.str.contains(
+        f"^(?:{_PLAIN_NUMBER.pattern})$"
+    )
+    return pl.when(risky).then(pl.lit("'") + text).otherwise(text)
 
 
 def _safe_header(frame: pl.DataFrame) -> pl.DataFrame:
@@ -99,7 +108,9 @@ def _safe_header(frame: pl.DataFrame) -> pl.DataFrame:
 def csv_bytes(frame: pl.DataFrame, *, bom: bool = True) -> bytes:
     """``frame`` as CSV bytes: UTF-8 (with a BOM unless ``bom=False``), nulls empty,
     every text cell and header neutralised."""
-    safe = _safe_header(neutralise_frame(frame))
+    # a private copy: the frame may be a cached one that other threads read at the
+    # same time (docs/DECISIONS.md, "Many sessions at once")
+    safe = _safe_header(neutralise_frame(frame.clone()))
     data = safe.write_csv(include_bom=False, null_value="").encode("utf-8")
     return BOM + data if bom else data
 
@@ -166,7 +177,8 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
             "in_memory": True,
         },
     )
-    frame.write_excel(wb, worksheet=_sheet_name(sheet), autofit=True, include_header=True)
+    # a private copy, as in csv_bytes
+    frame.clone().write_excel(wb, worksheet=_sheet_name(sheet), autofit=True, include_header=True)
     wb.close()
     return buf.getvalue()
 
