@@ -9,16 +9,16 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from openness.cli import app
-from openness.cmd_serve import APP_PATH, streamlit_command
+from openness.cmd_serve import SERVER_PATH, streamlit_command
 
 
 def test_streamlit_listens_on_this_machine_only_by_default() -> None:
     cmd = streamlit_command(8501, "127.0.0.1")
-    assert cmd[cmd.index("run") + 1] == str(APP_PATH)
+    assert cmd[cmd.index("run") + 1] == str(SERVER_PATH)
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--server.port") + 1] == "8501"
     assert cmd[cmd.index("--server.headless") + 1] == "true"
-    assert APP_PATH.is_file()
+    assert SERVER_PATH.is_file()
 
 
 def test_serve_refuses_a_database_without_schema(tmp_path: Path) -> None:
