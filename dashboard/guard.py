@@ -203,6 +203,8 @@ class Guard:
             given = _header(scope, WARM_UP_HEADER.encode())
             return HEADERS if token and given and hmac.compare_digest(token, given) else None
         if rest.startswith("media/"):
+            if scope.get("method") not in ("GET", "HEAD"):
+                return None
             name = rest[len("media/") :]
             file_id = os.path.splitext(name)[0]
             browser = _cookie(scope)
