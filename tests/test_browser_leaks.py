@@ -116,6 +116,15 @@ def _replay(world: World, file_id: str) -> ForwardMsg:
     server = urllib.parse.urlsplit(world.server)
     url = f"ws://{server.netloc}/_stcore/stream"
     with connect(url, subprotocols=["streamlit"], origin=f"http://{server.netloc}") as ws:  # type: ignore[list-item]
+        # a session of its own first: its script runs (the sign-in page) to the end
+        run = BackMsg()
+        run.rerun_script.query_string = ""
+        ws.send(run.SerializeToString())
+        while True:
+            out = ForwardMsg()
+            out.ParseFromString(ws.recv(timeout=60))  # type: ignore[arg-type]
+            if out.WhichOneof("type") == "script_finished":
+                break
         msg = BackMsg()
         msg.backend_operation_request.request_id = "replayed"
         msg.backend_operation_request.deferred_file.file_id = file_id
