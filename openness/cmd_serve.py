@@ -226,7 +226,9 @@ def _warm_up(address: str, port: int, token: str, base_path: str, timeout: float
         headers={WARM_UP_HEADER: token},
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout):
+        # straight to the server on this machine, never through a configured proxy
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with direct.open(request, timeout=timeout):
             pass
     except OSError:  # a warm-up that fails only costs the first reader some time
         pass

@@ -58,8 +58,7 @@ class Gateway:
         if not (path == self.prefix or path.startswith(self.prefix + "/")):
             self.outside.append(target)
             writer.write(
-                b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\n"
-                b"Not found"
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot found"
             )
             await writer.drain()
             writer.close()

@@ -110,7 +110,7 @@ def test_a_role_lowered_while_the_page_is_open_gets_no_file(world: World, browse
 
 def _replay(world: World, file_id: str) -> ForwardMsg:
     """``file_id``'s deferred-file request, sent from a connection of its own (no cookie,
-    its own session): the server's answer."""
+    its own session, which the request names as Streamlit's client does): the answer."""
     from websockets.sync.client import connect
 
     server = urllib.parse.urlsplit(world.server)
@@ -120,13 +120,18 @@ def _replay(world: World, file_id: str) -> ForwardMsg:
         run = BackMsg()
         run.rerun_script.query_string = ""
         ws.send(run.SerializeToString())
+        own = ""
         while True:
             out = ForwardMsg()
             out.ParseFromString(ws.recv(timeout=60))  # type: ignore[arg-type]
+            if out.WhichOneof("type") == "new_session":
+                own = out.new_session.initialize.session_id
             if out.WhichOneof("type") == "script_finished":
                 break
+        assert own
         msg = BackMsg()
         msg.backend_operation_request.request_id = "replayed"
+        msg.backend_operation_request.session_id = own  # its own session, as the browser says
         msg.backend_operation_request.deferred_file.file_id = file_id
         ws.send(msg.SerializeToString())
         while True:
