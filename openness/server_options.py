@@ -24,7 +24,6 @@ PRODUCT: dict[str, str | Sequence[str]] = {
     "server.fileWatcherType": "none",
     "server.runOnSave": "false",
     "server.allowRunOnSave": "false",
-    "server.folderWatchList": (),
     # a WebSocket whose Host is not ours is refused (DNS rebinding)
     "server.enableCORS": "true",
     "server.corsAllowedOrigins": ("",),
