@@ -119,11 +119,13 @@ def asker(ctx: state.Context) -> Asker:
     return downloads.asker(ctx.gate.engine, ctx.gate.where, tree, ctx.lang)
 
 
-def document(html: bytes, *, key: str, height: int, alt: str) -> None:
+def document(html: bytes, *, key: str, height: int, alt: str, lang: Lang) -> None:
     """A document of the product (the briefing, a public page) in an iframe, served by
     this server to this session's browser only and sandboxed in an origin of its own:
-    its scripts never run with the dashboard's (dashboard/guard.py)."""
-    st.iframe(guard.publish_document(html, key), height=height, alt=alt)
+    its scripts never run with the dashboard's (dashboard/guard.py). ``lang``: the
+    language a public page opens in (its ``?lang``)."""
+    url = guard.publish_document(html, key)
+    st.iframe(f"{url}?lang={lang}", height=height, alt=alt)
 
 
 def selected_row(event: Any) -> int | None:

@@ -51,7 +51,7 @@ def media_files(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
 
 def _document(src: str) -> str:
     """The document an iframe's address names (a media file of the server)."""
-    file_id = src.rsplit("/", 1)[-1].split(".")[0]
+    file_id = src.split("?")[0].rsplit("/", 1)[-1].split(".")[0]
     return STORED[file_id].decode("utf-8")
 
 

@@ -123,7 +123,9 @@ def render() -> None:
         on_click="ignore",
     )
     st.subheader(t("briefing.preview", lang))
-    widgets.document(docs["HTML"], key="briefing", height=900, alt=t("page.briefing", lang))
+    widgets.document(
+        docs["HTML"], key="briefing", height=900, alt=t("page.briefing", lang), lang=lang
+    )
 
 
 # run by the router (st.navigation runs a page file as __main__), never on import

@@ -78,7 +78,7 @@ def render() -> None:
     heights = {"index.html": 1100, "embed.html": 520, "methodology.html": 900}
     for tab, name in zip(tabs, heights, strict=True):
         with tab:
-            widgets.document(files[name], key=name, height=heights[name], alt=name)
+            widgets.document(files[name], key=name, height=heights[name], alt=name, lang=lang)
 
 
 # run by the router (st.navigation runs a page file as __main__), never on import
