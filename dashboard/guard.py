@@ -10,11 +10,12 @@ point (dashboard/openness_server.py), which ``openness serve`` runs.
 - Endpoints the product does not use are closed (404): the metrics, the agent API,
   components, app static files; the script health check answers only the warm-up of
   ``openness serve`` (a token in ``OPENNESS_WARM_UP`` that it alone knows).
-- Each browser gets a random HttpOnly cookie (:data:`COOKIE`) that its sessions carry.
+- Each browser gets a random HttpOnly cookie (:data:`COOKIE`) with the app's page, which
+  its sessions carry.
 - A deferred download runs only for the session that drew its button, with
   :data:`REQUESTER` naming that session (the download's own callable checks it and
-  authorises the person: dashboard/downloads.py); the file it makes is served once,
-  within :data:`FILE_TTL` seconds, to the browser holding that session's cookie.
+  authorises the person: dashboard/downloads.py); the file it makes is served, for
+  :data:`FILE_TTL` seconds, only to the browser holding that session's cookie.
   Any other downloadable media file is refused.
 - A document the page shows (the briefing, the public pages:
   :func:`publish_document`) is served only to the browser of the session that drew
@@ -102,13 +103,16 @@ class _Bindings:
             return file_id in self._files
 
     def take(self, file_id: str, browser: str | None) -> bool:
-        """Whether ``browser`` may fetch ``file_id`` now; a yes is used up."""
+        """Whether ``browser`` may fetch ``file_id`` now (until its deadline: Chromium's
+        download manager asks a second time for a file its page already fetched)."""
+        now = time.monotonic()
         with self._lock:
             waiting = self._files.get(file_id, {})
-            deadline = waiting.pop(browser, None) if browser else None
+            for who in [w for w, d in waiting.items() if d < now]:
+                del waiting[who]
             if not waiting:
                 self._files.pop(file_id, None)
-            return deadline is not None and deadline >= time.monotonic()
+            return browser is not None and browser in waiting
 
 
 BINDINGS = _Bindings()
@@ -166,7 +170,8 @@ class Guard:
             await self.app(scope, receive, send)
             return
         origin, host = _header(scope, b"origin"), _header(scope, b"host")
-        if origin and origin != "null" and origin.split("://", 1)[-1] != host:
+        # "null" too: a sandboxed document of ours never calls the server back
+        if origin and origin.split("://", 1)[-1] != host:
             await _refuse(scope, send, 403)
             return
         base = _base()
@@ -186,7 +191,10 @@ class Guard:
                 ours = {k for k, _ in answer}
                 headers = [h for h in message.get("headers", []) if h[0].lower() not in ours]
                 headers += answer
-                if new is not None:
+                # on the app's page only: responses to the page's parallel requests would
+                # each set another cookie, one arriving after the WebSocket took the first
+                page = any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+                if new is not None and page and message.get("status") == 200:
                     cookie = f"{COOKIE}={new}; Path={base}; HttpOnly; SameSite=Lax"
                     headers.append((b"set-cookie", cookie.encode("latin-1")))
                 message["headers"] = headers

@@ -84,19 +84,22 @@ def test_an_option_streamlit_does_not_know_is_an_error() -> None:
         pinned_options({"server.noSuchOption": "1"})
 
 
-def test_a_made_file_is_served_once_to_its_browser_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    bindings = _Bindings()
-    bindings.bind("f1", "browser-a")
-    bindings.bind("f1", "browser-b")  # the same bytes made for another session
-    assert not bindings.take("f1", "browser-c")
-    assert bindings.take("f1", "browser-a")
-    assert not bindings.take("f1", "browser-a")  # once
-    assert not bindings.take("f1", None)
-    assert bindings.take("f1", "browser-b")
-    assert not bindings.bound("f1")
-    # a file not fetched within FILE_TTL seconds is not served
+def test_a_made_file_is_served_to_its_browser_only_for_a_while(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     clock = [1000.0]
     monkeypatch.setattr("dashboard.guard.time.monotonic", lambda: clock[0])
-    bindings.bind("f2", "browser-a")
-    clock[0] += FILE_TTL + 1
-    assert not bindings.take("f2", "browser-a")
+    bindings = _Bindings()
+    bindings.bind("f1", "browser-a")
+    clock[0] += FILE_TTL / 2
+    bindings.bind("f1", "browser-b")  # the same bytes made for another session
+    assert not bindings.take("f1", "browser-c")
+    assert not bindings.take("f1", None)
+    assert bindings.take("f1", "browser-a")
+    assert bindings.take("f1", "browser-a")  # the download manager asks again
+    clock[0] += FILE_TTL / 2 + 1  # a's minute is over, b's is not
+    assert not bindings.take("f1", "browser-a")
+    assert bindings.take("f1", "browser-b")
+    clock[0] += FILE_TTL
+    assert not bindings.take("f1", "browser-b")
+    assert not bindings.bound("f1")

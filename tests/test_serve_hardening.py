@@ -225,21 +225,22 @@ def test_a_foreign_origin_makes_no_call_out_of_the_machine(
     hostile_server: int, recorder: list[str]
 ) -> None:
     port = hostile_server
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(
-        "GET",
-        "/_stcore/stream",
-        headers={
-            "Origin": "http://attacker.example",
-            "Connection": "Upgrade",
-            "Upgrade": "websocket",
-            "Sec-WebSocket-Version": "13",
-            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-        },
-    )
-    resp = conn.getresponse()
-    assert resp.status == 403
-    conn.close()
+    for origin in ("http://attacker.example", "null"):  # null: a sandboxed document
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request(
+            "GET",
+            "/_stcore/stream",
+            headers={
+                "Origin": origin,
+                "Connection": "Upgrade",
+                "Upgrade": "websocket",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            },
+        )
+        resp = conn.getresponse()
+        assert resp.status == 403, origin
+        conn.close()
     time.sleep(1)
     # Streamlit judges a foreign origin by this machine's external address, which it
     # asks an outside service for: nothing may have been asked
