@@ -2,19 +2,29 @@
 
 The frame handed in is the display frame itself (its headers in the chosen
 language, its numbers rounded as shown), so the file says what the screen says.
+Every file is authorised and audited when it is made (dashboard/downloads.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import polars as pl
 
+from dashboard.downloads import Asker, Needs, deferred
 from dashboard.i18n import t
 from queries.model.export import BOM, CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
 
-__all__ = ["BOM", "CSV_MIME", "XLSX_MIME", "download_buttons", "file_name", "to_csv_bytes"]
+__all__ = [
+    "BOM",
+    "CSV_MIME",
+    "XLSX_MIME",
+    "Needs",
+    "deferred",
+    "download_buttons",
+    "file_name",
+    "to_csv_bytes",
+]
 
 
 def to_csv_bytes(frame: pl.DataFrame) -> bytes:
@@ -49,12 +59,14 @@ def download_buttons(
     unit: str | None,
     lang: str,
     key: str,
-    on_download: Callable[[str, int | None], None] | None = None,
+    who: Asker,
+    needs: Needs,
 ) -> None:
     """CSV and XLSX download buttons for ``frame`` (rendered by the caller's page).
 
-    ``on_download(file_name, rows)`` is called when a file is made for a click (the
-    bytes are made only then): the audit trail's ``download``.
+    The bytes are made only when the browser asks for a file, after the person is
+    authorised for ``needs`` as they are then, and the ``download`` audited
+    (dashboard/downloads.py); ``who``: the session that drew the buttons.
     """
     import streamlit as st
 
@@ -65,7 +77,7 @@ def download_buttons(
     with st.container(horizontal=True, gap="small"):
         st.download_button(
             t("download.csv", lang),  # type: ignore[arg-type]
-            data=audited(lambda: to_csv_bytes(frame), csv_name, frame.height, on_download),
+            data=deferred(lambda: to_csv_bytes(frame), csv_name, frame.height, who, needs),
             file_name=csv_name,
             mime=CSV_MIME,
             key=f"{key}_csv",
@@ -75,7 +87,7 @@ def download_buttons(
         )
         st.download_button(
             t("download.xlsx", lang),  # type: ignore[arg-type]
-            data=audited(lambda: to_xlsx_bytes(frame, stem), xlsx_name, frame.height, on_download),
+            data=deferred(lambda: to_xlsx_bytes(frame, stem), xlsx_name, frame.height, who, needs),
             file_name=xlsx_name,
             mime=XLSX_MIME,
             key=f"{key}_xlsx",
@@ -83,21 +95,3 @@ def download_buttons(
             icon=":material/table_view:",
             type="tertiary",
         )
-
-
-def audited(
-    make: Callable[[], bytes],
-    name: str,
-    rows: int | None,
-    on_download: Callable[[str, int | None], None] | None,
-) -> Callable[[], bytes]:
-    """``make`` for st.download_button's deferred data, telling ``on_download`` first
-    (Streamlit calls it once per click, when the browser asks for the file)."""
-    if on_download is None:
-        return make
-
-    def made() -> bytes:
-        on_download(name, rows)
-        return make()
-
-    return made

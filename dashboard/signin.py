@@ -126,3 +126,18 @@ def refuse(exc: Denied, lang: Lang, unit_label: str | None = None, key: str = "r
         f"**{t('denied.title', lang)}** · " + t(f"denied.{key}", lang, role=role, unit=unit),
         icon=":material/block:",
     )
+
+
+def current_person(engine: sa.Engine) -> Person | None:
+    """The person of this session as the database says now: the local admin without
+    sign-in; with sign-in, the signed-in address's person, None when nobody is signed
+    in or the address has no role any more. Read again at each call (a file is
+    authorised with it when it is made: dashboard/downloads.py).
+
+    Minimal version until the server-side sign-in records land (identity); same
+    name and signature."""
+    if not auth_enabled():
+        return LOCAL_ADMIN
+    if not st.user.is_logged_in:
+        return None
+    return find_person(engine, str(st.user.get("email") or ""))

@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import state
+from dashboard import downloads, guard, state
 from dashboard.data import Source
+from dashboard.downloads import Asker, Needs
 from dashboard.export import download_buttons
 from dashboard.i18n import Lang, fmt_int, fmt_score, md, t, unit_name
 from dashboard.tables import interval_text, to_display, unit_labels, value_text
@@ -19,6 +20,7 @@ from queries.engine.gaps import data_gaps
 from queries.model.catalogue import Direction, Unit, indicator
 from queries.model.db import hide_secrets
 from queries.model.settings import Settings
+from queries.model.tree import Tree
 from queries.store.integrity import DatabaseUnreadable
 from reports.gap_wording import gap_sentence
 
@@ -67,8 +69,12 @@ def table(
     open_unit: list[str] | None = None,
     height: int | str = "auto",
     hide: tuple[str, ...] = (),
+    needs: Needs | None = None,
 ) -> Any:
     """Draw ``frame`` (text as text, never markup) with its CSV/XLSX downloads.
+
+    ``needs``: what the frame holds, checked for the person when a file is made
+    (default: aggregates of every unit); record tables say :attr:`Area.RECORDS`.
 
     With ``select`` the user can pick one row; returns the selection event.
     With ``open_unit`` (the unit id of each row) picking a row opens that unit's page.
@@ -101,20 +107,26 @@ def table(
         unit=unit or ctx.filters.scope,
         lang=ctx.lang,
         key=key,
-        on_download=downloads(ctx, unit),
+        who=asker(ctx),
+        needs=needs or Needs(),
     )
     return event
 
 
-def downloads(ctx: state.Context, unit: str | None = None) -> Any:
-    """What a download button calls when a file leaves: the audit trail's ``download``."""
-    gate = ctx.gate
-    unit_id = unit or ctx.filters.scope
+def asker(ctx: state.Context) -> Asker:
+    """Who asks for this run's files: its session, person's database, page and filters."""
+    src = ctx.source
+    tree = src.tree() if src.has_units else Tree({}, {}, ())
+    return downloads.asker(ctx.gate.engine, ctx.gate.where, tree, ctx.lang)
 
-    def audit(name: str, rows: int | None = None) -> None:
-        gate.download(name, unit_id=unit_id, records=rows)
 
-    return audit
+def document(html: bytes, *, key: str, height: int, alt: str, lang: Lang) -> None:
+    """A document of the product (the briefing, a public page) in an iframe, served by
+    this server to this session's browser only and sandboxed in an origin of its own:
+    its scripts never run with the dashboard's (dashboard/guard.py). ``lang``: the
+    language a public page opens in (its ``?lang``)."""
+    url = guard.publish_document(html, key)
+    st.iframe(f"{url}?lang={lang}", height=height, alt=alt)
 
 
 def selected_row(event: Any) -> int | None:

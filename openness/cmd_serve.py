@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
+import secrets as _secrets
 import signal
 import socket
 import subprocess
@@ -27,6 +29,7 @@ import time
 import tomllib
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -38,7 +41,8 @@ if TYPE_CHECKING:
 
 from openness.app import EXIT_USAGE, ConfigOption, DbOption, app, err, fail, open_database
 
-APP_PATH = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+# the server process: Streamlit's server with the product's hooks (dashboard/guard.py)
+SERVER_PATH = Path(__file__).resolve().parent.parent / "dashboard" / "openness_server.py"
 DEFAULT_PORT = 8501
 DEFAULT_ADDRESS = "127.0.0.1"
 DEMO_SEED = 42
@@ -63,6 +67,45 @@ AuthOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+BasePathOption = Annotated[
+    str | None,
+    typer.Option(
+        "--base-path",
+        help="The path a gateway serves the dashboard under, e.g. /openness "
+        "(with --auth, redirect_uri must be <gateway>/openness/oauth2callback).",
+        show_default=False,
+    ),
+]
+# what dashboard/guard.py reads: the warm-up's token and the header that carries it
+WARM_UP_ENV = "OPENNESS_WARM_UP"
+WARM_UP_HEADER = "X-Openness-Warm-Up"
+_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def secrets_token() -> str:
+    return _secrets.token_urlsafe(32)
+
+
+def base_path_of(value: str | None) -> str:
+    """``--base-path`` as server.baseUrlPath: without its slashes, "" for none; exit 2
+    on anything but path segments of letters, digits and ``. _ ~ -``.
+
+    >>> base_path_of("/openness/"), base_path_of(None), base_path_of("/")
+    ('openness', '', '')
+    """
+    if value is None:
+        return ""
+    inner = value.strip().strip("/")
+    if not value.strip().startswith("/") or not all(
+        _SEGMENT.fullmatch(p) and p not in (".", "..") for p in inner.split("/") if inner
+    ):
+        fail(
+            f"--base-path {value}: give a path such as /openness (letters, digits, "
+            "'.', '_', '~', '-' between slashes)"
+        )
+    return inner
 
 
 # the names a browser on this machine uses for a loopback server (server.allowedHosts)
@@ -103,59 +146,40 @@ def allowed_hosts(redirect_uri: str | None) -> list[str]:
 
 
 def streamlit_command(
-    port: int, address: str, *, secrets: Path | None = None, hosts: list[str] | None = None
+    port: int,
+    address: str,
+    *,
+    secrets: Path | None = None,
+    hosts: list[str] | None = None,
+    base_path: str = "",
 ) -> list[str]:
-    """The command line that runs the dashboard, every security-relevant option pinned.
+    """The command line that runs the dashboard's server, every Streamlit option pinned
+    (openness/server_options.py).
 
     ``secrets``: the only secrets file Streamlit reads (the ``--auth`` file, or an
-    empty one); ``hosts``: server.allowedHosts (default: the loopback names).
+    empty one); ``hosts``: server.allowedHosts (default: the loopback names);
+    ``base_path``: server.baseUrlPath, without slashes ("" for none).
     """
-    pinned: list[tuple[str, str]] = [
-        ("server.port", str(port)),
-        ("server.address", address),
-        ("server.headless", "true"),
-        ("server.fileWatcherType", "none"),
-        ("server.runOnSave", "false"),
-        ("server.baseUrlPath", ""),
-        # a WebSocket whose Host is not ours is refused (DNS rebinding)
-        *(("server.allowedHosts", h) for h in (hosts or list(LOOPBACK_HOSTS))),
-        ("server.enableCORS", "true"),
-        ("server.corsAllowedOrigins", ""),
-        ("server.enableXsrfProtection", "true"),
-        ("server.xsrfCookieSameSite", "lax"),
-        ("server.enableAgentApi", "false"),
-        ("server.enableStaticServing", "false"),
-        # identity only from the sign-in, never from a request header
-        ("server.trustedUserHeaders", "{}"),
-        # no st.user attribute on the unauthenticated metrics endpoint (an empty list
-        # cannot be given on a command line; a key st.user never has is as good)
-        ("server.unsafeMetricsUserAttributes", "openness_none"),
-        ("server.maxUploadSize", "1"),
-        ("client.showErrorDetails", "none"),
-        ("client.toolbarMode", "minimal"),
-        # no parent frame may drive the app by postMessage
-        ("client.allowedOrigins", ""),
-        ("global.developmentMode", "false"),
-        ("browser.gatherUsageStats", "false"),
-        # lets `_warm_up` run the entry script once before the first reader arrives
-        ("server.scriptHealthCheckEnabled", "true"),
-        # no full garbage collection after every script run: with many sessions it cost
-        # as much as the runs themselves, holding the interpreter lock all along
-        # (docs/DECISIONS.md, "Many sessions at once"); Python's own collector still runs
-        ("runner.postScriptGC", "false"),
-        ("theme.base", "light"),
-        ("theme.primaryColor", "#1f4e96"),
-    ]
+    from openness.server_options import pinned_options
+
+    own: dict[str, str | Sequence[str]] = {
+        "server.port": str(port),
+        "browser.serverPort": str(port),
+        "server.address": address,
+        "server.baseUrlPath": base_path,
+        "server.allowedHosts": tuple(hosts or LOOPBACK_HOSTS),
+    }
     if secrets is not None:
-        pinned.append(("secrets.files", str(secrets)))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH)]
-    for key, value in pinned:
+        own["secrets.files"] = (str(secrets),)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(SERVER_PATH)]
+    for key, value in pinned_options(own):
         cmd += [f"--{key}", value]
     return cmd
 
 
-def read_auth(path: Path) -> dict[str, str]:
-    """The ``[auth]`` table of ``path``; exit 2 naming the file and the key at fault."""
+def read_auth(path: Path, base_path: str = "") -> dict[str, str]:
+    """The ``[auth]`` table of ``path``; exit 2 naming the file and the key at fault.
+    With ``base_path`` (server.baseUrlPath) the redirect URI must be under it."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -176,6 +200,11 @@ def read_auth(path: Path) -> dict[str, str]:
         fail(f"--auth {path}: [auth] redirect_uri is not an http(s) URL")
     if not redirect.path.endswith("/oauth2callback"):
         fail(f"--auth {path}: [auth] redirect_uri must end with /oauth2callback (Streamlit's)")
+    if base_path and redirect.path != f"/{base_path}/oauth2callback":
+        fail(
+            f"--auth {path}: [auth] redirect_uri must be under --base-path /{base_path} "
+            f"(.../{base_path}/oauth2callback), not {redirect.path}"
+        )
     if len(auth["cookie_secret"]) < 32:
         fail(f"--auth {path}: [auth] cookie_secret must be at least 32 characters")
     return {k: str(v) for k, v in auth.items() if isinstance(v, str)}
@@ -192,10 +221,11 @@ def absolute_url(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
-def _warm_up(address: str, port: int, timeout: float = 120) -> None:
+def _warm_up(address: str, port: int, token: str, base_path: str, timeout: float = 120) -> None:
     """Run the dashboard's script once as soon as the server listens, so that the
     imports, the records and the default view's numbers are in memory before the
-    first reader opens the page (Streamlit runs nothing until a session starts)."""
+    first reader opens the page (Streamlit runs nothing until a session starts).
+    ``token``: what the server asks of this request alone (dashboard/guard.py)."""
     host = "127.0.0.1" if address in ("0.0.0.0", "", "localhost") else address
     host = "::1" if host == "::" else host
     deadline = time.monotonic() + timeout
@@ -208,10 +238,15 @@ def _warm_up(address: str, port: int, timeout: float = 120) -> None:
     else:
         return
     netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    prefix = f"/{base_path}" if base_path else ""
+    request = urllib.request.Request(
+        f"http://{netloc}{prefix}/_stcore/script-health-check",
+        headers={WARM_UP_HEADER: token},
+    )
     try:
-        with urllib.request.urlopen(
-            f"http://{netloc}/_stcore/script-health-check", timeout=timeout
-        ):
+        # straight to the server on this machine, never through a configured proxy
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with direct.open(request, timeout=timeout):
             pass
     except OSError:  # a warm-up that fails only costs the first reader some time
         pass
@@ -232,10 +267,25 @@ def _check_config(config: Path | None) -> None:
         fail(f"{config}: {exc}")
 
 
-def child_env(url: str, config: Path | None, auth: bool) -> dict[str, str]:
+def child_env(
+    url: str, config: Path | None, auth: bool, home: Path | None = None, warm_up: str = ""
+) -> dict[str, str]:
     """The server's environment: ours without any ``STREAMLIT_*`` variable (they could
-    weaken what the command line pins), plus the database, settings and sign-in mode."""
+    weaken what the command line pins), plus the database, settings and sign-in mode.
+
+    ``home``: the server's ``HOME`` (an empty folder: no ``~/.streamlit`` is read);
+    matplotlib's and fontconfig's caches stay where they were. ``warm_up``: the
+    token of the warm-up request (``OPENNESS_WARM_UP``).
+    """
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("STREAMLIT_")}
+    if home is not None:
+        user = Path.home()
+        env.setdefault("MPLCONFIGDIR", str(user / ".config" / "matplotlib"))
+        env.setdefault("XDG_CACHE_HOME", str(user / ".cache"))
+        env["HOME"] = str(home)
+    env.pop(WARM_UP_ENV, None)
+    if warm_up:
+        env[WARM_UP_ENV] = warm_up
     env["OPENNESS_DB"] = url
     env.pop("OPENNESS_CONFIG", None)
     if config is not None:
@@ -247,12 +297,17 @@ def child_env(url: str, config: Path | None, auth: bool) -> dict[str, str]:
 
 
 def run_dashboard(
-    url: str, port: int, address: str, config: Path | None, auth: Path | None = None
+    url: str,
+    port: int,
+    address: str,
+    config: Path | None,
+    auth: Path | None = None,
+    base_path: str = "",
 ) -> int:
-    """Run Streamlit until it stops; its exit status."""
-    redirect = read_auth(auth)["redirect_uri"] if auth is not None else None
+    """Run Streamlit until it stops; its exit status. ``base_path``: without slashes."""
+    redirect = read_auth(auth, base_path)["redirect_uri"] if auth is not None else None
     host = f"[{address}]" if ":" in address else address
-    err.print(f"Dashboard at http://{host}:{port}/")
+    err.print(f"Dashboard at http://{host}:{port}/" + (f"{base_path}/" if base_path else ""))
     if auth is None:
         err.print(
             f"Listening on {address} only (this machine), without sign-in, for one local "
@@ -267,9 +322,15 @@ def run_dashboard(
         secrets = auth.resolve() if auth is not None else Path(home) / "no-secrets.toml"
         if auth is None:
             secrets.write_text("", encoding="utf-8")
-        cmd = streamlit_command(port, address, secrets=secrets, hosts=allowed_hosts(redirect))
-        proc = subprocess.Popen(cmd, env=child_env(url, config, auth is not None), cwd=home)
-        threading.Thread(target=_warm_up, args=(address, port), daemon=True).start()
+        cmd = streamlit_command(
+            port, address, secrets=secrets, hosts=allowed_hosts(redirect), base_path=base_path
+        )
+        token = secrets_token()
+        env = child_env(url, config, auth is not None, home=Path(home), warm_up=token)
+        proc = subprocess.Popen(cmd, env=env, cwd=home)
+        threading.Thread(
+            target=_warm_up, args=(address, port, token, base_path), daemon=True
+        ).start()
 
         def forward(signum: int, _frame: object) -> None:  # a stop request stops the server too
             proc.send_signal(signum)
@@ -309,16 +370,18 @@ def serve(
     db: DbOption = None,
     config: ConfigOption = None,
     auth: AuthOption = None,
+    base_path: BasePathOption = None,
 ) -> None:
     """The dashboard on an existing database."""
     _check_address(address, auth)
+    base = base_path_of(base_path)
     if auth is not None:
-        read_auth(auth)
+        read_auth(auth, base)
     engine = open_database(db)
     url = absolute_url(engine.url.render_as_string(hide_password=False))
     engine.dispose()
     _check_config(config)
-    raise typer.Exit(run_dashboard(url, port, address, config, auth))
+    raise typer.Exit(run_dashboard(url, port, address, config, auth, base))
 
 
 def _has_records(engine: sa.Engine) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from dashboard_harness import (
@@ -13,6 +15,7 @@ from dashboard_harness import (
     app,
     open_page,
 )
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from queries.model.db import make_engine
@@ -23,7 +26,33 @@ from reports.public.bundle import bundle_files, bundle_zip
 from reports.public.summary import public_summary
 
 # every test starts with empty caches, as a newly started dashboard would
-pytestmark = pytest.mark.usefixtures("fresh_caches")
+pytestmark = pytest.mark.usefixtures("fresh_caches", "media_files")
+
+# the media files the page stored this test: file id -> bytes (a document in an iframe
+# is a media file of the server: dashboard/guard.py publish_document)
+STORED: dict[str, bytes] = {}
+
+
+@pytest.fixture
+def media_files(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
+    """Record what Streamlit's media storage is given (it stores it as ever)."""
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def load_and_get_id(self: MemoryMediaFileStorage, data: Any, *args: Any, **kw: Any) -> str:
+        file_id = original(self, data, *args, **kw)
+        if isinstance(data, bytes):
+            STORED[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
+    yield STORED
+    STORED.clear()
+
+
+def _document(src: str) -> str:
+    """The document an iframe's address names (a media file of the server)."""
+    file_id = src.split("?")[0].rsplit("/", 1)[-1].split(".")[0]
+    return STORED[file_id].decode("utf-8")
 
 
 def _open(page: str, lang: str) -> AppTest:
@@ -37,7 +66,7 @@ def _iframes(at: AppTest) -> list[str]:
     out = []
     for el in at.get("iframe"):
         proto = el.proto
-        out.append(proto.srcdoc or proto.src)
+        out.append(proto.srcdoc or _document(proto.src))
     return out
 
 

@@ -9,16 +9,16 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from openness.cli import app
-from openness.cmd_serve import APP_PATH, streamlit_command
+from openness.cmd_serve import SERVER_PATH, streamlit_command
 
 
 def test_streamlit_listens_on_this_machine_only_by_default() -> None:
     cmd = streamlit_command(8501, "127.0.0.1")
-    assert cmd[cmd.index("run") + 1] == str(APP_PATH)
+    assert cmd[cmd.index("run") + 1] == str(SERVER_PATH)
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--server.port") + 1] == "8501"
     assert cmd[cmd.index("--server.headless") + 1] == "true"
-    assert APP_PATH.is_file()
+    assert SERVER_PATH.is_file()
 
 
 def test_serve_refuses_a_database_without_schema(tmp_path: Path) -> None:
@@ -51,3 +51,41 @@ def test_help_names_the_options(command: str) -> None:
     assert result.exit_code == 0
     for option in ("--port", "--address", "--db", "--config"):
         assert option in result.output
+
+
+def test_base_path_is_the_server_s_base_url_path() -> None:
+    cmd = streamlit_command(8501, "127.0.0.1", base_path="openness")
+    assert cmd[cmd.index("--server.baseUrlPath") + 1] == "openness"
+    assert cmd[cmd.index("--server.port") + 1] == "8501"
+
+
+@pytest.mark.parametrize("bad", ["openness", "/a b", "/../x", "/x?y", "/ü"])
+def test_a_bad_base_path_is_exit_2_in_one_line(db_url: str, bad: str) -> None:
+    result = CliRunner().invoke(app, ["serve", "--db", db_url, "--base-path", bad])
+    assert result.exit_code == 2
+    assert f"--base-path {bad}:" in result.output
+    assert "Traceback" not in result.output
+
+
+AUTH = """[auth]
+redirect_uri = "https://portal.bureau.example{path}"
+cookie_secret = "0123456789abcdef0123456789abcdef"
+client_id = "openness"
+client_secret = "s3cret"
+server_metadata_url = "https://idp.bureau.example/.well-known/openid-configuration"
+"""
+
+
+@pytest.mark.parametrize("path", ["/oauth2callback", "/other/oauth2callback"])
+def test_the_redirect_uri_must_be_under_the_base_path(
+    db_url: str, tmp_path: Path, path: str
+) -> None:
+    auth = tmp_path / "auth.toml"
+    auth.write_text(AUTH.format(path=path), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["serve", "--db", db_url, "--auth", str(auth), "--base-path", "/openness"]
+    )
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert "redirect_uri must be under --base-path /openness" in lines[0]

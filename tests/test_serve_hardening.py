@@ -6,14 +6,16 @@ server."""
 from __future__ import annotations
 
 import http.client
-import json
+import http.server
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from browser_support import upgrade_status
@@ -163,9 +165,49 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+_RECORDER_PORT = [0]
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """An HTTP proxy on loopback that forwards nothing: it lists what it was asked."""
+
+    asked: ClassVar[list[str]] = []
+
+    def _any(self) -> None:
+        _Recorder.asked.append(f"{self.command} {self.path}")
+        self.send_error(502)
+
+    do_GET = do_POST = do_CONNECT = do_HEAD = _any
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def recorder() -> Iterator[list[str]]:
+    """A proxy every HTTP(S) request of the server goes to (HTTP_PROXY): what the server
+    tried to fetch from outside the machine."""
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _RECORDER_PORT[0] = proxy.server_address[1]
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    _Recorder.asked = []
+    try:
+        yield _Recorder.asked  # type: ignore[misc]
+    finally:
+        proxy.shutdown()
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory, recorder: list[str]) -> Iterator[int]:
     tmp = tmp_path_factory.mktemp("hostile")
+    # the user's own Streamlit folder, as `streamlit` reads it: debug logging, errors shown
+    home = tmp / "home"
+    (home / ".streamlit").mkdir(parents=True)
+    (home / ".streamlit" / "config.toml").write_text(
+        '[logger]\nlevel = "debug"\nmessageFormat = "HOSTILE %(message)s"\n'
+        '[client]\ndisableDataExport = false\nshowErrorDetails = "full"\n',
+        encoding="utf-8",
+    )
     (tmp / ".streamlit").mkdir()
     (tmp / ".streamlit" / "config.toml").write_text(
         '[server]\nenableCORS = false\nenableAgentApi = true\nallowedHosts = ["*"]\n'
@@ -180,6 +222,13 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         "STREAMLIT_SERVER_ENABLE_AGENT_API": "true",
         "STREAMLIT_SERVER_ENABLE_CORS": "false",
         "STREAMLIT_SERVER_ALLOWED_HOSTS": "*",
+        "HOME": str(home),
+        "HTTP_PROXY": f"http://127.0.0.1:{_RECORDER_PORT[0]}",
+        "HTTPS_PROXY": f"http://127.0.0.1:{_RECORDER_PORT[0]}",
+        "http_proxy": f"http://127.0.0.1:{_RECORDER_PORT[0]}",
+        "https_proxy": f"http://127.0.0.1:{_RECORDER_PORT[0]}",
+        "NO_PROXY": "",
+        "no_proxy": "",
     }
     openness = [sys.executable, "-m", "openness"]
     subprocess.run(
@@ -210,6 +259,46 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 @pytest.mark.slow
+def test_a_foreign_origin_makes_no_call_out_of_the_machine(
+    hostile_server: int, recorder: list[str]
+) -> None:
+    port = hostile_server
+    for origin in ("http://attacker.example", "null"):  # null: a sandboxed document
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request(
+            "GET",
+            "/_stcore/stream",
+            headers={
+                "Origin": origin,
+                "Connection": "Upgrade",
+                "Upgrade": "websocket",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            },
+        )
+        resp = conn.getresponse()
+        assert resp.status == 403, origin
+        conn.close()
+    time.sleep(1)
+    # Streamlit judges a foreign origin by this machine's external address, which it
+    # asks an outside service for: nothing may have been asked
+    assert recorder == []
+
+
+@pytest.mark.slow
+def test_the_user_s_streamlit_folder_is_not_read(
+    hostile_server: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    port = hostile_server
+    # a session's life, which debug logging would write about
+    assert upgrade_status(port, f"127.0.0.1:{port}") == 101
+    time.sleep(1)
+    logs = list(tmp_path_factory.getbasetemp().rglob("hostile*/serve.log"))
+    text = "".join(p.read_text(errors="replace") for p in logs)
+    assert "HOSTILE" not in text
+
+
+@pytest.mark.slow
 def test_a_foreign_host_is_refused(hostile_server: int) -> None:
     port = hostile_server
     assert upgrade_status(port, f"127.0.0.1:{port}") == 101
@@ -223,19 +312,25 @@ def test_a_foreign_host_is_refused(hostile_server: int) -> None:
 def test_config_files_and_variables_do_not_weaken_it(hostile_server: int) -> None:
     port = hostile_server
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", "/_stcore/agent/openapi.json")
-    doc = json.loads(conn.getresponse().read())
-    assert "switched off" in doc["info"]["description"]
-    conn.request("POST", "/_stcore/agent/interact", body="{}")
-    resp = conn.getresponse()
-    resp.read()
-    assert resp.status == 403
-    # CORS on: a foreign origin gets no Access-Control-Allow-Origin
+    # the agent API stays closed (its routes answer even when it is off: closed by
+    # the product's guard)
+    for method, path in (
+        ("GET", "/_stcore/agent/openapi.json"),
+        ("POST", "/_stcore/agent/interact"),
+    ):
+        conn.request(method, path, body="{}" if method == "POST" else None)
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.status == 404, path
+    # a foreign origin is refused outright (and gets no Access-Control-Allow-Origin)
     conn.request("GET", "/_stcore/health", headers={"Origin": "http://attacker.example"})
     resp = conn.getresponse()
     resp.read()
-    assert resp.status == 200
+    assert resp.status == 403
     assert resp.getheader("Access-Control-Allow-Origin") is None
+    conn.request("GET", "/_stcore/health")
+    resp = conn.getresponse()
+    assert resp.read() == b"ok"
     # static serving off
     conn.request("GET", "/app/static/config.toml")
     resp = conn.getresponse()

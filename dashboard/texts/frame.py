@@ -112,6 +112,18 @@ STRINGS: dict[str, Text] = {
     ),
     "download.csv": Text("下载 CSV", "Download CSV"),
     "download.xlsx": Text("下载 Excel", "Download Excel"),
+    "download.refused.session": Text(
+        "已拒绝：此下载不属于本会话。请刷新页面后重试。",
+        "Refused: this download does not belong to this session. Reload the page and retry.",
+    ),
+    "download.refused.person": Text(
+        "已拒绝：您已退出登录或不再有角色，文件未生成。",
+        "Refused: you are signed out or no longer have a role; no file was made.",
+    ),
+    "download.refused.reach": Text(
+        "已拒绝：按您现在的角色，无权取得此文件。",
+        "Refused: your role, as it is now, does not reach this file.",
+    ),
     "na": Text(NA, NA),
     "insufficient": TERMS["insufficient"],
     "incomplete": TERMS["incomplete"],

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, signin, state, widgets
-from dashboard.export import CSV_MIME, audited
+from dashboard.export import CSV_MIME, Needs, deferred
 from dashboard.i18n import STRINGS, Lang, t
 from dashboard.tables import relabel, to_display
 from queries.access import audit
@@ -82,8 +82,12 @@ def render() -> None:
     name = f"audit_{start}_{end}" + (f"_{who}" if who else "") + ".csv"
     st.download_button(
         t("download.csv", lang),
-        data=audited(
-            lambda: audit.trail_bytes(trail, "csv"), name, trail.height, widgets.downloads(ctx)
+        data=deferred(
+            lambda: audit.trail_bytes(trail, "csv"),
+            name,
+            trail.height,
+            widgets.asker(ctx),
+            Needs(Area.AUDIT),
         ),
         file_name=name,
         mime=CSV_MIME,

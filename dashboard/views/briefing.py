@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import signin, state, widgets
-from dashboard.export import audited
+from dashboard.export import Needs, deferred
 from dashboard.i18n import t
 from queries.access.gate import Denied
 from queries.access.roles import Area
@@ -110,14 +110,22 @@ def render() -> None:
     ext = {"DOCX": "docx", "HTML": "html"}[fmt]
     st.download_button(
         t("briefing.download", lang, fmt=fmt),
-        audited(lambda: docs[fmt], f"{stem}.{ext}", None, widgets.downloads(ctx)),
+        deferred(
+            lambda: docs[fmt],
+            f"{stem}.{ext}",
+            None,
+            widgets.asker(ctx),
+            Needs(Area.BRIEFING, f.scope),
+        ),
         file_name=f"{stem}.{ext}",
         mime=MIME[fmt],
         icon=":material/download:",
         on_click="ignore",
     )
     st.subheader(t("briefing.preview", lang))
-    st.iframe(docs["HTML"].decode("utf-8"), height=900, alt=t("page.briefing", lang))
+    widgets.document(
+        docs["HTML"], key="briefing", height=900, alt=t("page.briefing", lang), lang=lang
+    )
 
 
 # run by the router (st.navigation runs a page file as __main__), never on import

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import signin, state, tables, widgets
+from dashboard.export import Needs
 from dashboard.i18n import enum_label, fmt_int, md, t
 from queries.access.gate import Denied
 from queries.access.roles import Area, Reach
@@ -73,7 +74,7 @@ def _imports(ctx: state.Context, counts: dict[str, int]) -> None:
             )
             .alias(t("data.col.import_status", lang)),
         )
-        widgets.table(ctx, shown, key="da_imports", stem="import_log")
+        widgets.table(ctx, shown, key="da_imports", stem="import_log", needs=Needs(Area.DATA))
 
     st.subheader(t("data.rejects", lang))
     if rejects.is_empty():
@@ -90,6 +91,7 @@ def _imports(ctx: state.Context, counts: dict[str, int]) -> None:
             ),
             key="da_rejects",
             stem="rejected_rows",
+            needs=Needs(Area.DATA),
         )
 
 
@@ -114,7 +116,16 @@ def _freshness(ctx: state.Context, tree: Tree) -> None:
             name = t(f"data.kind.{kind}", lang)
             exprs.append(pl.col(f"{kind}_last").alias(t("data.col.last", lang, kind=name)))
             exprs.append(pl.col(f"{kind}_age_days").alias(t("data.col.age", lang, kind=name)))
-        widgets.table(ctx, fresh.select(exprs), key="da_fresh", stem="freshness", height=420)
+        widgets.table(
+            ctx,
+            fresh.select(exprs),
+            key="da_fresh",
+            stem="freshness",
+            height=420,
+            needs=Needs(
+                Area.DATA, None if ctx.gate.may(Area.DATA, None, tree) else ctx.person.unit_id
+            ),
+        )
 
 
 # run by the router (st.navigation runs a page file as __main__), never on import

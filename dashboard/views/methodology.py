@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import state, widgets
-from dashboard.export import download_buttons
+from dashboard.export import Needs, download_buttons
 from dashboard.i18n import dimension, enum_label, md, t
 from dashboard.tables import relabel, to_display
 from queries.engine.signals import SIGNAL_CODES
@@ -81,7 +81,8 @@ def render() -> None:
         unit=None,
         lang=lang,
         key="me_definitions",
-        on_download=widgets.downloads(ctx),
+        who=widgets.asker(ctx),
+        needs=Needs(),
     )
 
     st.subheader(t("method.dimension_weights", lang))

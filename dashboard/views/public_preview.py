@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import state, widgets
-from dashboard.export import audited
+from dashboard.export import Needs, deferred
 from dashboard.i18n import enum_labels, t
 
 
@@ -62,7 +62,7 @@ def render() -> None:
     name = f"public_summary_{f.period}_{f.as_of_day.isoformat()}.zip"
     st.download_button(
         t("preview.download", lang),
-        audited(lambda: bundle_zip(files), name, None, widgets.downloads(ctx)),
+        deferred(lambda: bundle_zip(files), name, None, widgets.asker(ctx), Needs()),
         file_name=name,
         mime="application/zip",
         type="primary",
@@ -78,8 +78,7 @@ def render() -> None:
     heights = {"index.html": 1100, "embed.html": 520, "methodology.html": 900}
     for tab, name in zip(tabs, heights, strict=True):
         with tab:
-            # ?lang is not available inside srcdoc: the page opens in Chinese with its switch
-            st.iframe(files[name].decode("utf-8"), height=heights[name], alt=name)
+            widgets.document(files[name], key=name, height=heights[name], alt=name, lang=lang)
 
 
 # run by the router (st.navigation runs a page file as __main__), never on import

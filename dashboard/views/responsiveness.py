@@ -7,8 +7,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import figures, tables, widgets
+from dashboard.export import Needs
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, fmt_int, t
+from queries.access.roles import Area
 from queries.engine import breakdowns
 
 
@@ -86,7 +88,14 @@ def render() -> None:
                 lang,
                 channel_group="feedback_channel",
             )
-            widgets.table(ctx, shown, key="rs_overdue", stem="overdue_cases", height=360)
+            widgets.table(
+                ctx,
+                shown,
+                key="rs_overdue",
+                stem="overdue_cases",
+                height=360,
+                needs=Needs(Area.RECORDS, f.scope),
+            )
 
     # ---- deputies' and supervisors' items apart
     st.subheader(t("resp.channels", lang))

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import figures, tables, widgets
+from dashboard.export import Needs
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, field_label, fmt_int, t
 from queries.access.roles import Area
@@ -114,7 +115,14 @@ def render() -> None:
         lang,
         channel_group="feedback_channel",
     )
-    widgets.table(ctx, items_shown, key="sv_items", stem="supervision_items", height=400)
+    widgets.table(
+        ctx,
+        items_shown,
+        key="sv_items",
+        stem="supervision_items",
+        height=400,
+        needs=Needs(Area.RECORDS, p.scope),
+    )
 
 
 # run by the router (st.navigation runs a page file as __main__), never on import

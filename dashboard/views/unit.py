@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import figures, signal_panels, signin, state, tables, widgets
+from dashboard.export import Needs
 from dashboard.figures import Axis
 from dashboard.i18n import dimension, enum_label, fmt_month, md, t
 from queries.access.gate import Denied
@@ -240,6 +241,7 @@ def _records(
         stem=f"records_{code}",
         unit=unit,
         height=380,
+        needs=Needs(Area.RECORDS, unit),
     )
 
 
