@@ -126,7 +126,8 @@ def streamlit_command(
     ]
     if secrets is not None:
         pinned.append(("secrets.files", str(secrets)))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH)]
+    # Streamlit's command line, with the sign-in hooks installed (dashboard/server.py)
+    cmd = [sys.executable, "-m", "dashboard.server", "run", str(APP_PATH)]
     for key, value in pinned:
         cmd += [f"--{key}", value]
     return cmd
@@ -156,6 +157,11 @@ def read_auth(path: Path) -> dict[str, str]:
         fail(f"--auth {path}: [auth] redirect_uri must end with /oauth2callback (Streamlit's)")
     if len(auth["cookie_secret"]) < 32:
         fail(f"--auth {path}: [auth] cookie_secret must be at least 32 characters")
+    trust = auth.get("trust_email_from")
+    if trust is not None and not (
+        isinstance(trust, list) and trust and all(isinstance(x, str) and x for x in trust)
+    ):
+        fail(f"--auth {path}: [auth] trust_email_from must be a list of issuer URLs")
     return {k: str(v) for k, v in auth.items() if isinstance(v, str)}
 
 
