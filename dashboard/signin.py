@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from pathlib import Path
+from typing import NoReturn
 
 import sqlalchemy as sa
 import streamlit as st
@@ -46,6 +48,20 @@ def _loopback_server() -> bool:
         return True
     address = st_config.get_option("server.address") or ""
     return address in _LOOPBACK or address.startswith("127.")
+
+
+def _nothing() -> None:
+    """A page that shows nothing (the menu of a run that stops before any page)."""
+
+
+def _stop() -> NoReturn:
+    """End the run with no menu of pages: a hidden menu of empty pages at the app's
+    page paths replaces the one a signed-in run of this session drew (Streamlit keeps
+    the last menu drawn), and a link to any page still resolves."""
+    views = sorted(p.stem for p in (Path(__file__).parent / "views").glob("[a-z]*.py"))
+    pages = [st.Page(_nothing, title=v, url_path=v, default=(v == "overview")) for v in views]
+    st.navigation(pages, position="hidden")
+    st.stop()
 
 
 def _sign_in_page(lang: Lang, failed: str | None = None, ended: str | None = None) -> None:
@@ -106,14 +122,14 @@ def identify(lang: Lang, engine: sa.Engine) -> Person:
         failed = st.query_params.get(oidc_hooks.FAILED_PARAM)
         if not st.user.is_logged_in:
             _sign_in_page(lang, failed=failed)
-            st.stop()
+            _stop()
         known = current_person(engine)
         found = _sign_in(engine) if known is None else None
         if known is None and (found is None or not found.alive()):
             ss.pop("_signed_in", None)
             ended = "unknown" if found is None else (found.ended or "expired")
             _sign_in_page(lang, failed=failed, ended=ended)
-            st.stop()
+            _stop()
         if known is None:  # a live sign-in without a role
             email = found.email if found is not None else ""
             if ss.get("_no_role") != email:
@@ -134,7 +150,7 @@ def identify(lang: Lang, engine: sa.Engine) -> Person:
             if st.button(t("signin.out", lang), icon=":material/logout:"):
                 signins.end(engine, st.user.get(signins.KEY_CLAIM), "signed_out")
                 st.logout()
-            st.stop()
+            _stop()
         person = known
     if ss.get("_signed_in") != person:
         # one sign_in per sign-in: a reload or a second tab opens another session of
