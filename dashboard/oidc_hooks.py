@@ -166,9 +166,14 @@ async def _callback(original: Any, request: Any, base_url: str) -> Any:
     state = request.state
     key = getattr(state, "openness_key", None)
     failed = getattr(state, "openness_failed", None)
+    query = request.query_params
     if key is None and failed is None:
+        if not any(query.get(k) for k in ("code", "state", "error")):
+            # the provider's return after sign-out (Streamlit gives it this URL as the
+            # post-logout redirect): nothing failed
+            return response
         # the provider answered with an error, or a stale or replayed callback
-        failed = "provider" if request.query_params.get("error") else "stale"
+        failed = "provider" if query.get("error") else "stale"
     if key is not None and failed is None:
         size = cookie_bytes(response)
         if size <= MAX_COOKIE_BYTES:
