@@ -207,6 +207,11 @@ def read_auth(path: Path, base_path: str = "") -> dict[str, str]:
         )
     if len(auth["cookie_secret"]) < 32:
         fail(f"--auth {path}: [auth] cookie_secret must be at least 32 characters")
+    trust = auth.get("trust_email_from")
+    if trust is not None and not (
+        isinstance(trust, list) and trust and all(isinstance(x, str) and x for x in trust)
+    ):
+        fail(f"--auth {path}: [auth] trust_email_from must be a list of issuer URLs")
     return {k: str(v) for k, v in auth.items() if isinstance(v, str)}
 
 

@@ -6,12 +6,14 @@ The real sign-in through an OpenID Connect provider in Chromium is tests/test_br
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import sqlalchemy as sa
 from dashboard_harness import AS_OF, PERIOD, REF, app, open_page
 
-from queries.access import audit
-from queries.access.users import add_user
+from queries.access import audit, signins
+from queries.access.users import add_user, remove_user
 from queries.engine.drilldown import records_behind
 from queries.model.db import make_engine
 from queries.store.frames import load_frames
@@ -30,13 +32,27 @@ def signed(seeded: str, fresh_caches: None, monkeypatch: pytest.MonkeyPatch) -> 
     engine = make_engine(seeded)
     for email, (role, unit) in PEOPLE.items():
         add_user(engine, email, role, unit, by="test")
+    _ENGINE[:] = [engine]
     yield engine
+    _ENGINE.clear()
     engine.dispose()
 
 
-def _as(email: str | None, **params: str):  # type: ignore[no-untyped-def]
+_ENGINE: list[sa.Engine] = []
+ISSUER = "https://idp.bureau.cn"
+
+
+def _as(email: str | None, *, key: str | None = None, **params: str):  # type: ignore[no-untyped-def]
+    """The app for ``email``, signed in through a server-side sign-in (a new one, or
+    the one of ``key``); not signed in without an email."""
     at = app(lang="en", period=PERIOD, asof=REF.isoformat(), **params)
-    at.user = {"email": email, "is_logged_in": True} if email else {"is_logged_in": False}
+    if not email:
+        at.user = {"is_logged_in": False}
+        return at
+    if key is None:
+        claims = {"iss": ISSUER, "sub": email, "email": email, "email_verified": True}
+        key = signins.start(_ENGINE[0], {**claims, "exp": time.time() + 3600}, issuer=ISSUER)
+    at.user = {"email": email, "is_logged_in": True, signins.KEY_CLAIM: key}
     return at
 
 
@@ -47,6 +63,7 @@ def _texts(at) -> str:  # type: ignore[no-untyped-def]
         + [e.value for e in at.markdown]
         + [e.value for e in at.error]
         + [e.value for e in at.info]
+        + [e.value for e in at.warning]
         + [e.value for e in at.caption]
     )
 
@@ -203,3 +220,41 @@ def test_the_audit_page_names_pages_and_indicators(signed: sa.Engine) -> None:
     # the trail itself keeps access.md's keys
     views = audit.read(signed, events=("view_records",))
     assert ("unit", "records R_ONTIME") in set(zip(views["page"], views["detail"], strict=True))
+
+
+def test_a_cookie_the_server_never_issued_signs_in_nobody(signed: sa.Engine) -> None:
+    """The claims of a cookie alone (an email, as before sign-ins lived on the
+    server) show the sign-in page, not the admin's pages."""
+    at = app(lang="en", period=PERIOD, asof=REF.isoformat())
+    at.user = {"email": "admin@bureau.cn", "is_logged_in": True}
+    at.run()
+    assert not at.exception
+    assert "Please sign in" in _texts(at) and "does not know" in _texts(at)
+    assert len(at.dataframe) == 0 and len(at.metric) == 0
+
+
+@pytest.mark.parametrize("change", ["signed_out", "removed", "role_changed"])
+def test_an_ended_sign_in_shows_the_sign_in_page_at_the_next_run(
+    signed: sa.Engine, change: str
+) -> None:
+    claims = {"iss": ISSUER, "sub": "admin@bureau.cn", "email": "admin@bureau.cn"}
+    claims |= {"email_verified": True, "exp": time.time() + 3600}
+    key = signins.start(signed, claims, issuer=ISSUER)
+    at = _as("admin@bureau.cn", key=key)
+    at.run()
+    assert "Please sign in" not in _texts(at) and len(at.dataframe) > 0
+    if change == "signed_out":
+        signins.end(signed, key, "signed_out")
+    elif change == "removed":
+        remove_user(signed, "admin@bureau.cn", by="test")
+    else:
+        add_user(signed, "admin@bureau.cn", "viewer", by="test")
+    at.run()  # the same session's next run: a click
+    assert not at.exception
+    assert "Please sign in" in _texts(at)
+    assert len(at.dataframe) == 0 and len(at.metric) == 0
+    # the same key never signs in again, whatever happens to the user afterwards
+    add_user(signed, "admin@bureau.cn", "admin", by="test")
+    again = _as("admin@bureau.cn", key=key)
+    again.run()
+    assert "Please sign in" in _texts(again) and len(again.dataframe) == 0

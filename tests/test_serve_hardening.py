@@ -138,6 +138,8 @@ def test_an_address_that_does_not_resolve_is_one_line(auth: bool, tmp_path: Path
         (AUTH.replace('client_secret = "s3cret"\n', ""), "client_secret is missing"),
         (AUTH.replace("/oauth2callback", "/back"), "must end with /oauth2callback"),
         (AUTH.replace("0123456789abcdef0123456789abcdef", "short"), "at least 32"),
+        (AUTH + 'trust_email_from = "https://idp"\n', "trust_email_from must be a list"),
+        (AUTH + "trust_email_from = []\n", "trust_email_from must be a list"),
     ],
 )
 def test_a_bad_auth_file_is_exit_2_naming_it(

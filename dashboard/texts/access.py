@@ -16,6 +16,80 @@ STRINGS: dict[str, Text] = {
         "Sign in with the bureau's identity provider.",
     ),
     "signin.button": Text("登录", "Sign in"),
+    "signin.failed": Text("登录失败", "Sign-in failed"),
+    "signin.failed.clock": Text(
+        "身份提供方签发的令牌时间与本服务器时钟不符（相差超过 2 分钟）。"
+        "请管理员检查两台服务器的时钟同步（NTP）。",
+        "The identity provider's token is stamped with a time more than 2 minutes away "
+        "from this server's clock. Ask an administrator to check that both servers keep "
+        "time with NTP.",
+    ),
+    "signin.failed.issuer": Text(
+        "令牌不是由配置的身份提供方签发的。请管理员检查登录配置中的 server_metadata_url。",
+        "The token was not issued by the configured identity provider. Ask an "
+        "administrator to check server_metadata_url in the sign-in configuration.",
+    ),
+    "signin.failed.exchange": Text(
+        "无法与身份提供方完成令牌交换。请管理员查看服务器日志，并检查 client_id、"
+        "client_secret 及两台服务器的时钟。",
+        "The token exchange with the identity provider failed. Ask an administrator to "
+        "read the server's log and check client_id, client_secret and both servers' clocks.",
+    ),
+    "signin.failed.provider": Text(
+        "身份提供方拒绝了此次登录。请重试；如仍失败，请管理员查看身份提供方的日志。",
+        "The identity provider refused this sign-in. Try again; if it fails again, ask "
+        "an administrator to read the provider's log.",
+    ),
+    "signin.failed.stale": Text(
+        "登录已过期或被重复提交（例如使用了浏览器的后退键）。请重新登录。",
+        "The sign-in was stale or sent twice (the browser's Back button, for example). "
+        "Please sign in again.",
+    ),
+    "signin.failed.too_large": Text(
+        "身份提供方的令牌过大（例如带有大量用户组），浏览器无法保存。"
+        "请管理员在身份提供方将组等声明移出 ID 令牌。",
+        "The identity provider's token is too large for the browser to keep (many groups, "
+        "for example). Ask an administrator to leave group claims out of the ID token.",
+    ),
+    "signin.failed.unverified": Text(
+        "身份提供方未确认您的电子邮箱已验证（email_verified）。此次登录已被拒绝并记入审计日志。"
+        "请管理员检查身份提供方的邮箱验证设置。",
+        "The identity provider does not say your email address is verified "
+        "(email_verified). The sign-in was refused and recorded in the audit trail. Ask "
+        "an administrator to check the provider's email verification.",
+    ),
+    "signin.failed.other_identity": Text(
+        "此邮箱已绑定到身份提供方的另一个账户（iss/sub 不同）。此次登录已被拒绝并记入审计日志。"
+        "如账户确已更换，请管理员先移除再重新添加该用户。",
+        "This address is bound to another account at the identity provider (another "
+        "iss/sub). The sign-in was refused and recorded in the audit trail. If the account "
+        "really changed, an administrator removes the user and adds them again.",
+    ),
+    "signin.failed.incomplete": Text(
+        "令牌缺少 iss、sub 或 exp 声明。请管理员检查身份提供方的配置。",
+        "The token lacks the iss, sub or exp claim. Ask an administrator to check the "
+        "provider's set-up.",
+    ),
+    "signin.failed.expired": Text(
+        "令牌已过期。请管理员检查两台服务器的时钟同步（NTP）及令牌有效期。",
+        "The token had already expired. Ask an administrator to check both servers' "
+        "clocks (NTP) and the token lifetime.",
+    ),
+    "signin.ended.signed_out": Text("您已退出登录。", "You have signed out."),
+    "signin.ended.expired": Text(
+        "您的登录已到期，请重新登录。", "Your sign-in has expired. Please sign in again."
+    ),
+    "signin.ended.removed": Text(
+        "您的访问权限已被管理员撤销。", "An administrator has removed your access."
+    ),
+    "signin.ended.role_changed": Text(
+        "管理员已更改您的角色，请重新登录。",
+        "An administrator has changed your role. Please sign in again.",
+    ),
+    "signin.ended.unknown": Text(
+        "服务器不认识此浏览器的登录，请重新登录。",
+        "This server does not know this browser's sign-in. Please sign in again.",
+    ),
     "signin.no_role.title": Text("尚未授权", "No role yet"),
     "signin.no_role.body": Text(
         "您已登录（{email}），但尚未被授予任何角色，无法查看数据。请联系管理员。",

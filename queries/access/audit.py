@@ -82,8 +82,8 @@ def write(
     row = {
         "at": _naive(at) or now_local(),
         "user_email": who,
-        "iss": iss if iss is not None else getattr(person, "iss", None),
-        "sub": sub if sub is not None else getattr(person, "sub", None),
+        "iss": iss if iss is not None or person is None else person.iss,
+        "sub": sub if sub is not None or person is None else person.sub,
         "role": str(person.role) if person is not None else None,
         "event": event,
         "page": where.page,

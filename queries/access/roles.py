@@ -67,12 +67,15 @@ def role_label(role: Role | str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Person:
-    """Someone signed in: their ``email`` (the ID token's claim), role, and for a
-    unit_head the unit whose subtree they reach."""
+    """Someone signed in: their ``email`` (the ID token's claim), role, for a
+    unit_head the unit whose subtree they reach, and the provider identity they
+    signed in with (``iss``, ``sub``; None without sign-in)."""
 
     email: str
     role: Role
     unit_id: str | None = None
+    iss: str | None = None
+    sub: str | None = None
 
     def reach(self, area: Area) -> Reach:
         return MATRIX[self.role][area]

@@ -12,7 +12,7 @@ import re
 import polars as pl
 import sqlalchemy as sa
 
-from queries.access import audit
+from queries.access import audit, signins
 from queries.access.roles import Person, Role
 from queries.model.schema import app_user, units
 
@@ -47,9 +47,10 @@ def add_user(
     by: str = "cli",
     key: bytes | None = None,
 ) -> Person:
-    """Give ``email`` the role ``role`` (replacing a role it had). A unit_head needs
-    ``unit_id``, a unit in the database; the other roles take none. ``key``: the audit
-    chain's key (default: :func:`queries.access.audit.write`'s).
+    """Give ``email`` the role ``role`` (replacing a role it had; another role or unit
+    ends the person's sign-ins). A unit_head needs ``unit_id``, a unit in the
+    database; the other roles take none. ``key``: the audit chain's key (default:
+    :func:`queries.access.audit.write`'s).
 
     Raises UserError naming the field at fault; nothing is written then.
     """
@@ -76,6 +77,9 @@ def add_user(
         ).first()
         if before is not None:
             conn.execute(sa.delete(app_user).where(app_user.c.email == e))
+            if (before.role, before.unit_id) != (r.value, unit_id):
+                # a change of role ends the person's sign-ins (access.md)
+                signins.end_for(conn, e, "role_changed")
         conn.execute(
             sa.insert(app_user),
             [{"email": e, "role": r.value, "unit_id": unit_id, "added_at": audit.now_local()}],
@@ -99,8 +103,9 @@ def add_user(
 def remove_user(
     engine: sa.Engine, email: str, *, by: str = "cli", key: bytes | None = None
 ) -> None:
-    """Take ``email``'s role away (``key`` as in :func:`add_user`). Raises UserError when
-    it has none."""
+    """Take ``email``'s role away, end their sign-ins and forget the provider identity
+    they were bound to (``key`` as in :func:`add_user`). Raises UserError when it has
+    none."""
     e = normalise_email(email)
     with engine.begin() as conn:
         before = conn.execute(
@@ -109,6 +114,8 @@ def remove_user(
         if before is None:
             raise UserError(f"EMAIL: {e} has no role")
         conn.execute(sa.delete(app_user).where(app_user.c.email == e))
+        signins.end_for(conn, e, "removed")
+        signins.unbind(conn, e)
         detail = f"remove {e}: {before.role}" + (f" {before.unit_id}" if before.unit_id else "")
         audit.write(
             conn,

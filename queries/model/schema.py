@@ -99,6 +99,36 @@ app_user = sa.Table(
     sa.Column("added_at", sa.DateTime, nullable=False),
 )
 
+# a user's identity at the provider, bound at their first sign-in (access.md,
+# queries.access.signins): a later token for the address from another (iss, sub) is
+# refused; kept through a change of role, dropped with the user
+user_identity = sa.Table(
+    "user_identity",
+    metadata,
+    sa.Column("email", sa.String(320), primary_key=True),
+    sa.Column("iss", sa.String, nullable=False),
+    sa.Column("sub", sa.String, nullable=False),
+    sa.Column("bound_at", sa.DateTime, nullable=False),
+)
+
+# each sign-in, kept on the server (access.md; queries.access.signins): the cookie
+# holds a random key whose SHA-256 is ``key_hash``; a sign-in lives while ``ended_at``
+# is empty and ``expires`` (the ID token's exp, seconds since 1970, UTC) is ahead
+sign_in = sa.Table(
+    "sign_in",
+    metadata,
+    sa.Column("key_hash", sa.String(64), primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("iss", sa.String, nullable=False),
+    sa.Column("sub", sa.String, nullable=False),
+    sa.Column("issued", sa.BigInteger, nullable=True),
+    sa.Column("expires", sa.BigInteger, nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("ended_at", sa.DateTime, nullable=True),
+    sa.Column("end_reason", sa.String(64), nullable=True),
+    sa.Index("ix_sign_in_email", "email"),
+)
+
 # the audit trail (access.md; queries.access.audit): append-only, triggers in the
 # migration refuse UPDATE and DELETE on both databases and TRUNCATE on PostgreSQL; each
 # event's mac chains it to the one before (queries.access.chain); None before 0004

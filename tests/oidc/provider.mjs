@@ -7,6 +7,16 @@
 //
 // Prints "ready ISSUER" on stdout once it listens. Test use only: its login
 // page accepts any password (oidc-provider's development interactions).
+//
+// A login "TAG:EMAIL" signs in as EMAIL with its own subject (the whole login), to
+// make the provider behave as real ones do (tests/test_browser_signin.py):
+//   unverified:EMAIL  email_verified is false
+//   noverified:EMAIL  no email_verified claim at all
+//   second:EMAIL      a verified EMAIL, but another account (sub) than EMAIL's
+//   groups:EMAIL      a verified EMAIL and 400 group ids in the ID token
+// and GET /test/clock?ahead=SECONDS sets the provider's clock that far ahead of
+// this machine's (0 to reset), as a provider whose clock drifted.
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 
 import Provider from 'oidc-provider';
@@ -18,6 +28,26 @@ if (!port || !clientId || !clientSecret || !redirectUri) {
 }
 // "localhost", not 127.0.0.1 as the dashboard: cookies are kept per host, not per port
 const issuer = `http://localhost:${port}`;
+
+// the provider's clock: oidc-provider stamps its tokens with Date.now()
+const realNow = Date.now;
+let ahead = 0;
+Date.now = () => realNow() + ahead * 1000;
+
+// group ids as Entra ID sends them: random, so the signed cookies (compressed) stay large
+const GROUPS = Array.from({ length: 400 }, () => randomUUID());
+
+function claimsOf(id) {
+  // a login that is not an email address stands for a provider set up without the
+  // email claim
+  const [tag, email] = id.includes(':') ? id.split(':', 2) : ['', id];
+  if (!email.includes('@')) return { sub: id, name: id };
+  const claims = { sub: id, email, email_verified: true, name: email };
+  if (tag === 'unverified') claims.email_verified = false;
+  if (tag === 'noverified') delete claims.email_verified;
+  if (tag === 'groups') claims.groups = GROUPS;
+  return claims;
+}
 
 const configuration = {
   clients: [
@@ -35,16 +65,13 @@ const configuration = {
   // the email claim in the ID token itself (Streamlit's st.user reads the ID token),
   // as Keycloak's email mapper puts it
   conformIdTokenClaims: false,
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
   scopes: ['openid', 'email', 'profile'],
   async findAccount(_ctx, id) {
     return {
       accountId: id,
       async claims() {
-        // a login that is not an email address stands for a provider set up
-        // without the email claim
-        if (!id.includes('@')) return { sub: id, name: id };
-        return { sub: id, email: id, email_verified: true, name: id };
+        return claimsOf(id);
       },
     };
   },
@@ -58,7 +85,7 @@ const configuration = {
       accountId: ctx.oidc.session.accountId,
     });
     grant.addOIDCScope('openid email profile');
-    grant.addOIDCClaims(['email', 'email_verified', 'name']);
+    grant.addOIDCClaims(['email', 'email_verified', 'name', 'groups']);
     await grant.save();
     return grant;
   },
@@ -91,10 +118,20 @@ const configuration = {
 
 const provider = new Provider(issuer, configuration);
 provider.on('server_error', (_ctx, err) => console.error('server_error', err));
+const oidc = provider.callback();
+function handle(req, res) {
+  const url = new URL(req.url, issuer);
+  if (url.pathname === '/test/clock') {
+    ahead = Number(url.searchParams.get('ahead') || 0);
+    res.end(`ahead ${ahead}`);
+    return;
+  }
+  oidc(req, res);
+}
 // loopback only, on both of the addresses "localhost" may resolve to
-const ipv4 = http.createServer(provider.callback());
+const ipv4 = http.createServer(handle);
 ipv4.listen(Number(port), '127.0.0.1', () => {
-  const ipv6 = http.createServer(provider.callback());
+  const ipv6 = http.createServer(handle);
   ipv6.on('error', () => console.log(`ready ${issuer}`)); // no IPv6 loopback here
   ipv6.listen(Number(port), '::1', () => console.log(`ready ${issuer}`));
 });
