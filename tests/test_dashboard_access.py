@@ -258,3 +258,40 @@ def test_an_ended_sign_in_shows_the_sign_in_page_at_the_next_run(
     again = _as("admin@bureau.cn", key=key)
     again.run()
     assert "Please sign in" in _texts(again) and len(again.dataframe) == 0
+
+
+RECORD_ID_COLUMNS = {"Case ID", "Item ID", "Disclosure ID"}
+
+
+@pytest.mark.parametrize("email", ["viewer@bureau.cn", "liaison@bureau.cn"])
+def test_no_page_shows_a_record_to_a_role_without_records(signed: sa.Engine, email: str) -> None:
+    """access.md: viewer and liaison see aggregates of every unit and no record, on
+    every page (the Responsiveness page's overdue list once showed its cases to all)."""
+    pages = ["overview", "openness", "responsiveness", "satisfaction", "supervision", "unit"]
+    pages += ["attention", "methodology"]
+    for page in pages:
+        at = _as(email)
+        at.run()
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, (email, page)
+        for frame in at.dataframe:
+            shown = set(map(str, frame.value.columns))
+            assert not shown & RECORD_ID_COLUMNS, (email, page, shown & RECORD_ID_COLUMNS)
+    views = audit.read(signed).filter(audit.read(signed)["event"] == "view_records")
+    assert email not in views["user"].to_list()
+
+
+def test_the_overdue_cases_are_records_read_through_the_gate(signed: sa.Engine) -> None:
+    # the admin reaches every unit's records: the list is there, and audited as a view
+    at = _as("admin@bureau.cn")
+    at.run()
+    at.switch_page("views/responsiveness.py").run()
+    assert not at.exception
+    with_ids = [f for f in at.dataframe if "Case ID" in set(map(str, f.value.columns))]
+    trail = audit.read(signed)
+    views = trail.filter((trail["event"] == "view_records") & (trail["detail"] == "overdue cases"))
+    if with_ids:
+        assert views["user"].to_list() == ["admin@bureau.cn"]
+        assert views["records"].to_list() == [len(with_ids[0].value)]
+    else:  # no overdue case at the harness's as-of: nothing shown, nothing audited
+        assert views.is_empty()

@@ -82,20 +82,27 @@ def render() -> None:
             )
     if not overdue.is_empty():
         with st.expander(t("resp.overdue_list", lang) + f"（{overdue.height}）"):
-            shown = tables.record_rows(
-                overdue.sort("overdue_days", descending=True).drop("overdue"),
-                p.labels,
-                lang,
-                channel_group="feedback_channel",
-            )
-            widgets.table(
-                ctx,
-                shown,
-                key="rs_overdue",
-                stem="overdue_cases",
-                height=360,
-                needs=Needs(Area.RECORDS, f.scope),
-            )
+            tree = src.tree()
+            # the cases themselves are records: read through the gate, like the Unit
+            # page's records (access.md; the counts and charts above are aggregates)
+            if not ctx.gate.may(Area.RECORDS, p.scope, tree):
+                st.caption(":material/lock: " + t("records.role", lang))
+            else:
+                cases = ctx.gate.records(p.scope, tree, lambda: overdue, detail="overdue cases")
+                shown = tables.record_rows(
+                    cases.sort("overdue_days", descending=True).drop("overdue"),
+                    p.labels,
+                    lang,
+                    channel_group="feedback_channel",
+                )
+                widgets.table(
+                    ctx,
+                    shown,
+                    key="rs_overdue",
+                    stem="overdue_cases",
+                    height=360,
+                    needs=Needs(Area.RECORDS, p.scope),
+                )
 
     # ---- deputies' and supervisors' items apart
     st.subheader(t("resp.channels", lang))
