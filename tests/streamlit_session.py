@@ -75,11 +75,16 @@ class Session:
         self.widgets: dict[str, Widget] = {}  # key -> the widget drawn in the last run
         self.downloads: dict[str, str] = {}  # key -> deferred file id
         self._ids = itertools.count(1)
+        self.cookie = ""  # the browser cookie the app's page set
 
     async def open(self) -> Run:
+        """Open the app's page as a browser does (its answer sets the browser cookie that
+        the server binds made files to: dashboard/guard.py), then its WebSocket."""
+        self.cookie = await asyncio.to_thread(_browser_cookie, self.port, self.timeout)
         self.ws = await websockets.connect(
             f"ws://127.0.0.1:{self.port}/_stcore/stream",
             subprotocols=[websockets.Subprotocol("streamlit")],
+            additional_headers={"Cookie": self.cookie},
             max_size=None,
             open_timeout=self.timeout,
         )
@@ -123,7 +128,7 @@ class Session:
             if answer.error_msg:
                 raise SessionError(f"download {key}: {answer.error_msg}")
             url = f"http://127.0.0.1:{self.port}{answer.deferred_file.url}"
-            return await asyncio.to_thread(_get, url, self.timeout)
+            return await asyncio.to_thread(_get, url, self.timeout, self.cookie)
 
     async def _receive(self, deadline: float) -> ForwardMsg:
         left = deadline - time.monotonic()
@@ -200,6 +205,15 @@ class Session:
         run.elements.append((kind, key, text))
 
 
-def _get(url: str, timeout: float) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as answer:
+def _get(url: str, timeout: float, cookie: str = "") -> bytes:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=timeout) as answer:
         return bytes(answer.read())
+
+
+def _browser_cookie(port: int, timeout: float) -> str:
+    """``name=value`` of the cookies the app's page sets (``""`` when it sets none)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=timeout) as answer:
+        answer.read()
+        cookies = answer.headers.get_all("Set-Cookie") or []
+    return "; ".join(c.split(";", 1)[0] for c in cookies)
