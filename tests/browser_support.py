@@ -114,6 +114,28 @@ def settle(page: object, timeout: float = 60_000) -> None:
     page.wait_for_selector(RUN_DONE, timeout=timeout)  # type: ignore[attr-defined]
 
 
+def to_provider(page: object, button: str, timeout: float = 180_000) -> object:
+    """Click the sign-in page's ``button`` once its script run has finished, and the
+    provider's login field once it is there. A click that lands while the page is still
+    being redrawn can be lost (the button is replaced under it): click again, as a
+    person would, until the provider's page opens or ``timeout`` ms have passed."""
+    login = page.locator('input[name="login"]')  # type: ignore[attr-defined]
+    settle(page, timeout)
+    tries = max(1, int(timeout // 20_000))
+    for attempt in range(tries):
+        if attempt == 0 or login.count() == 0:
+            signin = page.get_by_role("button", name=button, exact=True)  # type: ignore[attr-defined]
+            if signin.count():
+                signin.click()
+        try:
+            login.wait_for(timeout=20_000)
+            return login
+        except Exception:  # playwright's TimeoutError: try the click again
+            continue
+    login.wait_for(timeout=1)
+    return login
+
+
 def shot(page: object, name: str) -> None:
     """A screenshot for a person to look at, in tests/artifacts/ (gitignored)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

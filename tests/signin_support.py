@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser_support import QUERY, free_port, openness, openness_env, running, seed_tiny, serving
+from browser_support import (
+    QUERY,
+    free_port,
+    openness,
+    openness_env,
+    running,
+    seed_tiny,
+    serving,
+    to_provider,
+)
 
 OIDC = Path(__file__).resolve().parent / "oidc"
 WAIT = 180_000  # ms: a busy two-core machine runs two servers and two browsers
@@ -118,9 +127,7 @@ def sign_in(page: object, world: World, email: str, lang: str) -> None:
     please = "请登录" if lang == "zh" else "Please sign in"
     expect(page.get_by_role("heading", name=please)).to_be_visible(timeout=WAIT)  # type: ignore[attr-defined]
     button = "登录" if lang == "zh" else "Sign in"
-    page.get_by_role("button", name=button, exact=True).click()  # type: ignore[attr-defined]
-    login = page.locator('input[name="login"]')  # type: ignore[attr-defined]
-    login.wait_for(timeout=WAIT)
+    login = to_provider(page, button, WAIT)
     login.fill(email)
     page.locator('input[name="password"]').fill("any password will do")  # type: ignore[attr-defined]
     page.locator('button[type="submit"]').click()  # type: ignore[attr-defined]

@@ -46,6 +46,7 @@ from browser_support import (
     serving,
     settle,
     shot,
+    to_provider,
     upgrade_status,
 )
 
@@ -197,9 +198,7 @@ def sign_in(page: object, world: World, email: str, lang: str) -> None:
     w = WORDS[lang]
     page.goto(f"{world.base}/?{QUERY}&lang={lang}")  # type: ignore[attr-defined]
     expect(page.get_by_role("heading", name=w["please"])).to_be_visible(timeout=WAIT)  # type: ignore[attr-defined]
-    page.get_by_role("button", name=w["sign_in"], exact=True).click()  # type: ignore[attr-defined]
-    login = page.locator('input[name="login"]')  # type: ignore[attr-defined]
-    login.wait_for(timeout=WAIT)
+    login = to_provider(page, w["sign_in"], WAIT)
     login.fill(email)
     page.locator('input[name="password"]').fill("any password will do")  # type: ignore[attr-defined]
     page.locator('button[type="submit"]').click()  # type: ignore[attr-defined]
