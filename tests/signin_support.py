@@ -59,19 +59,23 @@ def users(tmp: Path, url: str, people: dict[str, tuple[str, str | None]]) -> Non
         openness("users", "add", email, "--role", role, *extra, "--db", url, env=env)
 
 
+@dataclass(frozen=True)
+class Served:
+    """``openness serve --auth`` with the provider beside it."""
+
+    base: str  # the dashboard as the browser reaches it (through a gateway, if any)
+    server: str  # the dashboard's own address
+    idp: str  # the provider's base URL
+    client_secret: str
+
+
 @contextmanager
-def signed_in_world(
-    tmp: Path,
-    people: dict[str, tuple[str, str | None]],
-    *,
-    base_path: str = "",
-    gateway_port: int | None = None,
-) -> Iterator[World]:
-    """The tiny city served with ``--auth`` (and ``--base-path``), the provider on
-    loopback, ``people`` given their roles. ``gateway_port``: the port the browser
-    reaches the dashboard on (a gateway the caller runs), else the server's own."""
-    url = seed_tiny(tmp)
-    users(tmp, url, people)
+def served_with_provider(
+    tmp: Path, url: str, *, base_path: str = "", gateway_port: int | None = None
+) -> Iterator[Served]:
+    """The provider on loopback and ``openness serve --auth`` (and ``--base-path``) on
+    ``url``. ``gateway_port``: the port the browser reaches the dashboard on (a gateway
+    the caller runs), else the server's own."""
     port, idp_port = free_port(), free_port()
     front = gateway_port or port
     prefix = f"/{base_path.strip('/')}" if base_path.strip("/") else ""
@@ -85,17 +89,38 @@ def signed_in_world(
         f'client_id = "{CLIENT_ID}"\n'
         f'client_secret = "{client_secret}"\n'
         f'server_metadata_url = "http://localhost:{idp_port}/.well-known/openid-configuration"\n'
+        # oidc-provider knows the prompts login and consent, not select_account
         '[auth.client_kwargs]\nprompt = "login"\n',
         encoding="utf-8",
     )
     idp = [node(), str(OIDC / "provider.mjs"), str(idp_port), CLIENT_ID, client_secret, redirect]
     options = ["--auth", str(auth)] + (["--base-path", base_path] if base_path else [])
-    env = openness_env(tmp)
     with (
-        running(idp, tmp / "idp.log", env, idp_port),
+        running(idp, tmp / "idp.log", openness_env(tmp), idp_port),
         serving(tmp, url, *options, port=port) as server,
     ):
-        yield World(f"http://127.0.0.1:{front}{prefix}", url, tmp, server)
+        yield Served(
+            f"http://127.0.0.1:{front}{prefix}",
+            server,
+            f"http://localhost:{idp_port}",
+            client_secret,
+        )
+
+
+@contextmanager
+def signed_in_world(
+    tmp: Path,
+    people: dict[str, tuple[str, str | None]],
+    *,
+    base_path: str = "",
+    gateway_port: int | None = None,
+) -> Iterator[World]:
+    """The tiny city served with ``--auth`` (:func:`served_with_provider`), ``people``
+    given their roles."""
+    url = seed_tiny(tmp)
+    users(tmp, url, people)
+    with served_with_provider(tmp, url, base_path=base_path, gateway_port=gateway_port) as s:
+        yield World(s.base, url, tmp, s.server)
 
 
 def new_page(browser: object, lang: str) -> object:

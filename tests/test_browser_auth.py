@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import secrets
 import shutil
 import urllib.parse
 from collections.abc import Iterator
@@ -37,18 +36,15 @@ from pathlib import Path
 import pytest
 from browser_support import (
     QUERY,
-    free_port,
     no_errors,
     openness,
     openness_env,
-    running,
     seed_tiny,
-    serving,
     settle,
     shot,
-    to_provider,
     upgrade_status,
 )
+from signin_support import served_with_provider, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -130,27 +126,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     for who in PEOPLE:
         unit = ["--unit", who.unit] if who.unit else []
         openness("users", "add", who.email, "--role", who.role, *unit, "--db", url, env=env)
-    port, idp_port = free_port(), free_port()
-    redirect = f"http://127.0.0.1:{port}/oauth2callback"
-    client_secret = secrets.token_urlsafe(24)
-    auth = tmp / "auth.toml"
-    auth.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{redirect}"\n'
-        f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
-        'client_id = "openness-dashboard"\n'
-        f'client_secret = "{client_secret}"\n'
-        f'server_metadata_url = "http://localhost:{idp_port}/.well-known/openid-configuration"\n'
-        # oidc-provider knows the prompts login and consent, not select_account
-        '[auth.client_kwargs]\nprompt = "login"\n',
-        encoding="utf-8",
-    )
-    idp = [node, str(OIDC / "provider.mjs"), str(idp_port), "openness-dashboard"]
-    with (
-        running([*idp, client_secret, redirect], tmp / "idp.log", env, idp_port),
-        serving(tmp, url, "--auth", str(auth), port=port) as base,
-    ):
-        yield World(base, url, tmp)
+    with served_with_provider(tmp, url) as served:
+        yield World(served.base, url, tmp)
+    client_secret = served.client_secret
     served = next(tmp.glob("serve-*.log")).read_text(errors="replace")
     assert client_secret not in served  # no credential in the server's log
 
@@ -191,19 +169,6 @@ def new_page(browser: object, lang: str, outside: list[str]) -> object:
     page = context.new_page()
     page.set_default_timeout(WAIT)
     return page
-
-
-def sign_in(page: object, world: World, email: str, lang: str) -> None:
-    """Through the provider's login page, as a person would."""
-    w = WORDS[lang]
-    page.goto(f"{world.base}/?{QUERY}&lang={lang}")  # type: ignore[attr-defined]
-    expect(page.get_by_role("heading", name=w["please"])).to_be_visible(timeout=WAIT)  # type: ignore[attr-defined]
-    login = to_provider(page, w["sign_in"], WAIT)
-    login.fill(email)
-    page.locator('input[name="password"]').fill("any password will do")  # type: ignore[attr-defined]
-    page.locator('button[type="submit"]').click()  # type: ignore[attr-defined]
-    # back at the dashboard, signed in
-    page.wait_for_url(f"{world.base}/**", timeout=WAIT)  # type: ignore[attr-defined]
 
 
 def open_page(page: object, world: World, path: str, lang: str) -> None:

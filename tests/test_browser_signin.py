@@ -13,7 +13,6 @@ role matrix itself is tests/test_browser_auth.py.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import urllib.request
 import uuid
@@ -26,14 +25,12 @@ import pytest
 import sqlalchemy as sa
 from browser_support import (
     TINY_SEED,
-    free_port,
     openness,
     openness_env,
-    running,
-    serving,
     settle,
     shot,
 )
+from signin_support import served_with_provider
 from test_browser_auth import OIDC, WAIT, WORDS, World, new_page, open_page, sign_in, trail
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -99,26 +96,8 @@ def _served(tmp: Path, url: str, env: dict[str, str], node: str) -> Iterator[Sig
     openness("seed", *TINY_SEED, "--db", url, env=env)
     for name in ADMINS:
         openness("users", "add", f"{name}@{DOMAIN}", "--role", "admin", "--db", url, env=env)
-    port, idp_port = free_port(), free_port()
-    redirect = f"http://127.0.0.1:{port}/oauth2callback"
-    client_secret = secrets.token_urlsafe(24)
-    auth = tmp / "auth.toml"
-    auth.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{redirect}"\n'
-        f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
-        'client_id = "openness-dashboard"\n'
-        f'client_secret = "{client_secret}"\n'
-        f'server_metadata_url = "http://localhost:{idp_port}/.well-known/openid-configuration"\n'
-        '[auth.client_kwargs]\nprompt = "login"\n',
-        encoding="utf-8",
-    )
-    idp = [node, str(OIDC / "provider.mjs"), str(idp_port), "openness-dashboard"]
-    with (
-        running([*idp, client_secret, redirect], tmp / "idp.log", env, idp_port),
-        serving(tmp, url, "--auth", str(auth), port=port) as base,
-    ):
-        yield Signin(base, url, tmp, f"http://localhost:{idp_port}")
+    with served_with_provider(tmp, url) as served:
+        yield Signin(served.base, url, tmp, served.idp)
 
 
 def failed(page: object, words: str) -> None:
