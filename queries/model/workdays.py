@@ -142,3 +142,29 @@ def _flags_with_overrides(
 def workdays(a: date, b: date, calendar: WorkdayCalendar | None = None) -> int:
     """Working days d with a < d <= b (official calendar unless ``calendar`` given)."""
     return (calendar or WorkdayCalendar()).count(a, b)
+
+
+def calendar_frame(
+    lo_year: int, hi_year: int, calendar: WorkdayCalendar | None = None
+) -> pl.DataFrame:
+    """The working-day calendar as a table: one row per day of ``lo_year``..``hi_year``.
+
+    Columns: ``date`` (Date), ``workday`` (Boolean), ``workday_number`` (Int32, the
+    working days from ``lo_year``-01-01 up to and including ``date``), ``covered``
+    (Boolean, the official calendar covers the day's year). Working days between two
+    dates a < b are ``workday_number[b] - workday_number[a]`` (:meth:`WorkdayCalendar.count`),
+    so every engine counts them with one join. ``calendar`` None: the official calendar.
+    """
+    cal = calendar or WorkdayCalendar()
+    start, flags = cal._flags(lo_year, hi_year)
+    days = np.arange(start, start + len(flags), dtype=np.int32)
+    c_lo, c_hi = calendar_years()
+    frame = pl.DataFrame(
+        {
+            "date": pl.Series("date", days).cast(pl.Date),
+            "workday": pl.Series("workday", flags, dtype=pl.Boolean),
+            "workday_number": pl.Series(np.cumsum(flags, dtype=np.int32), dtype=pl.Int32),
+        }
+    )
+    year = pl.col("date").dt.year()
+    return frame.with_columns(((year >= c_lo) & (year <= c_hi)).alias("covered"))
