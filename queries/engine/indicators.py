@@ -1,9 +1,11 @@
 """The indicator table of ``docs/spec/cli.md``: per-unit indicators over subtrees, scores, ranks.
 
-Counting: every record is classified once (:mod:`queries.engine.classify`); counts are
-summed per unit, then over each unit's subtree through a closure table of
-(ancestor, unit_id) pairs, then divided. A branch's rate is never an average
-of its stations' rates.
+Counting is done by the engine where the records are (:mod:`queries.engine.relational`):
+every record is classified once, counts are summed per unit, then over each unit's
+subtree through a closure table of (ancestor, unit_id) pairs; medians and distinct
+counts come from each subtree's records. Here, from those aggregates: the values
+(:func:`queries.engine.kinds.value_columns`), scores and ranks. A branch's rate is never
+an average of its stations' rates.
 """
 
 from __future__ import annotations
@@ -14,23 +16,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-import numpy as np
 import polars as pl
 
-from queries.engine.classify import DISCLOSURE_CODES, FEEDBACK_CODES, Classified, classify
-from queries.engine.kinds import (
-    count_columns,
-    subtree_distinct,
-    subtree_medians,
-    sum_aggregations,
-    value_columns,
-)
+from queries.engine import relational
+from queries.engine.classify import DISCLOSURE_CODES, FEEDBACK_CODES
+from queries.engine.kinds import value_columns
 from queries.engine.scoring import insufficient, usable, with_ranks, with_scores
-from queries.model.catalogue import INDICATORS, UNIT_COLUMNS, Kind, table_columns
+from queries.model.catalogue import INDICATORS, UNIT_COLUMNS, table_columns
 from queries.model.periods import Period, parse_as_of
 from queries.model.settings import DEFAULT_SETTINGS, Settings
 from queries.model.tree import Tree
 from queries.store.schemas import Frames
+from queries.store.sources import sources_of
 
 
 class UnknownUnitError(KeyError):
@@ -38,12 +35,6 @@ class UnknownUnitError(KeyError):
 
     def __str__(self) -> str:
         return f"unknown unit {self.args[0]!r}"
-
-
-# summed per unit, then over subtrees: every indicator but the medians
-_SUM_INDICATORS = tuple(i for i in INDICATORS if i.kind != Kind.MEDIAN)
-_MEDIAN_INDICATORS = tuple(i for i in INDICATORS if i.kind == Kind.MEDIAN)
-_DISTINCT_INDICATORS = tuple(i for i in INDICATORS if i.kind == Kind.DISTINCT_SHARE)
 
 
 def unit_closure(units: pl.DataFrame) -> pl.DataFrame:
@@ -60,105 +51,6 @@ def subtree_of(units: pl.DataFrame, unit_id: str) -> list[str]:
     return sorted(tree.subtree(unit_id))
 
 
-def _uid_closure(units: pl.DataFrame, unit_ids: tuple[str, ...]) -> pl.DataFrame:
-    """The closure as integer ids (aid, uid): index of the unit id in ``unit_ids``."""
-    ids = pl.DataFrame(
-        {
-            "unit_id": pl.Series(list(unit_ids), dtype=pl.String),
-            "uid": pl.Series(range(len(unit_ids)), dtype=pl.UInt32),
-        }
-    )
-    return (
-        unit_closure(units)
-        .join(ids, on="unit_id")
-        .join(ids.rename({"unit_id": "ancestor", "uid": "aid"}), on="ancestor")
-        .select("aid", "uid")
-    )
-
-
-def _roll_up(per_unit: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
-    """Sum the value columns of (uid, bucket) rows over each ancestor's subtree."""
-    cols = [c for c in per_unit.columns if c not in ("uid", "bucket")]
-    return (
-        per_unit.join(closure, on="uid", how="inner")
-        .group_by("aid", "bucket")
-        .agg(pl.col(c).sum() for c in cols)
-        .rename({"aid": "uid"})
-    )
-
-
-def subtree_counts(
-    classified: Classified, units: pl.DataFrame, median_buckets: Sequence[int] | None = None
-) -> pl.DataFrame:
-    """Per (unit_id, bucket) over the unit's subtree, what each indicator's kind needs
-    (:mod:`queries.engine.kinds`): num / den of every indicator, a balance's group
-    counts, a distinct share's distinct values, a median and its n.
-
-    ``classified`` must be lean (:func:`queries.engine.classify.classify` with ``lean=True``).
-    ``median_buckets``: the buckets that need the medians (all if None); medians are not
-    scored, so a previous period computed only for ranks can skip them.
-    """
-    scope = classified.scope
-    if not scope.lean:
-        raise ValueError("subtree_counts needs a lean classification")
-    settings = scope.settings
-    closure = _uid_closure(units, scope.unit_ids)
-    buckets = pl.DataFrame({"bucket": pl.Series(range(len(scope.periods)), dtype=pl.Int32)})
-    out = pl.DataFrame({"uid": pl.Series(range(len(scope.unit_ids)), dtype=pl.UInt32)}).join(
-        buckets, how="cross"
-    )
-    # one pass per record frame: every indicator it holds, summed per unit
-    sources: dict[int, tuple[pl.DataFrame, list[pl.Expr]]] = {}
-    for ind in _SUM_INDICATORS:
-        src = classified.for_code(ind.code)
-        sources.setdefault(id(src), (src, []))[1].extend(sum_aggregations(ind, settings))
-    for src, aggs in sources.values():
-        per_unit = src.group_by("uid", "bucket").agg(aggs)
-        out = out.join(_roll_up(per_unit, closure), on=["uid", "bucket"], how="left")
-    for ind in _DISTINCT_INDICATORS:
-        distinct = subtree_distinct(ind, classified.for_code(ind.code), closure)
-        out = out.join(distinct, on=["uid", "bucket"], how="left")
-    ancestors = _ancestor_matrix(units, scope.unit_ids) if _MEDIAN_INDICATORS else None
-    for ind in _MEDIAN_INDICATORS:
-        frame = classified.for_code(ind.code)
-        if median_buckets is not None:
-            frame = frame.filter(pl.col("bucket").is_in(list(median_buckets)))
-        medians = subtree_medians(ind, frame, closure, ancestors)
-        out = out.join(medians, on=["uid", "bucket"], how="left")
-    count_cols = [c for ind in INDICATORS for c in count_columns(ind)]
-    names = pl.DataFrame(
-        {
-            "uid": pl.Series(range(len(scope.unit_ids)), dtype=pl.UInt32),
-            "unit_id": pl.Series(list(scope.unit_ids), dtype=pl.String),
-        }
-    )
-    out = (
-        out.join(names, on="uid", how="left")
-        .drop("uid")
-        .with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols)
-        .with_columns(
-            pl.col(f"{i.code}__num").fill_null(0.0).cast(pl.Float64) for i in _SUM_INDICATORS
-        )
-    )
-    return out.select("unit_id", pl.exclude("unit_id"))
-
-
-def _ancestor_matrix(units: pl.DataFrame, unit_ids: tuple[str, ...]) -> np.ndarray | None:
-    """m[d, uid] = the uid of the unit's ancestor at depth d (root = 0; itself at its own
-    depth), -1 below its depth. A unit's ancestor at depth d is the same row d for every
-    unit below it. None if the parents have a cycle (import rejects them)."""
-    tree = Tree.from_units(units)
-    if tree.has_cycle:
-        return None
-    index = {u: i for i, u in enumerate(unit_ids)}
-    paths = [[index[a] for a in reversed(tree.chain_up(u))] for u in unit_ids]
-    depth = max((len(p) for p in paths), default=0)
-    m = np.full((depth, len(unit_ids)), -1, dtype=np.int64)
-    for i, path in enumerate(paths):
-        m[: len(path), i] = path
-    return m
-
-
 def indicator_values(counts: pl.DataFrame) -> pl.DataFrame:
     """From subtree counts to the indicator columns X, X_n (and X_lo, X_hi for rates),
     each computed as its kind says (:func:`queries.engine.kinds.value_columns`)."""
@@ -170,9 +62,10 @@ def indicator_values(counts: pl.DataFrame) -> pl.DataFrame:
 class BucketResult:
     """Indicators, scores and ranks for several non-overlapping periods at once."""
 
-    classified: Classified
     counts: pl.DataFrame  # subtree counts per (unit_id, bucket)
     wide: pl.DataFrame  # unit columns, bucket, indicator columns, scores, rank
+    # per bucket: the official working-day calendar covered every day counted
+    calendar_covered: dict[int, bool]
 
 
 def compute_buckets(
@@ -182,14 +75,21 @@ def compute_buckets(
     settings: Settings,
     median_buckets: Sequence[int] | None = None,
 ) -> BucketResult:
-    """Indicators, scores and ranks per unit for each of ``periods`` (bucket = index)."""
-    classified = classify(frames, periods, as_of, settings, lean=True)
+    """Indicators, scores and ranks per unit for each of ``periods`` (bucket = index).
+
+    The subtree counts are computed by the records' engine
+    (:func:`queries.engine.relational.subtree_counts`); values, scores and ranks here,
+    from those aggregates (one row per unit and period).
+    """
+    engine_counts = relational.subtree_counts(
+        sources_of(frames), periods, as_of, settings, median_buckets
+    )
     units = frames.units.select(UNIT_COLUMNS)
-    counts = subtree_counts(classified, units, median_buckets)
+    counts = engine_counts.counts
     wide = with_scores(indicator_values(counts), settings)
     wide = units.join(wide, on="unit_id", how="inner")
     wide = with_ranks(wide, ["bucket", "level"])
-    return BucketResult(classified, counts, wide)
+    return BucketResult(counts, wide, engine_counts.calendar_covered)
 
 
 @dataclass(frozen=True)
@@ -280,9 +180,7 @@ def period_summaries(
     missing = [p for p in dict.fromkeys(periods) if p not in found]
     if missing:
         res = compute_buckets(frames, missing, at, s)
-        covered = res.classified.disclosures.select("bucket", "calendar_covered")
         for i, p in enumerate(missing):
-            flags = covered.filter(pl.col("bucket") == i)["calendar_covered"]
             found[p] = (
                 res.wide.filter(pl.col("bucket") == i).with_columns(
                     pl.lit(0, pl.Int32).alias("bucket")
@@ -290,7 +188,7 @@ def period_summaries(
                 res.counts.filter(pl.col("bucket") == i).with_columns(
                     pl.lit(0, pl.Int32).alias("bucket")
                 ),
-                bool(flags.all()) if flags.len() else True,
+                res.calendar_covered[i],
             )
             _memo_put(frames, ("period", p, at, fp), found[p])
     return [found[p] for p in periods]
@@ -366,7 +264,6 @@ __all__ = [
     "compute_buckets",
     "compute_table",
     "indicator_table",
-    "subtree_counts",
     "subtree_of",
     "unit_closure",
 ]

@@ -1,7 +1,8 @@
-"""How each kind of indicator is counted over subtrees and turned into a value.
+"""How each kind of indicator turns its subtree counts into a value.
 
-Chosen by the indicator's declared :class:`~queries.model.indicator.Kind`, never
-by its code:
+The counts are made by the engine (:mod:`queries.engine.relational`); what each kind
+counts and how its value follows are chosen by the indicator's declared
+:class:`~queries.model.indicator.Kind`, never by its code:
 
 - every kind: ``X__num`` / ``X__den`` summed per unit from the status shares
   (:data:`~queries.engine.statuses.STATUS_RULES`); for a rate the value is
@@ -14,31 +15,15 @@ by its code:
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
-from queries.engine.classify import num_den_sums, st
 from queries.engine.scoring import wilson
 from queries.model.indicator import Indicator, Kind
-from queries.model.settings import Settings
 
 
 def balance_groups(ind: Indicator) -> tuple[str, ...]:
     """The status groups a balance indicator counts, in the order of its terms."""
     return tuple(dict.fromkeys(g for term in ind.balance_terms for g in term))
-
-
-def sum_aggregations(ind: Indicator, settings: Settings) -> list[pl.Expr]:
-    """Per (uid, bucket) group of ``ind``'s records: what is summed over subtrees."""
-    if ind.kind == Kind.MEDIAN:
-        return []
-    aggs = list(num_den_sums(ind.code, settings))
-    if ind.kind == Kind.BALANCE:
-        col = pl.col(ind.code)
-        aggs += [
-            (col == st(ind.code, g)).sum().alias(f"{ind.code}__{g}") for g in balance_groups(ind)
-        ]
-    return aggs
 
 
 def count_columns(ind: Indicator) -> list[str]:
@@ -52,66 +37,6 @@ def count_columns(ind: Indicator) -> list[str]:
     if ind.kind == Kind.DISTINCT_SHARE:
         cols.append(f"{c}__distinct")
     return cols
-
-
-def subtree_distinct(ind: Indicator, frame: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
-    """(uid, bucket, X__distinct): distinct non-null values of the indicator's column
-    among its records of each subtree."""
-    column = str(ind.distinct_column)
-    return (
-        frame.select("uid", "bucket", column)
-        .unique()
-        .join(closure, on="uid", how="inner")
-        .group_by("aid", "bucket")
-        .agg(pl.col(column).drop_nulls().n_unique().alias(f"{ind.code}__distinct"))
-        .rename({"aid": "uid"})
-    )
-
-
-def subtree_medians(
-    ind: Indicator, frame: pl.DataFrame, closure: pl.DataFrame, ancestors: np.ndarray | None
-) -> pl.DataFrame:
-    """(uid, bucket, X__median, X__n): the exact median of the indicator's column over
-    each subtree's records with its status.
-
-    One aggregation per depth of the hierarchy (each record once per level, keyed by
-    its ancestor at that level) rather than a join that copies every record per
-    ancestor; ``ancestors`` None (a cycle) falls back to the closure join.
-    """
-    column, code = str(ind.median_column), ind.code
-    counted = frame.filter(pl.col(code) == st(code, str(ind.median_status))).select(
-        "uid", "bucket", column
-    )
-    aggs = (
-        pl.col(column).median().alias(f"{code}__median"),
-        pl.len().alias(f"{code}__n"),
-    )
-    if ancestors is None:
-        return (
-            counted.join(closure, on="uid", how="inner")
-            .group_by("aid", "bucket")
-            .agg(*aggs)
-            .rename({"aid": "uid"})
-        )
-    uid = counted["uid"].cast(pl.Int64).to_numpy()
-    parts = []
-    for level in ancestors:
-        aid = pl.Series("aid", level[uid]).cast(pl.Int64)
-        parts.append(
-            counted.select("bucket", column)
-            .with_columns(aid)
-            .filter(pl.col("aid") >= 0)
-            .group_by("aid", "bucket")
-            .agg(*aggs)
-        )
-    schema = {
-        "aid": pl.Int64,
-        "bucket": pl.Int32,
-        f"{code}__median": pl.Float64,
-        f"{code}__n": pl.UInt32,
-    }
-    out = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
-    return out.with_columns(pl.col("aid").cast(pl.UInt32)).rename({"aid": "uid"})
 
 
 def _term(x: pl.Expr, y: pl.Expr) -> pl.Expr:

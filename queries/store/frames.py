@@ -33,6 +33,7 @@ from queries.store.integrity import (
     digests_match,
 )
 from queries.store.schemas import POLARS_TYPES, SCHEMAS, Frames, conform
+from queries.store.sources import postgres_sources
 from queries.store.sqlite_text import load_sqlite_text
 
 
@@ -87,7 +88,7 @@ def _load_sqlalchemy(engine: sa.Engine) -> Frames:
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         parts = {name: _read_table(conn, name, sqlite) for name in SCHEMAS}
-    return Frames(**parts)
+    return Frames.of(parts)
 
 
 def _connectorx_url(engine: sa.Engine) -> str | None:
@@ -128,7 +129,7 @@ def _load_connectorx(engine: sa.Engine) -> Frames | None:
         # left in connectorx's chunks: a rechunk would hold the table twice at the peak
         # (3.5 GB instead of 1.8 GB at province scale) for no measurable speed-up
         parts[name] = conform(name, df)
-    return Frames(**parts)
+    return Frames.of(parts)
 
 
 CACHE_VERSION = "2"
@@ -160,7 +161,7 @@ def _read_cache(path: Path, marker: str) -> Frames | None:
         return None
     if any(parts[n].schema != SCHEMAS[n] for n in SCHEMAS):
         return None
-    return Frames(**parts)
+    return Frames.of(parts)
 
 
 def _write_cache(path: Path, marker: str, frames: Frames, keep: int = 4) -> None:
@@ -199,6 +200,8 @@ def load_frames(
     of the frames there, reused while :func:`change_marker` says the database has not
     changed (it is re-read otherwise).
     """
+    if engine.dialect.name == "postgresql":
+        return _postgres_frames(engine, reader)
     marker = change_marker(engine) if cache_dir is not None else None
     path = _cache_path(Path(cache_dir), engine) if cache_dir is not None else None
     if path is not None and marker is not None:
@@ -217,6 +220,55 @@ def load_frames(
     if path is not None and marker is not None and change_marker(engine) == marker:
         _write_cache(path, marker, frames)
     return frames
+
+
+def _has_connectorx() -> bool:
+    try:
+        import connectorx  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _read_one(engine: sa.Engine, name: str, reader: str) -> pl.DataFrame:
+    """One table of a PostgreSQL database: connectorx when installed, else SQLAlchemy."""
+    if reader in ("auto", "connectorx"):
+        cx_url = _connectorx_url(engine)
+        if cx_url is not None and _has_connectorx():
+            table = RECORD_TABLES[name]
+            stmt = sa.select(*(table.c[f.name] for f in KINDS[name].fields))
+            sql = str(stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+            import connectorx as cx
+
+            try:
+                df = cx.read_sql(cx_url, sql, return_type="polars")
+            except Exception:  # any driver trouble: the SQLAlchemy path reads it instead
+                df = None
+            if isinstance(df, pl.DataFrame):
+                return conform(name, df)
+        if reader == "connectorx":
+            raise RuntimeError(f"connectorx cannot read {shown_url(engine.url)}")
+    with engine.connect() as conn:
+        return _read_table(conn, name, False)
+
+
+def _postgres_frames(engine: sa.Engine, reader: str) -> Frames:
+    """PostgreSQL: the units read now; the indicators computed by PostgreSQL itself
+    (:func:`queries.engine.backends.postgres_sources`); a record table read only when
+    something needs its rows (the records behind a figure)."""
+
+    def guarded(name: str) -> pl.DataFrame:
+        try:
+            return _read_one(engine, name, reader)
+        except (sqlite3.DatabaseError, sa.exc.DBAPIError) as exc:
+            cause = getattr(exc, "orig", None) or exc
+            raise DatabaseUnreadable(
+                f"database {shown_url(engine.url)} cannot be read "
+                f"completely: {hide_secrets(str(cause), engine.url)}"
+            ) from exc
+
+    units = guarded("units")
+    return Frames(units, loader=guarded, source=postgres_sources(engine, units))
 
 
 def _read_database(engine: sa.Engine, reader: str) -> Frames:

@@ -9,8 +9,8 @@ vectorised. Shared by the readers (:mod:`queries.store.frames`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
@@ -34,21 +34,75 @@ def schema_of(kind: RecordKind) -> pl.Schema:
 SCHEMAS: dict[str, pl.Schema] = {name: schema_of(k) for name, k in KINDS.items()}
 
 
-@dataclass(frozen=True)
 class Frames:
-    """The four record tables as typed polars frames."""
+    """The unit tree, the record tables as typed polars frames, and the engine that
+    computes the indicators for them.
 
-    units: pl.DataFrame
-    disclosures: pl.DataFrame
-    feedback: pl.DataFrame
-    supervision: pl.DataFrame
-    # results computed from these frames (queries.engine.indicators), reused while they live
-    memo: dict[Any, Any] = field(
-        default_factory=dict, init=False, repr=False, compare=False, hash=False
-    )
+    Record frames are given, or read on first use by ``loader(name)`` (the records
+    behind a figure, the drill-down); the indicator tables never need them when
+    ``source`` (a :class:`queries.engine.relational.Sources`) computes where the
+    records are. ``source`` None: DuckDB over these frames in memory.
+    """
+
+    def __init__(
+        self,
+        units: pl.DataFrame,
+        disclosures: pl.DataFrame | None = None,
+        feedback: pl.DataFrame | None = None,
+        supervision: pl.DataFrame | None = None,
+        *,
+        loader: Callable[[str], pl.DataFrame] | None = None,
+        source: Any = None,
+    ) -> None:
+        self.units = units
+        self._records: dict[str, pl.DataFrame] = {}
+        for name, df in (
+            ("disclosures", disclosures),
+            ("feedback", feedback),
+            ("supervision", supervision),
+        ):
+            if df is not None:
+                self._records[name] = df
+            elif loader is None:
+                raise ValueError(f"no {name} frame and no loader")
+        self._loader = loader
+        self._lock = threading.Lock()
+        self.source = source
+        # results computed from these records (queries.engine.indicators), reused while they live
+        self.memo: dict[Any, Any] = {}
+
+    @classmethod
+    def of(cls, parts: Mapping[str, pl.DataFrame]) -> Frames:
+        """Frames from the four frames by name (units, disclosures, feedback, supervision)."""
+        return cls(parts["units"], parts["disclosures"], parts["feedback"], parts["supervision"])
+
+    def _record(self, name: str) -> pl.DataFrame:
+        with self._lock:
+            df = self._records.get(name)
+            if df is None:
+                assert self._loader is not None
+                df = self._records[name] = self._loader(name)
+            return df
+
+    @property
+    def disclosures(self) -> pl.DataFrame:
+        return self._record("disclosures")
+
+    @property
+    def feedback(self) -> pl.DataFrame:
+        return self._record("feedback")
+
+    @property
+    def supervision(self) -> pl.DataFrame:
+        return self._record("supervision")
+
+    @property
+    def loaded(self) -> tuple[str, ...]:
+        """The record frames read into memory so far."""
+        return tuple(sorted(self._records))
 
     def __getitem__(self, name: str) -> pl.DataFrame:
-        return getattr(self, name)
+        return self.units if name == "units" else self._record(name)
 
     @property
     def row_counts(self) -> dict[str, int]:
@@ -123,7 +177,7 @@ def make_frames(
         else:
             df = pl.DataFrame(dict(data))
         parts[name] = conform(name, df)
-    return Frames(**parts)
+    return Frames.of(parts)
 
 
 def _parse_date(e: pl.Expr) -> pl.Expr:

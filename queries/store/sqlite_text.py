@@ -222,9 +222,6 @@ def _read_sqlite_text(engine: sa.Engine, path: str | None) -> Frames | None:
     for (name, *_), df in zip(tasks, results, strict=True):
         assert df is not None
         parts[name].append(df)
-    return Frames(
-        **{
-            n: pl.concat(dfs, rechunk=False) if dfs else conform(n, None)
-            for n, dfs in parts.items()
-        }
+    return Frames.of(
+        {n: pl.concat(dfs, rechunk=False) if dfs else conform(n, None) for n, dfs in parts.items()}
     )
