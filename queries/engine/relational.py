@@ -23,6 +23,7 @@ The pieces, each one expression for every engine:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -36,10 +37,11 @@ from queries.engine.statuses import DEPTH_GROUPS, STATUS_RULES
 from queries.model.catalogue import INDICATORS
 from queries.model.indicator import Indicator, Kind
 from queries.model.periods import Period
+from queries.model.records import KINDS, FieldType
 from queries.model.settings import Settings
 from queries.model.tree import Tree
 from queries.model.workdays import WorkdayCalendar, calendar_frame, calendar_years
-from queries.store.sources import Bound, Sources
+from queries.store.sources import Sources
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,18 @@ def _bucket_of_date(col: ir.Value, periods: Sequence[Period]) -> ir.Value:
     ).cast("int32")
 
 
+def _in_months(t: ir.Table, first: date | None, last: date) -> ir.Table:
+    """A lake's table read only in the partitions (months) from ``first`` to ``last``:
+    a filter on the partition column, which the engine answers from the folder names
+    (the filters on the dates themselves still decide which records count)."""
+    if "month" not in t.columns:
+        return t
+    cond = t.month <= last.strftime("%Y-%m")
+    if first is not None:
+        cond = cond & (t.month >= first.strftime("%Y-%m"))
+    return t.filter(cond)
+
+
 def _known_by(col: ir.Value, limit: ir.Value) -> ir.Value:
     """``col`` if it is on or before ``limit`` (as-of), else null (methodology: later = empty)."""
     return (col <= limit).ifelse(col, ibis.null(col.type()))
@@ -104,6 +118,7 @@ def feedback_statuses(fb: ir.Table, scope: CountScope) -> ir.Table:
     s = scope.settings
     start, end = scope.span
     as_of = _ts(scope.as_of)
+    fb = _in_months(fb, start, min(end, scope.as_of.date()))
     t = fb.filter(
         fb.received_at >= _ts(datetime.combine(start, datetime.min.time())),
         fb.received_at < _ts(datetime.combine(end + timedelta(days=1), datetime.min.time())),
@@ -178,6 +193,7 @@ def disclosures_in_scope(ds: ir.Table, scope: CountScope) -> ir.Table:
     """Disclosures published in the periods by as-of, with their bucket."""
     start, end = scope.span
     a = min(scope.as_of.date(), end)
+    ds = _in_months(ds, start, a)
     t = ds.filter(ds.published_on >= _day(start), ds.published_on <= _day(a))
     t = t.mutate(bucket=_bucket_of_date(t.published_on, scope.periods))
     return t.filter(t.bucket.notnull())
@@ -230,6 +246,7 @@ def rectify_statuses(sv: ir.Table, scope: CountScope) -> ir.Table:
     """Supervision items opened in the periods by as-of: unit_id, bucket, R_RECTIFY."""
     start, end = scope.span
     a = _day(scope.as_of.date())
+    sv = _in_months(sv, start, min(end, scope.as_of.date()))
     t = sv.filter(sv.opened_on >= _day(start), sv.opened_on <= _day(end), sv.opened_on <= a)
     t = t.mutate(
         bucket=_bucket_of_date(t.opened_on, scope.periods),
@@ -255,6 +272,7 @@ def supervision_public_statuses(sv: ir.Table, scope: CountScope) -> ir.Table:
     O_SUPERVISION_PUBLIC."""
     start, end = scope.span
     a = _day(scope.as_of.date())
+    sv = _in_months(sv, None, scope.as_of.date())
     t = sv.filter(sv.opened_on <= a)
     t = t.mutate(
         rectified_on=_known_by(t.rectified_on, a),
@@ -284,6 +302,7 @@ def coverage_statuses(
     """
     a = _day(scope.as_of.date())
     _start, end = scope.span
+    ds = _in_months(ds, None, min(end, scope.as_of.date()))
     t = ds.filter(ds.published_on <= a, ds.published_on <= _day(end))
     t = t.mutate(withdrawn_on=_known_by(t.withdrawn_on, a))
     t = t.select("unit_id", "category", "published_on", "withdrawn_on")
@@ -413,85 +432,99 @@ class EngineCounts:
     calendar_covered: dict[int, bool]  # per bucket: every counted day on the official calendar
 
 
-def _to_polars(src: Bound, expr: ir.Table) -> pl.DataFrame:
-    return pl.from_arrow(src.backend.to_pyarrow(expr))  # type: ignore[return-value]
+# the record tables and the small tables every computation registers, unbound: the SQL
+# is compiled for a dialect without a connection, and kept (_STATEMENTS)
+_IBIS_TYPES = {
+    FieldType.TEXT: "string",
+    FieldType.ENUM: "string",
+    FieldType.DATE: "date",
+    FieldType.DATETIME: "timestamp",
+    FieldType.BOOL: "boolean",
+}
 
 
-def _calendar_span(src: Bound, ds: ir.Table, scope: CountScope) -> tuple[int, int]:
-    """The years the working-day calendar must hold for the disclosures in scope."""
-    t = disclosures_in_scope(ds, scope)
-    row = _to_polars(src, t.aggregate(lo=t.formed_on.min(), hi=t.formed_on.max())).row(0)
-    start, end = scope.span
-    years = [start.year, end.year] + [d.year for d in row if d is not None]
-    return min(years), max(years)
+def record_table(name: str, partitioned: bool = False) -> ir.Table:
+    """The unbound Ibis table of record kind ``name`` (a lake's also has ``month``)."""
+    schema = {f.name: _IBIS_TYPES[f.type] for f in KINDS[name].fields}
+    if partitioned:
+        schema["month"] = "string"
+    return ibis.table(schema, name=name)
 
 
-def subtree_counts(
-    src: Sources,
-    periods: Sequence[Period],
-    as_of: datetime,
-    settings: Settings,
-    median_buckets: Sequence[int] | None = None,
-) -> EngineCounts:
-    """Per (unit_id, bucket) over the unit's subtree, what each indicator's kind needs,
-    computed by ``src``'s engine: the same frame as
-    :func:`queries.engine.indicators.subtree_counts` (every unit, every bucket; counts
-    Int64 with 0 for none, X__num Float64, X__median Float64 null for none).
-
-    Raises whatever the backend raises when it cannot run a query (the caller names
-    the engine).
-    """
-    scope = CountScope(tuple(periods), as_of, settings)
-    units = src.units
-    with src.open() as bound:
-        parts, covered = _count(bound, units, scope, median_buckets)
-    counts = _numerators(_assemble(units, len(periods), parts), settings)
-    return EngineCounts(counts, covered)
+SMALL_TABLES: dict[str, dict[str, str]] = {
+    "openness_closure": {"ancestor": "string", "unit_id": "string"},
+    "openness_buckets": {"bucket": "int32", "p_start": "date", "p_end": "date"},
+    "openness_mandatory": {"unit_id": "string", "category": "string"},
+    "openness_calendar": {
+        "date": "date",
+        "workday_number": "int32",
+        "next_day": "int32",
+        "year": "int32",
+    },
+}
 
 
-def _count(
-    src: Bound, units: pl.DataFrame, scope: CountScope, median_buckets: Sequence[int] | None
-) -> tuple[list[pl.DataFrame], dict[int, bool]]:
-    """The engine's aggregates (one frame per query) and the calendar flags."""
+def _small(name: str) -> ir.Table:
+    return ibis.table(SMALL_TABLES[name], name=name)
+
+
+def _small_tables(
+    units: pl.DataFrame, scope: CountScope, years: tuple[int, int]
+) -> dict[str, pl.DataFrame]:
+    """The closure, the periods, each unit's mandatory categories and the calendar,
+    typed as :data:`SMALL_TABLES` declares them."""
     settings, periods = scope.settings, scope.periods
-    closure_pl = Tree.from_units(units.select("unit_id", "parent_id")).closure()
-    closure = ibis.memtable(closure_pl.to_arrow())
-    buckets = ibis.memtable(
-        pl.DataFrame(
-            {
-                "bucket": pl.Series(range(len(periods)), dtype=pl.Int32),
-                "p_start": [p.start for p in periods],
-                "p_end": [p.end for p in periods],
-            }
-        ).to_arrow()
+    closure = Tree.from_units(units.select("unit_id", "parent_id")).closure()
+    buckets = pl.DataFrame(
+        {
+            "bucket": pl.Series(range(len(periods)), dtype=pl.Int32),
+            "p_start": pl.Series([p.start for p in periods], dtype=pl.Date),
+            "p_end": pl.Series([p.end for p in periods], dtype=pl.Date),
+        }
     )
     cat_rows = [(k, c) for k, cats in settings.catalogue.items() for c in cats]
-    mandatory_pl = units.select("unit_id", "kind").join(
+    mandatory = units.select("unit_id", "kind").join(
         pl.DataFrame(cat_rows, schema={"kind": pl.String, "category": pl.String}, orient="row"),
         on="kind",
     )
-    mandatory = ibis.memtable(mandatory_pl.select("unit_id", "category").to_arrow())
-    lo, hi = _calendar_span(src, src.disclosures, scope)
-    cal_pl = calendar_frame(lo, hi, WorkdayCalendar.from_settings(settings)).with_columns(
-        (pl.col("date") + pl.duration(days=1)).dt.year().alias("next_day"),
-        pl.col("date").dt.year().alias("year"),
+    calendar = calendar_frame(*years, WorkdayCalendar.from_settings(settings)).select(
+        "date",
+        "workday_number",
+        (pl.col("date") + pl.duration(days=1)).dt.year().cast(pl.Int32).alias("next_day"),
+        pl.col("date").dt.year().cast(pl.Int32).alias("year"),
     )
-    calendar = ibis.memtable(cal_pl.select("date", "workday_number", "next_day", "year").to_arrow())
+    return {
+        "openness_closure": closure,
+        "openness_buckets": buckets,
+        "openness_mandatory": mandatory.select("unit_id", "category"),
+        "openness_calendar": calendar,
+    }
 
+
+def _plan(
+    scope: CountScope, median_buckets: Sequence[int] | None, partitioned: bool
+) -> dict[str, ir.Table]:
+    """Every query of a computation, by name: ``part:<n>`` (aggregates to join on
+    unit_id, bucket) and ``calendar`` (per bucket, the disclosures counted off the
+    official calendar)."""
+    settings = scope.settings
+    ds = record_table("disclosures", partitioned)
+    sv = record_table("supervision", partitioned)
+    closure = _small("openness_closure")
     by_record_kind: dict[str, ir.Table] = {
-        "feedback": feedback_statuses(src.feedback, scope),
-        "disclosures": disclosure_statuses(src.disclosures, calendar, scope),
-        "R_RECTIFY": rectify_statuses(src.supervision, scope),
-        "O_SUPERVISION_PUBLIC": supervision_public_statuses(src.supervision, scope),
-        "O_COVERAGE": coverage_statuses(src.disclosures, mandatory, buckets, scope),
+        "feedback": feedback_statuses(record_table("feedback", partitioned), scope),
+        "disclosures": disclosure_statuses(ds, _small("openness_calendar"), scope),
+        "R_RECTIFY": rectify_statuses(sv, scope),
+        "O_SUPERVISION_PUBLIC": supervision_public_statuses(sv, scope),
+        "O_COVERAGE": coverage_statuses(
+            ds, _small("openness_mandatory"), _small("openness_buckets"), scope
+        ),
     }
 
     def source_of(ind: Indicator) -> str:
-        if ind.code in by_record_kind:
-            return ind.code
-        return ind.record_kind
+        return ind.code if ind.code in by_record_kind else ind.record_kind
 
-    parts: list[pl.DataFrame] = []
+    plan: dict[str, ir.Table] = {}
     grouped: dict[str, list[Indicator]] = {}
     for ind in INDICATORS:
         if ind.kind != Kind.MEDIAN:
@@ -502,24 +535,88 @@ def _count(
         for ind in inds:
             aggs.update(_sums(ind, t, settings))
         per_unit = t.group_by(["unit_id", "bucket"]).aggregate(**aggs)
-        parts.append(_to_polars(src, _roll_up(per_unit, closure, list(aggs))))
+        plan[f"part:{len(plan)}"] = _roll_up(per_unit, closure, list(aggs))
     for ind in INDICATORS:
         t = by_record_kind[source_of(ind)]
         if ind.kind == Kind.DISTINCT_SHARE:
-            parts.append(_to_polars(src, _distinct(ind, t, closure)))
+            plan[f"part:{len(plan)}"] = _distinct(ind, t, closure)
         if ind.kind == Kind.MEDIAN:
             if median_buckets is not None:
                 t = t.filter(t.bucket.isin(list(median_buckets)))
-            parts.append(_to_polars(src, _median(ind, t, closure)))
-    ds = by_record_kind["disclosures"]
-    flags = _to_polars(
-        src,
-        ds.group_by("bucket").aggregate(uncovered=_count_if(~ds.calendar_covered)),
+            plan[f"part:{len(plan)}"] = _median(ind, t, closure)
+    d = by_record_kind["disclosures"]
+    plan["calendar"] = d.group_by("bucket").aggregate(uncovered=_count_if(~d.calendar_covered))
+    return plan
+
+
+def _span_query(scope: CountScope, partitioned: bool) -> ir.Table:
+    """The earliest and latest formed_on of the disclosures in scope (the calendar's years)."""
+    t = disclosures_in_scope(record_table("disclosures", partitioned), scope)
+    return t.aggregate(lo=t.formed_on.min(), hi=t.formed_on.max())
+
+
+_STATEMENTS: dict[tuple[object, ...], dict[str, str]] = {}
+_STATEMENTS_LOCK = threading.Lock()
+_STATEMENTS_KEPT = 256
+
+
+def _statements(
+    dialect: str, scope: CountScope, median_buckets: Sequence[int] | None, partitioned: bool
+) -> dict[str, str]:
+    """The SQL of every query of a computation in ``dialect``, compiled once per scope
+    (building and compiling the expressions costs more than running them on small data)."""
+    key = (
+        dialect,
+        scope.periods,
+        scope.as_of,
+        scope.settings.fingerprint(),
+        None if median_buckets is None else tuple(median_buckets),
+        partitioned,
     )
+    with _STATEMENTS_LOCK:
+        found = _STATEMENTS.get(key)
+    if found is not None:
+        return found
+    plan = {"span": _span_query(scope, partitioned), **_plan(scope, median_buckets, partitioned)}
+    made = {name: str(ibis.to_sql(expr, dialect=dialect)) for name, expr in plan.items()}
+    with _STATEMENTS_LOCK:
+        while len(_STATEMENTS) >= _STATEMENTS_KEPT:
+            _STATEMENTS.pop(next(iter(_STATEMENTS)))
+        _STATEMENTS[key] = made
+    return made
+
+
+def subtree_counts(
+    src: Sources,
+    periods: Sequence[Period],
+    as_of: datetime,
+    settings: Settings,
+    median_buckets: Sequence[int] | None = None,
+) -> EngineCounts:
+    """Per (unit_id, bucket) over the unit's subtree, what each indicator's kind needs,
+    computed by ``src``'s engine: one row per unit and bucket (bucket = index in
+    ``periods``); counts Int64 with 0 for none, ``X__num`` Float64, ``X__median``
+    Float64 (days), null for none.
+
+    ``median_buckets``: the buckets that need the medians (all if None). Raises what the
+    engine raises when it cannot run a query (the caller names the engine).
+    """
+    scope = CountScope(tuple(periods), as_of, settings)
+    units = src.units
+    with src.open() as bound:
+        sql = _statements(bound.dialect, scope, median_buckets, src.partitioned)
+        row = bound.run(sql["span"]).row(0)
+        start, end = scope.span
+        years = [start.year, end.year] + [d.year for d in row if d is not None]
+        for name, frame in _small_tables(units, scope, (min(years), max(years))).items():
+            bound.put(name, frame)
+        parts = [bound.run(q) for name, q in sql.items() if name.startswith("part:")]
+        flags = bound.run(sql["calendar"])
     covered = {i: True for i in range(len(periods))}
     for b, n in flags.iter_rows():
         covered[int(b)] = not n
-    return parts, covered
+    counts = _numerators(_assemble(units, len(periods), parts), settings)
+    return EngineCounts(counts, covered)
 
 
 def _assemble(units: pl.DataFrame, n_buckets: int, parts: list[pl.DataFrame]) -> pl.DataFrame:
@@ -541,4 +638,4 @@ def _assemble(units: pl.DataFrame, n_buckets: int, parts: list[pl.DataFrame]) ->
     )
 
 
-__all__ = ["Bound", "CountScope", "EngineCounts", "Sources", "subtree_counts"]
+__all__ = ["SMALL_TABLES", "CountScope", "EngineCounts", "record_table", "subtree_counts"]

@@ -1,11 +1,12 @@
-"""Where the records are, as the engine layer (:mod:`queries.engine.relational`) reads them.
+"""Where the records are, as the engine layer (:mod:`queries.engine.relational`) reaches
+them: an open connection that runs the engine's SQL and takes the small tables each
+computation brings (the closure, the periods, the calendar).
 
 - in memory (tests, the seed, frames already loaded): DuckDB reading the polars
   frames' Arrow buffers in place (no copy);
-- PostgreSQL: PostgreSQL itself, through Ibis: only aggregates leave the database;
-- Apache Spark: a cluster reading the lake (``--engine spark://HOST:PORT --lake DIR``).
+- PostgreSQL: PostgreSQL itself: only aggregates leave the database.
 
-One engine per set of records; the definitions are the same for all.
+One engine per set of records; the SQL each runs is compiled from the same definitions.
 """
 
 from __future__ import annotations
@@ -14,56 +15,68 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import Any
 
-import ibis
-import ibis.expr.types as ir
+import duckdb
 import polars as pl
+import psycopg
 import sqlalchemy as sa
 
 from queries.store.schemas import Frames
 
+RECORD_TABLES = ("feedback", "disclosures", "supervision")
+
 
 @dataclass(frozen=True)
 class Bound:
-    """The record tables as Ibis tables of one open backend connection."""
+    """One open connection of an engine.
 
-    backend: Any  # an ibis BaseBackend
-    feedback: ir.Table
-    disclosures: ir.Table
-    supervision: ir.Table
+    ``dialect``: the SQLGlot dialect its SQL is compiled for (``duckdb``, ``postgres``,
+    ``pyspark``); ``run(sql)``: the result as a polars frame; ``put(name, frame)``:
+    a small table under that name for the connection's next queries.
+    """
+
+    dialect: str
+    run: Callable[[str], pl.DataFrame]
+    put: Callable[[str, pl.DataFrame], None]
 
 
 @dataclass(frozen=True)
 class Sources:
     """Where the records are: an engine to open, and the unit tree.
 
-    ``open()`` is a context manager giving a :class:`Bound` (its connection closed, or
-    given back, on exit). Record columns are those of :mod:`queries.model.records`
-    typed Date, Timestamp (naive local time), Boolean or String. ``units`` is small
-    and given as a polars frame (the closure is computed from it in Python).
+    ``open()`` is a context manager giving a :class:`Bound` (closed, or given back, on
+    exit). The record tables are named as the record kinds; their columns are those of
+    :mod:`queries.model.records` typed Date, Timestamp (naive local time), Boolean or
+    String, and, when ``partitioned`` (a lake), ``month`` (``YYYY-MM``). ``units`` is
+    small, a polars frame (the closure is computed from it in Python).
     """
 
     units: pl.DataFrame
     open: Callable[[], AbstractContextManager[Bound]]
-    # the engine's name, for messages: "duckdb", "postgres", "pyspark"
+    # the engine's name, for messages: "duckdb", "postgres", "spark"
     name: str = ""
+    partitioned: bool = False
 
 
-_LOCK = threading.Lock()
-RECORD_TABLES = ("feedback", "disclosures", "supervision")
+def duckdb_bound(con: duckdb.DuckDBPyConnection) -> Bound:
+    """A DuckDB connection as a :class:`Bound` (small tables registered, not copied)."""
+
+    def put(name: str, frame: pl.DataFrame) -> None:
+        con.register(name, frame.to_arrow())
+
+    return Bound("duckdb", lambda sql: con.sql(sql).pl(), put)
 
 
 def in_memory_sources(frames: Frames) -> Sources:
     """DuckDB over ``frames`` as they are in memory (Arrow, read in place).
 
-    One connection, one query at a time (a lock): the dashboard computes from several
-    threads, and a DuckDB connection is not shared between them.
+    One connection, one computation at a time (a lock): the dashboard computes from
+    several threads, and a DuckDB connection is not shared between them.
     """
-    con = ibis.duckdb.connect()
+    con = duckdb.connect()
     for name in RECORD_TABLES:
-        con.con.register(name, frames[name].to_arrow())
-    bound = Bound(con, con.table("feedback"), con.table("disclosures"), con.table("supervision"))
+        con.register(name, frames[name].to_arrow())
+    bound = duckdb_bound(con)
     lock = threading.Lock()
 
     @contextmanager
@@ -74,28 +87,63 @@ def in_memory_sources(frames: Frames) -> Sources:
     return Sources(frames.units, open_, "duckdb")
 
 
+_PG_TYPES = {
+    pl.String: "text",
+    pl.Int32: "integer",
+    pl.Int64: "bigint",
+    pl.Date: "date",
+    pl.Boolean: "boolean",
+}
+
+
+def postgres_bound(conn: psycopg.Connection) -> Bound:
+    """A psycopg connection as a :class:`Bound`: small tables as temporary tables
+    (COPY), results read through the cursor (aggregates: a few rows per unit)."""
+
+    def put(name: str, frame: pl.DataFrame) -> None:
+        cols = ", ".join(f'"{c}" {_PG_TYPES[type(t)]}' for c, t in frame.schema.items())
+        with conn.cursor() as cur:
+            cur.execute(f'DROP TABLE IF EXISTS "{name}"')
+            cur.execute(f'CREATE TEMPORARY TABLE "{name}" ({cols})')
+            with cur.copy(f'COPY "{name}" FROM STDIN') as copy:
+                for row in frame.iter_rows():
+                    copy.write_row(row)
+
+    def run(sql: str) -> pl.DataFrame:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            names = [d.name for d in cur.description or ()]
+            return pl.DataFrame(
+                cur.fetchall(), schema=names, orient="row", infer_schema_length=None
+            )
+
+    return Bound("postgres", run, put)
+
+
 def postgres_sources(engine: sa.Engine, units: pl.DataFrame) -> Sources:
     """PostgreSQL computes: each computation opens its own connection (its temporary
-    tables, the closure and the calendar, end with it) and closes it."""
+    tables end with it) and closes it."""
     url = engine.url
 
     @contextmanager
     def open_() -> Iterator[Bound]:
-        con = ibis.postgres.connect(
+        conn = psycopg.connect(
             host=url.host or "localhost",
             port=url.port or 5432,
             user=url.username,
             password=url.password,
-            database=url.database,
+            dbname=url.database,
+            autocommit=True,
         )
         try:
-            yield Bound(
-                con, con.table("feedback"), con.table("disclosures"), con.table("supervision")
-            )
+            yield postgres_bound(conn)
         finally:
-            con.disconnect()
+            conn.close()
 
     return Sources(units, open_, "postgres")
+
+
+_LOCK = threading.Lock()
 
 
 def sources_of(frames: Frames) -> Sources:
