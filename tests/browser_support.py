@@ -62,9 +62,9 @@ def openness(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
     return done
 
 
-def seed_tiny(tmp: Path) -> str:
-    """A SQLite database in ``tmp`` holding the tiny city; its URL."""
-    url = f"sqlite:///{tmp / 'openness.db'}"
+def seed_tiny(tmp: Path, url: str | None = None) -> str:
+    """The tiny city seeded into ``url`` (else a SQLite database in ``tmp``); the URL."""
+    url = url or f"sqlite:///{tmp / 'openness.db'}"
     openness("seed", *TINY_SEED, "--db", url, env=openness_env(tmp))
     return url
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -48,24 +49,53 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
-@pytest.fixture(scope="session")
-def pg_database_url(worker_id: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session (and xdist worker)."""
+@contextmanager
+def fresh_pg_database(label: str) -> Iterator[str]:
+    """A new PostgreSQL database on the ``OPENNESS_TEST_PG`` server, named ``label`` and a
+    random tail: its URL. Dropped when the block ends (its connections ended first)."""
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"openness_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    name = f"{label}_{uuid.uuid4().hex[:8]}"
     try:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sa.exc.OperationalError as exc:  # pragma: no cover - CI must see this
+        admin.dispose()
         pytest.fail(f"PostgreSQL is required for these tests ({PG_ADMIN_URL}): {exc.orig}")
-    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.exec_driver_sql(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+    try:
+        yield (
+            sa.engine.make_url(PG_ADMIN_URL)
+            .set(database=name)
+            .render_as_string(hide_password=False)
         )
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.dispose()
+
+
+@contextmanager
+def own_database(kind: str, tmp: Path, label: str) -> Iterator[str]:
+    """An empty database of a server a test starts itself: ``kind`` "sqlite" (a file in
+    ``tmp``) or "postgresql" (:func:`fresh_pg_database`, not the shared
+    ``pg_database_url``, which other tests of the worker wipe): its URL."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp / 'openness.db'}"
+    elif kind == "postgresql":
+        with fresh_pg_database(label) as url:
+            yield url
+    else:
+        raise ValueError(f"no database kind {kind!r}: sqlite or postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_database_url(worker_id: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (and xdist worker)."""
+    with fresh_pg_database(f"openness_test_{worker_id}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from browser_support import (
     serving,
     to_provider,
 )
+from conftest import own_database
 
 OIDC = Path(__file__).resolve().parent / "oidc"
 WAIT = 180_000  # ms: a busy two-core machine runs two servers and two browsers
@@ -112,15 +113,18 @@ def signed_in_world(
     tmp: Path,
     people: dict[str, tuple[str, str | None]],
     *,
+    database: str = "sqlite",
     base_path: str = "",
     gateway_port: int | None = None,
 ) -> Iterator[World]:
     """The tiny city served with ``--auth`` (:func:`served_with_provider`), ``people``
-    given their roles."""
-    url = seed_tiny(tmp)
-    users(tmp, url, people)
-    with served_with_provider(tmp, url, base_path=base_path, gateway_port=gateway_port) as s:
-        yield World(s.base, url, tmp, s.server)
+    given their roles; on a ``database`` ("sqlite" or "postgresql") of its own
+    (conftest's :func:`own_database`)."""
+    with own_database(database, tmp, "openness_signin") as url:
+        seed_tiny(tmp, url)
+        users(tmp, url, people)
+        with served_with_provider(tmp, url, base_path=base_path, gateway_port=gateway_port) as s:
+            yield World(s.base, url, tmp, s.server)
 
 
 def new_page(browser: object, lang: str) -> object:

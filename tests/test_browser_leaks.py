@@ -11,6 +11,9 @@ OpenID Connect provider and Chromium (access.md "Sign-in"; docs/security.md).
 - Every endpoint of the server, read from the server's own route table, answers a
   request without sign-in as access.md allows: the sign-in page's needs, and nothing
   else; every answer carries the anti-framing headers.
+
+What the database holds (the people, their roles, the audit rows) is tested on SQLite
+and on PostgreSQL, each a database of its own; the rest on SQLite.
 """
 
 from __future__ import annotations
@@ -49,10 +52,18 @@ PEOPLE: dict[str, tuple[str, str | None]] = {
 REFUSED = {"zh": "已拒绝", "en": "Refused"}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with signed_in_world(tmp_path_factory.mktemp("leaks"), PEOPLE) as w:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    tmp = tmp_path_factory.mktemp(f"leaks-{request.param}")
+    with signed_in_world(tmp, PEOPLE, database=request.param) as w:
         yield w
+
+
+# what no database decides (the tables' toolbar, the documents' origin, the server's
+# routes) is tested on SQLite only; a test without this mark runs on both
+ONE_DATABASE = pytest.mark.parametrize("world", ["sqlite"], indirect=True)
 
 
 def _records_page(page: object, world: World, unit: str, lang: str) -> object:
@@ -190,6 +201,7 @@ def test_a_download_replayed_from_another_connection_gets_nothing(
     assert after == before  # the replay wrote nothing under the person
 
 
+@ONE_DATABASE
 def test_the_table_toolbar_offers_no_download(world: World, browser: object) -> None:
     page = new_page(browser, "en")
     sign_in(page, world, ADMIN, "en")
@@ -209,6 +221,7 @@ def test_the_table_toolbar_offers_no_download(world: World, browser: object) -> 
     page.context.close()  # type: ignore[attr-defined]
 
 
+@ONE_DATABASE
 def test_the_documents_shown_run_in_an_origin_of_their_own(world: World, browser: object) -> None:
     page = new_page(browser, "zh")
     sign_in(page, world, ADMIN, "zh")
@@ -292,6 +305,7 @@ def _ask(world: World, method: str, path: str) -> tuple[int, dict[str, str], byt
     return out
 
 
+@ONE_DATABASE
 def test_every_endpoint_without_sign_in(world: World) -> None:
     routes = _route_table(world)
     seen: set[str] = set()

@@ -12,24 +12,21 @@ role matrix itself is tests/test_browser_auth.py.
 
 from __future__ import annotations
 
-import os
 import shutil
 import urllib.request
-import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from browser_support import (
-    TINY_SEED,
     openness,
     openness_env,
+    seed_tiny,
     settle,
     shot,
 )
+from conftest import own_database
 from signin_support import served_with_provider
 from test_browser_auth import OIDC, WAIT, WORDS, World, new_page, open_page, sign_in, trail
 
@@ -38,9 +35,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 
-PG_ADMIN_URL = os.environ.get(
-    "OPENNESS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 # each test its own admin: a sign-in's binding or ending must not touch another test
 ADMINS = ("chief", "boss", "keeper", "tabs", "gone", "lowered", "clock", "big")
 DOMAIN = "bureau.test"
@@ -60,44 +54,12 @@ def world(
         pytest.fail("the sign-in tests need Node.js and tests/oidc/node_modules (npm ci)")
     tmp = tmp_path_factory.mktemp(f"signin-{request.param}")
     env = openness_env(tmp)
-    with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp / 'openness.db'}"
-        else:
-            url = stack.enter_context(_pg_database())
-        yield from _served(tmp, url, env, node)
-
-
-@contextmanager
-def _pg_database() -> Iterator[str]:
-    """A PostgreSQL database of this module's own (the shared test database is wiped
-    by other tests of the same worker)."""
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"openness_signin_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield (
-            sa.engine.make_url(PG_ADMIN_URL)
-            .set(database=name)
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (name,),
-            )
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
-
-
-def _served(tmp: Path, url: str, env: dict[str, str], node: str) -> Iterator[Signin]:
-    openness("seed", *TINY_SEED, "--db", url, env=env)
-    for name in ADMINS:
-        openness("users", "add", f"{name}@{DOMAIN}", "--role", "admin", "--db", url, env=env)
-    with served_with_provider(tmp, url) as served:
-        yield Signin(served.base, url, tmp, served.idp)
+    with own_database(request.param, tmp, "openness_signin") as url:
+        seed_tiny(tmp, url)
+        for name in ADMINS:
+            openness("users", "add", f"{name}@{DOMAIN}", "--role", "admin", "--db", url, env=env)
+        with served_with_provider(tmp, url) as served:
+            yield Signin(served.base, url, tmp, served.idp)
 
 
 def failed(page: object, words: str) -> None:
