@@ -23,6 +23,7 @@ The pieces, each one expression for every engine:
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -444,8 +445,10 @@ _IBIS_TYPES = {
 
 
 def record_table(name: str, partitioned: bool = False) -> ir.Table:
-    """The unbound Ibis table of record kind ``name`` (a lake's also has ``month``)."""
-    schema = {f.name: _IBIS_TYPES[f.type] for f in KINDS[name].fields}
+    """The unbound Ibis table of record kind ``name``: its columns but the personal and
+    free-text ones (no count reads them, and a lake has none); a lake's also has
+    ``month``."""
+    schema = {f.name: _IBIS_TYPES[f.type] for f in KINDS[name].fields if not f.free_text}
     if partitioned:
         schema["month"] = "string"
     return ibis.table(schema, name=name)
@@ -577,6 +580,9 @@ def _statements(
         found = _STATEMENTS.get(key)
     if found is not None:
         return found
+    if dialect == "pyspark":
+        # the pyspark compiler reads its backend's options, registered by the backend
+        importlib.import_module("ibis.backends.pyspark").Backend.register_options()
     plan = {"span": _span_query(scope, partitioned), **_plan(scope, median_buckets, partitioned)}
     made = {name: str(ibis.to_sql(expr, dialect=dialect)) for name, expr in plan.items()}
     with _STATEMENTS_LOCK:

@@ -15,12 +15,15 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 import psycopg
 import sqlalchemy as sa
 
+from queries.model.records import KINDS, FieldType
 from queries.store.schemas import Frames
 
 RECORD_TABLES = ("feedback", "disclosures", "supervision")
@@ -157,3 +160,117 @@ def sources_of(frames: Frames) -> Sources:
             made = in_memory_sources(frames)
             frames.memo["__sources__"] = made
     return made
+
+
+def _empty_select(name: str) -> str:
+    """SQL of an empty table with the record kind's lake columns (a kind with no records
+    has no partition to read)."""
+    cols = [
+        f"CAST(NULL AS {_SQL_TYPES[f.type]}) AS {f.name}"
+        for f in KINDS[name].fields
+        if not f.free_text
+    ]
+    return f"SELECT {', '.join(cols)}, CAST(NULL AS VARCHAR) AS month WHERE 1 = 0"
+
+
+_SQL_TYPES = {
+    FieldType.TEXT: "VARCHAR",
+    FieldType.ENUM: "VARCHAR",
+    FieldType.DATE: "DATE",
+    FieldType.DATETIME: "TIMESTAMP",
+    FieldType.BOOL: "BOOLEAN",
+}
+
+
+def _partition_files(lake: Path, name: str) -> list[Path]:
+    return sorted((lake / name).glob("month=*/*.parquet"))
+
+
+def lake_duckdb_sources(lake: Path, units: pl.DataFrame) -> Sources:
+    """DuckDB over a lake (``queries.store.lake``): each record kind a view over its
+    Hive-partitioned Parquet files; a computation's month filters select the folders
+    (partition pruning), its date filters the row groups. A connection per computation
+    (cheap, in memory), so threads never share one."""
+
+    @contextmanager
+    def open_() -> Iterator[Bound]:
+        con = duckdb.connect()
+        try:
+            for name in RECORD_TABLES:
+                files = _partition_files(lake, name)
+                if files:
+                    paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
+                    con.execute(
+                        f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{paths}], "
+                        "hive_partitioning = true, hive_types = {'month': VARCHAR})"
+                    )
+                else:
+                    con.execute(f"CREATE VIEW {name} AS {_empty_select(name)}")
+            yield duckdb_bound(con)
+        finally:
+            con.close()
+
+    return Sources(units, open_, "duckdb", partitioned=True)
+
+
+def spark_session(master: str) -> Any:
+    """The process's SparkSession on ``master`` (``spark://HOST:PORT`` or ``local[N]``).
+
+    Date-times are naive local time: the session's time zone is UTC so that Spark adds
+    no offset anywhere; partition folders are read as text (``month=2026-03``).
+    Needs the ``spark`` extra (pyspark) and Java 17.
+    """
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master(master)
+        .appName("openness")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+        .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _has_partitions(base: str, name: str) -> bool:
+    """Whether the lake at ``base`` holds a partition of ``name`` (a URI other than a
+    local path or ``file:`` is asked of the cluster: assumed so)."""
+    if "://" in base and not base.startswith("file://"):
+        return True
+    return bool(_partition_files(Path(base.removeprefix("file://")), name))
+
+
+def spark_sources(session: Any, lake: str, units: pl.DataFrame) -> Sources:
+    """A Spark cluster over a lake at ``lake`` (a path or URI the cluster reads): each
+    record kind a temporary view of its partitioned Parquet; results come back as
+    Arrow (aggregates only). One computation at a time per session."""
+    lock = threading.Lock()
+
+    def put(name: str, frame: pl.DataFrame) -> None:
+        session.createDataFrame(frame.to_pandas()).createOrReplaceTempView(name)
+
+    def run(sql: str) -> pl.DataFrame:
+        out = pl.from_arrow(session.sql(sql).toArrow())
+        assert isinstance(out, pl.DataFrame)
+        return out
+
+    base = lake.rstrip("/")
+
+    @contextmanager
+    def open_() -> Iterator[Bound]:
+        with lock:
+            for name in RECORD_TABLES:
+                if _has_partitions(base, name):
+                    df = session.read.option("basePath", f"{base}/{name}").parquet(
+                        f"{base}/{name}/month=*"
+                    )
+                else:  # a kind with no records has no partition to read
+                    df = session.sql(_empty_select(name).replace("VARCHAR", "STRING"))
+                df.createOrReplaceTempView(name)
+            yield Bound("pyspark", run, put)
+
+    return Sources(units, open_, "spark", partitioned=True)
