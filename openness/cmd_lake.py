@@ -104,4 +104,7 @@ def lake_export(
             "warning: the database gives no change marker: the lake cannot be checked "
             "against it later"
         )
-    err.print(f"lake at {where}: {result.written} files written, {result.removed} removed")
+    if not result.read:
+        err.print(f"lake at {where}: up to date (the database has not changed since)")
+    else:
+        err.print(f"lake at {where}: {result.written} files written, {result.removed} removed")

@@ -54,6 +54,7 @@ from queries.store.integrity import DatabaseUnreadable, check_sqlite
 from queries.store.lake_folder import (
     MANIFEST,
     PARTITIONED,
+    TABLES,
     LakeError,
     fsync_dir,
     locked,
@@ -114,6 +115,9 @@ class LakeExport:
     tables: dict[str, TableExport] = field(default_factory=dict)
     # False when nothing at all changed (not even the change marker)
     manifest_written: bool = False
+    # False when the records were not read: the database's change marker was the one
+    # the lake records (nothing written to it since), the files and calendar intact
+    read: bool = True
 
     @property
     def written(self) -> int:
@@ -203,6 +207,8 @@ def export_lake(
         raw = raw_manifest(root)
         old = read_manifest(root)
         sweep(root, named_files(raw))  # what a crashed export left
+        if old is not None and _up_to_date(engine, root, old, calendar):
+            return LakeExport(root, old["change_marker"], _tables_of(old), False, False)
         if before_write is not None:
             before_write()
         marker = change_marker(engine)
@@ -228,6 +234,37 @@ def export_lake(
         if changed:
             sweep(root, named_files(manifest))
     return LakeExport(root, marker, tables, changed)
+
+
+def _up_to_date(
+    engine: sa.Engine, root: Path, old: dict[str, Any], calendar: WorkdayCalendar | None
+) -> bool:
+    """Whether the lake is the database's as it is, without reading a record: the
+    database's change marker is the recorded one, every file is intact, and the
+    calendar (settings' overrides) is the same."""
+    marker = change_marker(engine)
+    if marker is None or old.get("change_marker") != marker:
+        return False
+    try:
+        parts = [_old_part(old, "units"), _old_part(old, "calendar")]
+        parts += [p for name in PARTITIONED for p in _old_parts(old, name).values()]
+        lo, hi = old["tables"]["calendar"]["years"]
+        days = calendar_frame(int(lo), int(hi), calendar)
+    except (KeyError, TypeError, ValueError):
+        return False
+    if any(p is None or not _intact(root / p.file, p) for p in parts):
+        return False
+    return parts[1] is not None and rows_digest(days) == parts[1].digest
+
+
+def _tables_of(old: dict[str, Any]) -> dict[str, TableExport]:
+    """The tables of a lake left as it is."""
+    tables = {}
+    for name in TABLES:
+        entry = old["tables"][name]
+        n = len(entry.get("partitions", {})) if "partitions" in entry else 1
+        tables[name] = TableExport(name, int(entry["rows"]), n, (), n, ())
+    return tables
 
 
 def _stage_all(
