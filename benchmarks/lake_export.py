@@ -56,7 +56,7 @@ def step(db: str, lake: Path, what: str) -> dict[str, object]:
 
 
 def touch_one_old_case(db: str) -> str:
-    """Close the oldest feedback case again a second later; its case id."""
+    """Give the oldest feedback case another outcome; its case id."""
     import sqlalchemy as sa
 
     from queries.model.db import make_engine
@@ -64,14 +64,14 @@ def touch_one_old_case(db: str) -> str:
 
     engine = make_engine(db)
     with engine.begin() as conn:
-        case = conn.execute(
-            sa.select(feedback.c.case_id).order_by(feedback.c.received_at).limit(1)
-        ).scalar_one()
-        conn.execute(
-            sa.update(feedback)
-            .where(feedback.c.case_id == case)
-            .values(outcome="withdrawn", reasoned_reply=True)
-        )
+        case, outcome = conn.execute(
+            sa.select(feedback.c.case_id, feedback.c.outcome)
+            .order_by(feedback.c.received_at)
+            .limit(1)
+        ).one()
+        # another outcome than it has: a real change on every run
+        new = "answered" if outcome == "withdrawn" else "withdrawn"
+        conn.execute(sa.update(feedback).where(feedback.c.case_id == case).values(outcome=new))
     engine.dispose()
     return str(case)
 

@@ -24,7 +24,7 @@ from queries.model.schema import RECORD_TABLES
 from queries.store.schemas import POLARS_TYPES, conform
 
 # rows fetched from the driver at a time (bounds the Python tuples alive at once)
-_CHUNK = 50_000
+_CHUNK = 20_000
 
 
 def lake_fields(kind: RecordKind) -> tuple[str, ...]:
