@@ -31,6 +31,7 @@ def lake_export(
     directory: Annotated[
         Path,
         typer.Argument(
+            metavar="DIR",
             help="The lake's folder (made if missing; a folder holding anything else is refused).",
             show_default=False,
         ),
