@@ -7,6 +7,7 @@ but found problems, 2 bad usage or unusable input (``cli.md``).
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -219,3 +220,26 @@ def write_output(path: Path, data: bytes) -> None:
         write_bytes_atomic(path, data)
     except OSError as exc:
         fail(f"--out {path}: {exc.strerror or exc}")
+
+
+def audit_key(config: Path | None, *, create: bool) -> bytes:
+    """The audit chain's key from the file the settings name; exit 2 naming what is wrong."""
+    from queries.access.chain import AuditKeyError, key_path, load_key
+    from queries.model.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(config) if config is not None else None
+        return load_key(key_path(settings), create=create)
+    except SettingsError as exc:
+        fail(f"--config {config}: {exc}")
+    except AuditKeyError as exc:
+        fail(str(exc))
+
+
+def cli_user() -> str:
+    """Who ran the command, for the audit trail's events (``users_changed``, the lake's
+    ``download``)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "cli"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +14,9 @@ from openness.app import (
     OutOption,
     TableFormatOption,
     app,
+    audit_key,
     check_format,
+    cli_user,
     err,
     fail,
     open_database,
@@ -32,28 +32,6 @@ audit_app = typer.Typer(
     help="The audit trail (access.md): print it, or `audit verify` its HMAC chain."
 )
 app.add_typer(audit_app, name="audit")
-
-
-def _audit_key(config: Path | None, *, create: bool) -> bytes:
-    """The audit chain's key from the file the settings name; exit 2 naming what is wrong."""
-    from queries.access.chain import AuditKeyError, key_path, load_key
-    from queries.model.settings import SettingsError, load_settings
-
-    try:
-        settings = load_settings(config) if config is not None else None
-        return load_key(key_path(settings), create=create)
-    except SettingsError as exc:
-        fail(f"--config {config}: {exc}")
-    except AuditKeyError as exc:
-        fail(str(exc))
-
-
-def _who() -> str:
-    """Who ran the command, for the audit trail's ``users_changed`` events."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no name for this uid (a container)
-        return "cli"
 
 
 @users_app.command("add")
@@ -77,9 +55,9 @@ def users_add(
     from queries.access.users import UserError, add_user
 
     engine = open_database(db)
-    key = _audit_key(config, create=True)
+    key = audit_key(config, create=True)
     try:
-        person = add_user(engine, email, role, unit, by=_who(), key=key)
+        person = add_user(engine, email, role, unit, by=cli_user(), key=key)
     except (UserError, AuditKeyError) as exc:
         fail(str(exc))
     finally:
@@ -99,9 +77,9 @@ def users_remove(
     from queries.access.users import UserError, remove_user
 
     engine = open_database(db)
-    key = _audit_key(config, create=True)
+    key = audit_key(config, create=True)
     try:
-        remove_user(engine, email, by=_who(), key=key)
+        remove_user(engine, email, by=cli_user(), key=key)
     except (UserError, AuditKeyError) as exc:
         fail(str(exc))
     finally:
@@ -174,7 +152,7 @@ def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
     """
     from queries.access.chain import AuditKeyError, verify
 
-    key = _audit_key(config, create=False)
+    key = audit_key(config, create=False)
     engine = open_database(db)
     try:
         verdict = verify(engine, key)
