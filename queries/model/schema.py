@@ -164,3 +164,13 @@ audit_chain = sa.Table(
     sa.Column("last_mac", sa.String(64), nullable=True),
     sa.Column("key_check", sa.String(64), nullable=True),
 )
+
+# how many statements have written to the record tables (PostgreSQL: a statement
+# trigger on each adds one, in the writer's transaction): the exact part of
+# queries.store.changes.change_marker, which a lake of the database records
+record_version = sa.Table(
+    "record_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)

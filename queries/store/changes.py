@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from queries.model.db import shown_url
+from queries.model.schema import record_version
 from queries.store.integrity import DatabaseUnreadable, write_marker
 
 
@@ -15,8 +16,10 @@ def change_marker(engine: sa.Engine) -> str | None:
     """A string that changes whenever the database's data may have changed, or None.
 
     SQLite file: size and modification time of the file and of its WAL (every commit
-    appends to the WAL; a checkpoint rewrites the file). PostgreSQL: the current WAL
-    position (any write anywhere moves it: conservative, never stale). Both: the import
+    appends to the WAL; a checkpoint rewrites the file). PostgreSQL: ``record_version``,
+    which a statement trigger on each record table moves in the writer's transaction
+    (migration 0006; a write elsewhere on the server does not move it, so a lake stays
+    current while the records do). Both: the import
     log's count, last id, last finish time and rows accepted, which every committed
     import and seed moves even when the file keeps its size and time. None when the
     database cannot say (no caching then).
@@ -44,13 +47,17 @@ def change_marker(engine: sa.Engine) -> str | None:
     if url.get_backend_name() == "postgresql":
         try:
             with engine.connect() as conn:
-                lsn = conn.execute(sa.text("SELECT pg_current_wal_lsn()::text")).scalar()
-        except sa.exc.DBAPIError:  # e.g. a standby in recovery
+                version = conn.execute(
+                    sa.select(record_version.c.version).where(record_version.c.id == 1)
+                ).scalar()
+        except sa.exc.DBAPIError:  # not upgraded yet (no record_version)
+            return None
+        if version is None:
             return None
         try:
             log = write_marker(engine)
         except DatabaseUnreadable:
             return None
         # the marker is written beside the cached frames: no password in it
-        return f"postgresql:{shown_url(url)}|{lsn}|{log}"
+        return f"postgresql:{shown_url(url)}|v{version}|{log}"
     return None
