@@ -1,0 +1,242 @@
+"""A computation's queries: the plan over unbound tables, its SQL per dialect (kept per
+scope), the small tables it brings, and :func:`subtree_counts`, which runs it where
+the records are."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import ibis
+import ibis.expr.types as ir
+import polars as pl
+
+from queries.engine.kinds import count_columns
+from queries.engine.relational.kinds import (
+    count_if,
+    distinct_counts,
+    medians,
+    numerators,
+    roll_up,
+    sums,
+)
+from queries.engine.relational.statuses import (
+    CountScope,
+    coverage_statuses,
+    disclosure_statuses,
+    disclosures_in_scope,
+    feedback_statuses,
+    record_table,
+    rectify_statuses,
+    supervision_public_statuses,
+)
+from queries.model.catalogue import INDICATORS
+from queries.model.indicator import Indicator, Kind
+from queries.model.periods import Period
+from queries.model.settings import Settings
+from queries.model.tree import Tree
+from queries.model.workdays import WorkdayCalendar, calendar_frame
+from queries.store.sources import Sources
+
+
+@dataclass(frozen=True)
+class EngineCounts:
+    """What the engine returns for a set of periods."""
+
+    counts: pl.DataFrame  # subtree counts per (unit_id, bucket), as subtree_counts
+    calendar_covered: dict[int, bool]  # per bucket: every counted day on the official calendar
+
+
+# the record tables and the small tables every computation registers, unbound: the SQL
+# is compiled for a dialect without a connection, and kept (_STATEMENTS)
+SMALL_TABLES: dict[str, dict[str, str]] = {
+    "openness_closure": {"ancestor": "string", "unit_id": "string"},
+    "openness_buckets": {"bucket": "int32", "p_start": "date", "p_end": "date"},
+    "openness_mandatory": {"unit_id": "string", "category": "string"},
+    "openness_calendar": {
+        "date": "date",
+        "workday_number": "int32",
+        "next_day": "int32",
+        "year": "int32",
+    },
+}
+
+
+def _small(name: str) -> ir.Table:
+    return ibis.table(SMALL_TABLES[name], name=name)
+
+
+def _small_tables(
+    units: pl.DataFrame, scope: CountScope, years: tuple[int, int]
+) -> dict[str, pl.DataFrame]:
+    """The closure, the periods, each unit's mandatory categories and the calendar,
+    typed as :data:`SMALL_TABLES` declares them."""
+    settings, periods = scope.settings, scope.periods
+    closure = Tree.from_units(units.select("unit_id", "parent_id")).closure()
+    buckets = pl.DataFrame(
+        {
+            "bucket": pl.Series(range(len(periods)), dtype=pl.Int32),
+            "p_start": pl.Series([p.start for p in periods], dtype=pl.Date),
+            "p_end": pl.Series([p.end for p in periods], dtype=pl.Date),
+        }
+    )
+    cat_rows = [(k, c) for k, cats in settings.catalogue.items() for c in cats]
+    mandatory = units.select("unit_id", "kind").join(
+        pl.DataFrame(cat_rows, schema={"kind": pl.String, "category": pl.String}, orient="row"),
+        on="kind",
+    )
+    calendar = calendar_frame(*years, WorkdayCalendar.from_settings(settings)).select(
+        "date",
+        "workday_number",
+        (pl.col("date") + pl.duration(days=1)).dt.year().cast(pl.Int32).alias("next_day"),
+        pl.col("date").dt.year().cast(pl.Int32).alias("year"),
+    )
+    return {
+        "openness_closure": closure,
+        "openness_buckets": buckets,
+        "openness_mandatory": mandatory.select("unit_id", "category"),
+        "openness_calendar": calendar,
+    }
+
+
+def _plan(
+    scope: CountScope, median_buckets: Sequence[int] | None, partitioned: bool
+) -> dict[str, ir.Table]:
+    """Every query of a computation, by name: ``part:<n>`` (aggregates to join on
+    unit_id, bucket) and ``calendar`` (per bucket, the disclosures counted off the
+    official calendar)."""
+    settings = scope.settings
+    ds = record_table("disclosures", partitioned)
+    sv = record_table("supervision", partitioned)
+    closure = _small("openness_closure")
+    by_record_kind: dict[str, ir.Table] = {
+        "feedback": feedback_statuses(record_table("feedback", partitioned), scope),
+        "disclosures": disclosure_statuses(ds, _small("openness_calendar"), scope),
+        "R_RECTIFY": rectify_statuses(sv, scope),
+        "O_SUPERVISION_PUBLIC": supervision_public_statuses(sv, scope),
+        "O_COVERAGE": coverage_statuses(
+            ds, _small("openness_mandatory"), _small("openness_buckets"), scope
+        ),
+    }
+
+    def source_of(ind: Indicator) -> str:
+        return ind.code if ind.code in by_record_kind else ind.record_kind
+
+    plan: dict[str, ir.Table] = {}
+    grouped: dict[str, list[Indicator]] = {}
+    for ind in INDICATORS:
+        if ind.kind != Kind.MEDIAN:
+            grouped.setdefault(source_of(ind), []).append(ind)
+    for key, inds in grouped.items():
+        t = by_record_kind[key]
+        aggs: dict[str, ir.Value] = {}
+        for ind in inds:
+            aggs.update(sums(ind, t, settings))
+        per_unit = t.group_by(["unit_id", "bucket"]).aggregate(**aggs)
+        plan[f"part:{len(plan)}"] = roll_up(per_unit, closure, list(aggs))
+    for ind in INDICATORS:
+        t = by_record_kind[source_of(ind)]
+        if ind.kind == Kind.DISTINCT_SHARE:
+            plan[f"part:{len(plan)}"] = distinct_counts(ind, t, closure)
+        if ind.kind == Kind.MEDIAN:
+            if median_buckets is not None:
+                t = t.filter(t.bucket.isin(list(median_buckets)))
+            plan[f"part:{len(plan)}"] = medians(ind, t, closure)
+    d = by_record_kind["disclosures"]
+    plan["calendar"] = d.group_by("bucket").aggregate(uncovered=count_if(~d.calendar_covered))
+    return plan
+
+
+def _span_query(scope: CountScope, partitioned: bool) -> ir.Table:
+    """The earliest and latest formed_on of the disclosures in scope (the calendar's years)."""
+    t = disclosures_in_scope(record_table("disclosures", partitioned), scope)
+    return t.aggregate(lo=t.formed_on.min(), hi=t.formed_on.max())
+
+
+_STATEMENTS: dict[tuple[object, ...], dict[str, str]] = {}
+_STATEMENTS_LOCK = threading.Lock()
+_STATEMENTS_KEPT = 256
+
+
+def _statements(
+    dialect: str, scope: CountScope, median_buckets: Sequence[int] | None, partitioned: bool
+) -> dict[str, str]:
+    """The SQL of every query of a computation in ``dialect``, compiled once per scope
+    (building and compiling the expressions costs more than running them on small data)."""
+    key = (
+        dialect,
+        scope.periods,
+        scope.as_of,
+        scope.settings.fingerprint(),
+        None if median_buckets is None else tuple(median_buckets),
+        partitioned,
+    )
+    with _STATEMENTS_LOCK:
+        found = _STATEMENTS.get(key)
+    if found is not None:
+        return found
+    if dialect == "pyspark":
+        # the pyspark compiler reads its backend's options, registered by the backend
+        importlib.import_module("ibis.backends.pyspark").Backend.register_options()
+    plan = {"span": _span_query(scope, partitioned), **_plan(scope, median_buckets, partitioned)}
+    made = {name: str(ibis.to_sql(expr, dialect=dialect)) for name, expr in plan.items()}
+    with _STATEMENTS_LOCK:
+        while len(_STATEMENTS) >= _STATEMENTS_KEPT:
+            _STATEMENTS.pop(next(iter(_STATEMENTS)))
+        _STATEMENTS[key] = made
+    return made
+
+
+def subtree_counts(
+    src: Sources,
+    periods: Sequence[Period],
+    as_of: datetime,
+    settings: Settings,
+    median_buckets: Sequence[int] | None = None,
+) -> EngineCounts:
+    """Per (unit_id, bucket) over the unit's subtree, what each indicator's kind needs,
+    computed by ``src``'s engine: one row per unit and bucket (bucket = index in
+    ``periods``); counts Int64 with 0 for none, ``X__num`` Float64, ``X__median``
+    Float64 (days), null for none.
+
+    ``median_buckets``: the buckets that need the medians (all if None). Raises what the
+    engine raises when it cannot run a query (the caller names the engine).
+    """
+    scope = CountScope(tuple(periods), as_of, settings)
+    units = src.units
+    with src.open() as bound:
+        sql = _statements(bound.dialect, scope, median_buckets, src.partitioned)
+        row = bound.run(sql["span"]).row(0)
+        start, end = scope.span
+        years = [start.year, end.year] + [d.year for d in row if d is not None]
+        for name, frame in _small_tables(units, scope, (min(years), max(years))).items():
+            bound.put(name, frame)
+        parts = [bound.run(q) for name, q in sql.items() if name.startswith("part:")]
+        flags = bound.run(sql["calendar"])
+    covered = {i: True for i in range(len(periods))}
+    for b, n in flags.iter_rows():
+        covered[int(b)] = not n
+    counts = numerators(_assemble(units, len(periods), parts), settings)
+    return EngineCounts(counts, covered)
+
+
+def _assemble(units: pl.DataFrame, n_buckets: int, parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Every (unit, bucket) with every count column, typed as subtree_counts types them."""
+    out = pl.DataFrame(
+        {"unit_id": sorted(units["unit_id"].to_list())}, schema={"unit_id": pl.String}
+    )
+    out = out.join(
+        pl.DataFrame({"bucket": pl.Series(range(n_buckets), dtype=pl.Int32)}), how="cross"
+    )
+    for part in parts:
+        part = part.with_columns(pl.col("bucket").cast(pl.Int32), pl.col("unit_id").cast(pl.String))
+        out = out.join(part, on=["unit_id", "bucket"], how="left")
+    count_cols = [c for ind in INDICATORS for c in count_columns(ind)]
+    medians = [f"{i.code}__median" for i in INDICATORS if i.kind == Kind.MEDIAN]
+    return out.with_columns(
+        *(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols),
+        *(pl.col(c).cast(pl.Float64) for c in medians),
+    )
