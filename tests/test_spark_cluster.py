@@ -101,6 +101,25 @@ def test_the_cluster_is_a_master_and_two_workers(
     assert {e["worker_ui"] for e in found} == worker_uis, (found, worker_uis)
 
 
+def test_python_tasks_run_in_both_workers_folders(
+    spark_standalone: SparkCluster, spark_session: Any
+) -> None:
+    """Python on the executors (what an Ibis Python UDF needs) is this interpreter, and
+    its tasks run in the executors' folders under each worker's work folder. (The
+    function is local: cloudpickle sends it by value; one of a module the executors
+    cannot import, such as a test module, fails there.)"""
+
+    def task_folder(_: int) -> str:
+        import os
+
+        return os.getcwd()
+
+    folders = spark_session.sparkContext.parallelize(range(8), 8).map(task_folder).collect()
+    workers = {Path(f).parent.parent.name for f in folders}
+    assert workers == {f"work-{n}" for n in range(1, WORKERS + 1)}, folders
+    assert all(Path(f).is_relative_to(spark_standalone.folder) for f in folders), folders
+
+
 def test_an_ibis_aggregate_runs_on_both_workers_and_equals_polars(
     spark_session: Any, spark_ibis: Any, lake: tuple[Path, pl.DataFrame]
 ) -> None:
