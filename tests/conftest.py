@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -18,6 +18,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from import_helpers import UNITS, write
+from spark_cluster import (
+    SparkCluster,
+    connect_ibis,
+    connect_session,
+    running_cluster,
+    spark_missing,
+)
 
 from queries.model.db import init_db, make_engine
 from queries.model.schema import metadata
@@ -203,3 +210,90 @@ def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def units_csv(tmp_path: Path) -> Path:
     """The import tests' small unit tree (import_helpers.UNITS) as units.csv."""
     return write(tmp_path / "units.csv", UNITS)
+
+
+# --- Apache Spark: a real standalone cluster on loopback (tests/spark_cluster.py) ---
+
+SPARK_FIXTURES = {"spark_standalone", "spark_cluster", "spark_session", "spark_ibis"}
+SPARK_LOGS = pytest.StashKey[SparkCluster]()
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """A test using a Spark fixture is a ``spark`` test (``-m "not spark"`` leaves it
+    out), and all of them run on one xdist worker (``--dist loadgroup``, marked here,
+    before xdist reads the groups): one cluster per run, not one per worker."""
+    if SPARK_FIXTURES & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.spark)
+    if item.get_closest_marker("spark"):
+        item.add_marker(pytest.mark.xdist_group("spark"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In an xdist worker under ``--dist loadgroup``: pytest-xdist 3.8 sends a group's
+    tests to one worker by appending ``@group`` to their node ids, which pytest 9.2's
+    structured node ids no longer take (pytest-dev/pytest-xdist#1386, the tests of a
+    group are spread over the workers): append it here while xdist does not."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        groups = sorted({str(m.args[0]) for m in item.iter_markers("xdist_group")})
+        nodeid = item.nodeid
+        if not groups or nodeid.rfind("@") > nodeid.rfind("]"):
+            continue  # no group, or xdist has marked it already
+        grouped = f"{nodeid}@{'_'.join(groups)}"
+        if hasattr(item, "_id"):
+            item._id = type(item._id).parse(grouped)
+        else:
+            item._nodeid = grouped
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed ``spark`` test shows the end of the cluster's logs."""
+    report = yield
+    cluster = item.config.stash.get(SPARK_LOGS, None)
+    if report.failed and cluster is not None and item.get_closest_marker("spark"):
+        report.sections.append(("Spark cluster logs", cluster.logs()))
+    return report
+
+
+@pytest.fixture(scope="session")
+def spark_standalone(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SparkCluster]:
+    """One master and two workers (1 core, 1 GiB each) on 127.0.0.1 for the whole run,
+    stopped at its end. Without Java 17 or pyspark the Spark tests skip, except under
+    ``./run test`` or in CI (``OPENNESS_REQUIRE_SPARK`` or ``CI`` set), where they fail."""
+    missing = spark_missing()
+    if missing is not None:
+        if os.environ.get("OPENNESS_REQUIRE_SPARK") or os.environ.get("CI"):
+            pytest.fail(f"the Spark tests must run here: {missing}")
+        pytest.skip(missing)
+    with running_cluster(tmp_path_factory.mktemp("spark")) as cluster:
+        request.config.stash[SPARK_LOGS] = cluster
+        yield cluster
+        del request.config.stash[SPARK_LOGS]
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(spark_standalone: SparkCluster) -> str:
+    """The running cluster's master URL, ``spark://127.0.0.1:PORT``."""
+    return spark_standalone.url
+
+
+@pytest.fixture(scope="session")
+def spark_session(spark_standalone: SparkCluster) -> Iterator[object]:
+    """A SparkSession whose driver is this process and whose executors are one on
+    each worker (both registered before it is handed out)."""
+    session = connect_session(spark_standalone)
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_ibis(spark_session: object) -> object:
+    """An Ibis connection (pyspark backend) on :func:`spark_session`."""
+    return connect_ibis(spark_session)
