@@ -78,6 +78,28 @@ DbOption = Annotated[
     ),
 ]
 
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        envvar="OPENNESS_ENGINE",
+        help="Compute on this Apache Spark cluster (spark://HOST:PORT, or local[N]) from "
+        "the lake given by --lake (needs the spark extra and Java 17).",
+        show_default=False,
+    ),
+]
+LakeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--lake",
+        envvar="OPENNESS_LAKE",
+        help="Compute from this lake (openness lake export DIR): by DuckDB, or by the "
+        "cluster of --engine (a folder it sees at the same path).",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+
 # the scope options every table command takes, declared once
 PeriodOption = Annotated[
     str,
@@ -169,15 +191,35 @@ def database_errors(db: str | None) -> Iterator[tuple[sa.URL, str]]:
         fail(f"bad database URL {shown}: {hide_secrets(str(exc), url)}")
 
 
-def read_frames(engine: sa.Engine) -> Frames:
-    """The record frames (through the frame cache); exit 2 naming the cause when the
-    database cannot be read completely (never figures from part of it)."""
-    from queries.store.frames import default_cache_dir, load_frames
+def read_frames(engine: sa.Engine, spark: str | None = None, lake: Path | None = None) -> Frames:
+    """The records and the engine that computes their tables: the database's own
+    (DuckDB for SQLite, PostgreSQL itself), DuckDB over ``lake``, or the Spark cluster
+    ``spark`` over ``lake`` (cli.md, "Engines and the lake"). Exit 2 naming the cause
+    when the database cannot be read completely (never figures from part of it), the
+    lake is missing, changed or older than the database, or the engine cannot start."""
+    from queries.store.frames import default_cache_dir, load_frames, open_records
     from queries.store.integrity import DatabaseUnreadable
+    from queries.store.lake_folder import LakeError
+    from queries.store.sources import EngineUnavailable
+
+    if spark is not None and lake is None:
+        fail("--engine needs --lake DIR (the lake `openness lake export DIR` writes)")
+    try:
+        if lake is not None:
+            return open_records(engine, lake=lake, spark=spark)
+        return load_frames(engine, cache_dir=default_cache_dir())
+    except (DatabaseUnreadable, LakeError, EngineUnavailable) as exc:
+        fail(str(exc))
+
+
+@contextmanager
+def engine_errors() -> Iterator[None]:
+    """Exit 2 with the engine's one-line reason when it fails while computing."""
+    from queries.store.sources import EngineUnavailable
 
     try:
-        return load_frames(engine, cache_dir=default_cache_dir())
-    except DatabaseUnreadable as exc:
+        yield
+    except EngineUnavailable as exc:
         fail(str(exc))
 
 

@@ -15,11 +15,14 @@ from openness.app import (
     AsOfOption,
     ConfigOption,
     DbOption,
+    EngineOption,
+    LakeOption,
     OutOption,
     PeriodOption,
     TableFormatOption,
     app,
     check_format,
+    engine_errors,
     err,
     fail,
     open_database,
@@ -52,6 +55,8 @@ def indicators(
     fmt: TableFormatOption = "csv",
     out: OutOption = None,
     db: DbOption = None,
+    engine_url: EngineOption = None,
+    lake: LakeOption = None,
 ) -> None:
     """The indicator table (one row per unit, cli.md columns)."""
     from queries.engine.indicators import UnknownUnitError, compute_table, subtree_of
@@ -59,14 +64,15 @@ def indicators(
     check_format(fmt)
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
-    frames = read_frames(engine)
+    frames = read_frames(engine, engine_url, lake)
     engine.dispose()
     if unit is not None:
         try:
             subtree_of(frames.units, unit)
         except UnknownUnitError as exc:
             fail(f"--unit: {exc}")
-    result = compute_table(frames, p, at, settings)
+    with engine_errors():
+        result = compute_table(frames, p, at, settings)
     table = result.for_unit(unit)
     if not result.calendar_complete:
         err.print(

@@ -12,9 +12,12 @@ from openness.app import (
     AsOfOption,
     ConfigOption,
     DbOption,
+    EngineOption,
+    LakeOption,
     PeriodOption,
     app,
     check_format,
+    engine_errors,
     err,
     fail,
     open_database,
@@ -33,14 +36,19 @@ LANGS = ("zh", "en")
 
 
 def _inputs(
-    period: str, as_of: str | None, config: Path | None, db: str | None
+    period: str,
+    as_of: str | None,
+    config: Path | None,
+    db: str | None,
+    spark: str | None = None,
+    lake: Path | None = None,
 ) -> tuple[Period, datetime, Settings, Frames, datetime | None]:
     """Parse the shared options and load the records; exit 2 on bad input."""
     from queries.importing.history import import_history
 
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
-    frames = read_frames(engine)
+    frames = read_frames(engine, spark, lake)
     history = import_history(engine, limit=50)
     engine.dispose()
     done = history.filter(history["status"] == "committed")["finished_at"].drop_nulls()
@@ -65,6 +73,8 @@ def briefing(
     config: ConfigOption = None,
     lang: Annotated[str, typer.Option("--lang", help="zh (default) or en")] = "zh",
     db: DbOption = None,
+    engine_url: EngineOption = None,
+    lake: LakeOption = None,
 ) -> None:
     """The liaison briefing for NPC deputies and CPPCC members (HTML or DOCX)."""
     from reports.briefing.model import build_briefing
@@ -72,12 +82,15 @@ def briefing(
     check_format(fmt, FORMATS)
     if lang not in LANGS:
         fail(f"--lang must be zh or en, not {lang!r}")
-    p, at, settings, frames, latest = _inputs(period, as_of, config, db)
+    p, at, settings, frames, latest = _inputs(period, as_of, config, db, engine_url, lake)
     if frames.units.height == 0:
         fail("the database has no units: import units.csv or run `openness seed` first")
     if unit is not None and unit not in set(frames.units["unit_id"].to_list()):
         fail(f"--unit: unknown unit {unit!r}")
-    b = build_briefing(frames, p, at, settings, unit_id=unit, lang=lang, latest_import_at=latest)
+    with engine_errors():
+        b = build_briefing(
+            frames, p, at, settings, unit_id=unit, lang=lang, latest_import_at=latest
+        )
     if fmt == "docx":
         from reports.briefing.docx import briefing_docx
 
@@ -106,6 +119,8 @@ def publish(
         ),
     ] = False,
     db: DbOption = None,
+    engine_url: EngineOption = None,
+    lake: LakeOption = None,
 ) -> None:
     """The public summary bundle (aggregates only): index.html, embed.html,
     methodology.html, summary.csv, summary.json; written beside --out and swapped in
@@ -114,10 +129,11 @@ def publish(
     from reports.public.publishing import PublishError
     from reports.public.summary import public_summary
 
-    p, at, settings, frames, _ = _inputs(period, as_of, config, db)
+    p, at, settings, frames, _ = _inputs(period, as_of, config, db, engine_url, lake)
     if frames.units.height == 0:
         fail("the database has no units: import units.csv or run `openness seed` first")
-    summary = public_summary(frames, p, at, settings)
+    with engine_errors():
+        summary = public_summary(frames, p, at, settings)
     try:
         paths = write_bundle(summary, out, force=force)
     except PublishError as exc:

@@ -11,11 +11,14 @@ from openness.app import (
     AsOfOption,
     ConfigOption,
     DbOption,
+    EngineOption,
+    LakeOption,
     OutOption,
     PeriodOption,
     TableFormatOption,
     app,
     check_format,
+    engine_errors,
     err,
     fail,
     open_database,
@@ -52,6 +55,8 @@ def signals(
     fmt: TableFormatOption = "csv",
     out: OutOption = None,
     db: DbOption = None,
+    engine_url: EngineOption = None,
+    lake: LakeOption = None,
 ) -> None:
     """The signals of methodology.md: funnel (one row per unit and rate) or control
     (one row per unit, rate and month of the last 12)."""
@@ -64,7 +69,7 @@ def signals(
     check_format(fmt)
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
-    frames = read_frames(engine)
+    frames = read_frames(engine, engine_url, lake)
     engine.dispose()
     if unit is not None:
         try:
@@ -72,7 +77,8 @@ def signals(
         except UnknownUnitError as exc:
             fail(f"--unit: {exc}")
     compute = funnel_signals if method == "funnel" else control_signals
-    table = compute(frames, p, at, settings, unit)
+    with engine_errors():
+        table = compute(frames, p, at, settings, unit)
     data = table_bytes(table, fmt)
     if out is None:
         sys.stdout.buffer.write(data)

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from queries.model.schema import RECORD_TABLES
+from queries.store.changes import note_record_write
 
 FEEDBACK = [
     {
@@ -67,8 +68,10 @@ SUPERVISION = [
 
 
 def insert_records(engine: sa.Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Write ``rows`` (kind -> row dicts; missing columns null) straight into the tables."""
+    """Write ``rows`` (kind -> row dicts; missing columns null) straight into the tables,
+    noted as a record write (as every writer but the importer does)."""
     with engine.begin() as conn:
+        note_record_write(conn)
         for name in ("units", "disclosures", "feedback", "supervision"):
             if rows.get(name):
                 table = RECORD_TABLES[name]

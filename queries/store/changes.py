@@ -61,3 +61,42 @@ def change_marker(engine: sa.Engine) -> str | None:
         # the marker is written beside the cached frames: no password in it
         return f"postgresql:{shown_url(url)}|v{version}|{log}"
     return None
+
+
+def records_marker(engine: sa.Engine) -> str | None:
+    """A string that changes whenever the product writes records: what a lake records
+    and is checked against (cli.md, "Engines and the lake").
+
+    PostgreSQL: :func:`change_marker` (``record_version`` moves with any write to a
+    record table, the product's or not). SQLite: the database's path and the import
+    log's marker, which every import and seed moves in its own transaction, and
+    ``record_version``, which any other writer moves (:func:`note_record_write`);
+    not the file's size and time, which a checkpoint changes when a process that only
+    read (or wrote its audit trail) closes: a lake would never stay current. A record
+    changed behind the product's back (the sqlite3 shell) is not seen: export the lake
+    again. None when the database cannot say.
+    """
+    if engine.url.get_backend_name() != "sqlite":
+        return change_marker(engine)
+    db = engine.url.database
+    if not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    try:
+        with engine.connect() as conn:
+            version = conn.execute(
+                sa.select(record_version.c.version).where(record_version.c.id == 1)
+            ).scalar()
+        return f"sqlite:{Path(db).resolve()}|v{version}|{write_marker(engine)}"
+    except (DatabaseUnreadable, sa.exc.DBAPIError):
+        return None
+
+
+def note_record_write(conn: sa.Connection) -> None:
+    """Move ``record_version`` in the writer's transaction: what a writer of the record
+    tables other than the importer (which moves the import log) does on SQLite, where
+    no statement trigger does it (PostgreSQL's triggers also count this one)."""
+    conn.execute(
+        sa.update(record_version)
+        .where(record_version.c.id == 1)
+        .values(version=record_version.c.version + 1)
+    )

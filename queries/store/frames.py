@@ -14,8 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import socket
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +35,17 @@ from queries.store.integrity import (
     digests,
     digests_match,
 )
+from queries.store.lake import lake_is_current, verified_manifest
+from queries.store.lake_folder import LakeError
 from queries.store.schemas import POLARS_TYPES, SCHEMAS, Frames, conform
-from queries.store.sources import postgres_sources
+from queries.store.sources import (
+    EngineUnavailable,
+    first_line,
+    lake_duckdb_sources,
+    postgres_sources,
+    spark_session,
+    spark_sources,
+)
 from queries.store.sqlite_text import load_sqlite_text
 
 
@@ -306,3 +318,74 @@ def refresh_cache(engine: sa.Engine, cache_dir: Path | str | None = None) -> boo
     except Exception:  # the next load_frames reads the database instead
         return False
     return True
+
+
+_SPARK_URL = re.compile(r"^(spark://(?P<host>[^:/\s]+):(?P<port>\d{1,5})|local\[(\d+|\*)\])$")
+
+
+def check_engine_url(url: str) -> None:
+    """``spark://HOST:PORT`` or ``local[N]``; else :class:`EngineUnavailable`. A standalone
+    master that does not answer is refused at once (Spark itself retries for a minute)."""
+    m = _SPARK_URL.match(url)
+    if m is None:
+        raise EngineUnavailable(f"--engine {url}: not spark://HOST:PORT or local[N]")
+    if m.group("host"):
+        try:
+            socket.create_connection((m.group("host"), int(m.group("port"))), timeout=10).close()
+        except OSError as exc:
+            raise EngineUnavailable(
+                f"Spark master {url} cannot be reached: {exc.strerror or exc}"
+            ) from None
+
+
+def _records_of(engine: sa.Engine) -> Callable[[str], pl.DataFrame]:
+    """A loader of the database's record tables, read when first asked (SQLite: all
+    three at once, by the fast reader)."""
+    if engine.dialect.name == "postgresql":
+        return lambda name: _read_one(engine, name, "auto")
+    kept: list[Frames] = []
+
+    def load(name: str) -> pl.DataFrame:
+        if not kept:
+            kept.append(_read_database(engine, "auto"))
+        return kept[0][name]
+
+    return load
+
+
+def _units_of(engine: sa.Engine) -> pl.DataFrame:
+    with engine.connect() as conn:
+        return _read_table(conn, "units", engine.dialect.name == "sqlite")
+
+
+def open_records(engine: sa.Engine, *, lake: Path, spark: str | None = None) -> Frames:
+    """The database's records, their tables computed from the lake at ``lake``: by a
+    Spark cluster (``spark``: ``spark://HOST:PORT`` or ``local[N]``) or else by DuckDB.
+    The units and, on demand, the records behind a figure come from the database.
+
+    Raises :class:`~queries.store.lake_folder.LakeError` (no lake, a file changed, or
+    the lake older than the database: its change marker differs) and
+    :class:`EngineUnavailable` (a bad engine URL, a master that does not answer).
+    """
+    if spark is not None:
+        check_engine_url(spark)
+    manifest = verified_manifest(lake)
+    if not lake_is_current(engine, lake):
+        raise LakeError(
+            f"the lake at {lake} is older than the database {shown_url(engine.url)}: "
+            f"export it again (openness lake export {lake})"
+        )
+    units = _units_of(engine)
+    if spark is None:
+        source = lake_duckdb_sources(Path(lake), manifest, units)
+    else:
+        try:
+            session = spark_session(spark)
+        except ImportError:
+            raise EngineUnavailable(
+                'Spark needs the spark extra (pip install "openness[spark]") and Java 17'
+            ) from None
+        except Exception as exc:  # the JVM or the master refused
+            raise EngineUnavailable(f"Spark at {spark} cannot start: {first_line(exc)}") from None
+        source = spark_sources(session, Path(lake).resolve(), manifest, units)
+    return Frames(units, loader=_records_of(engine), source=source)

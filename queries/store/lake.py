@@ -49,7 +49,7 @@ from queries.model.clock import now_local
 from queries.model.db import hide_secrets, shown_url
 from queries.model.records import KINDS
 from queries.model.workdays import WorkdayCalendar, calendar_frame, calendar_years
-from queries.store.changes import change_marker
+from queries.store.changes import records_marker
 from queries.store.integrity import DatabaseUnreadable, check_sqlite
 from queries.store.lake_folder import (
     MANIFEST,
@@ -177,7 +177,7 @@ def lake_is_current(engine: sa.Engine, directory: Path | str) -> bool:
     manifest = read_manifest(directory)
     if manifest is None or manifest.get("change_marker") is None:
         return False
-    if manifest["change_marker"] != change_marker(engine):
+    if manifest["change_marker"] != records_marker(engine):
         return False
     root = Path(directory)
     return all((root / f).is_file() for t in manifest["tables"] for f in lake_files(manifest, t))
@@ -211,7 +211,7 @@ def export_lake(
             return LakeExport(root, old["change_marker"], _tables_of(old), False, False)
         if before_write is not None:
             before_write()
-        marker = change_marker(engine)
+        marker = records_marker(engine)
         _check_database(engine, marker)
         staged: list[tuple[Path, Path]] = []
         try:
@@ -242,7 +242,7 @@ def _up_to_date(
     """Whether the lake is the database's as it is, without reading a record: the
     database's change marker is the recorded one, every file is intact, and the
     calendar (settings' overrides) is the same."""
-    marker = change_marker(engine)
+    marker = records_marker(engine)
     if marker is None or old.get("change_marker") != marker:
         return False
     try:
@@ -462,3 +462,48 @@ def _check_database(engine: sa.Engine, marker: str | None) -> None:
     db = engine.url.database
     if engine.dialect.name == "sqlite" and db and db != ":memory:" and not db.startswith("file:"):
         check_sqlite(str(Path(db).resolve()), marker)
+
+
+def _parts(manifest: dict[str, Any], table: str) -> list[dict[str, Any]]:
+    entry = manifest["tables"][table]
+    if "file" in entry:
+        return [entry["file"]]
+    return [p for _, p in sorted(entry["partitions"].items())]
+
+
+# (file, size, modification time) -> SHA-256 already checked in this process
+_verified: dict[tuple[str, int, int], str] = {}
+
+
+def verified_manifest(
+    directory: Path | str, tables: tuple[str, ...] = PARTITIONED
+) -> dict[str, Any]:
+    """The lake's manifest once every file of ``tables`` it names is there with the
+    SHA-256 it records (a file is hashed once per process while its size and time
+    stay): a lake is never trusted blindly. Raises :class:`LakeError` naming the first
+    file missing or changed, or saying there is no lake."""
+    root = Path(directory)
+    manifest = read_manifest(root)
+    if manifest is None:
+        raise LakeError(f"no lake at {root} (write one with `openness lake export {root}`)")
+    for table in tables:
+        for part in _parts(manifest, table):
+            path = root / part["file"]
+            try:
+                st = path.stat()
+            except OSError:
+                raise LakeError(f"lake at {root}: {part['file']} is missing") from None
+            key = (str(path), st.st_size, st.st_mtime_ns)
+            digest = _verified.get(key)
+            if digest is None:
+                h = hashlib.sha256()
+                with path.open("rb") as f:
+                    while chunk := f.read(1 << 20):
+                        h.update(chunk)
+                digest = _verified[key] = h.hexdigest()
+            if digest != part["sha256"]:
+                raise LakeError(
+                    f"lake at {root}: {part['file']} is not the file the lake wrote "
+                    "(changed since); export the lake again"
+                )
+    return manifest

@@ -24,9 +24,20 @@ import psycopg
 import sqlalchemy as sa
 
 from queries.model.records import KINDS, FieldType
+from queries.store.lake import lake_files
 from queries.store.schemas import Frames
 
 RECORD_TABLES = ("feedback", "disclosures", "supervision")
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine asked for cannot compute: the message, one line, names it and why."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message, its first line (Java's stack traces stay out)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 @dataclass(frozen=True)
@@ -182,22 +193,19 @@ _SQL_TYPES = {
 }
 
 
-def _partition_files(lake: Path, name: str) -> list[Path]:
-    return sorted((lake / name).glob("month=*/*.parquet"))
-
-
-def lake_duckdb_sources(lake: Path, units: pl.DataFrame) -> Sources:
-    """DuckDB over a lake (``queries.store.lake``): each record kind a view over its
-    Hive-partitioned Parquet files; a computation's month filters select the folders
-    (partition pruning), its date filters the row groups. A connection per computation
-    (cheap, in memory), so threads never share one."""
+def lake_duckdb_sources(lake: Path, manifest: dict[str, Any], units: pl.DataFrame) -> Sources:
+    """DuckDB over a lake (:mod:`queries.store.lake`): each record kind a view over the
+    Parquet files its manifest names (``manifest``: checked by
+    :func:`queries.store.lake.verified_manifest`); a computation's month filters select
+    the files (the ``month`` of their folders), its date filters the row groups. A
+    connection per computation (cheap, in memory), so threads never share one."""
 
     @contextmanager
     def open_() -> Iterator[Bound]:
         con = duckdb.connect()
         try:
             for name in RECORD_TABLES:
-                files = _partition_files(lake, name)
+                files = [lake / f for f in lake_files(manifest, name)]
                 if files:
                     paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
                     con.execute(
@@ -216,9 +224,10 @@ def lake_duckdb_sources(lake: Path, units: pl.DataFrame) -> Sources:
 def spark_session(master: str) -> Any:
     """The process's SparkSession on ``master`` (``spark://HOST:PORT`` or ``local[N]``).
 
-    Date-times are naive local time: the session's time zone is UTC so that Spark adds
-    no offset anywhere; partition folders are read as text (``month=2026-03``).
-    Needs the ``spark`` extra (pyspark) and Java 17.
+    Date-times are naive local time: Parquet's timestamps without a zone are read as
+    such (TIMESTAMP_NTZ) and the session's zone is UTC, so Spark shifts nothing;
+    partition folders are read as text (``month=2026-03``). Needs the ``spark`` extra
+    (pyspark) and Java 17.
     """
     from pyspark.sql import SparkSession
 
@@ -236,18 +245,13 @@ def spark_session(master: str) -> Any:
     return session
 
 
-def _has_partitions(base: str, name: str) -> bool:
-    """Whether the lake at ``base`` holds a partition of ``name`` (a URI other than a
-    local path or ``file:`` is asked of the cluster: assumed so)."""
-    if "://" in base and not base.startswith("file://"):
-        return True
-    return bool(_partition_files(Path(base.removeprefix("file://")), name))
-
-
-def spark_sources(session: Any, lake: str, units: pl.DataFrame) -> Sources:
-    """A Spark cluster over a lake at ``lake`` (a path or URI the cluster reads): each
-    record kind a temporary view of its partitioned Parquet; results come back as
-    Arrow (aggregates only). One computation at a time per session."""
+def spark_sources(
+    session: Any, lake: Path, manifest: dict[str, Any], units: pl.DataFrame
+) -> Sources:
+    """A Spark cluster over a lake: each record kind a temporary view of the Parquet
+    files its manifest names (``lake``: a folder the driver and every worker see at the
+    same path); results come back as Arrow (aggregates only). One computation at a
+    time per session."""
     lock = threading.Lock()
 
     def put(name: str, frame: pl.DataFrame) -> None:
@@ -258,16 +262,14 @@ def spark_sources(session: Any, lake: str, units: pl.DataFrame) -> Sources:
         assert isinstance(out, pl.DataFrame)
         return out
 
-    base = lake.rstrip("/")
-
     @contextmanager
     def open_() -> Iterator[Bound]:
         with lock:
+            session.conf.set("spark.sql.session.timeZone", "UTC")
             for name in RECORD_TABLES:
-                if _has_partitions(base, name):
-                    df = session.read.option("basePath", f"{base}/{name}").parquet(
-                        f"{base}/{name}/month=*"
-                    )
+                files = [str(lake / f) for f in lake_files(manifest, name)]
+                if files:
+                    df = session.read.option("basePath", str(lake / name)).parquet(*files)
                 else:  # a kind with no records has no partition to read
                     df = session.sql(_empty_select(name).replace("VARCHAR", "STRING"))
                 df.createOrReplaceTempView(name)

@@ -39,7 +39,7 @@ from queries.model.periods import Period
 from queries.model.settings import Settings
 from queries.model.tree import Tree
 from queries.model.workdays import WorkdayCalendar, calendar_frame
-from queries.store.sources import Sources
+from queries.store.sources import EngineUnavailable, Sources, first_line
 
 
 @dataclass(frozen=True)
@@ -202,20 +202,26 @@ def subtree_counts(
     ``periods``); counts Int64 with 0 for none, ``X__num`` Float64, ``X__median``
     Float64 (days), null for none.
 
-    ``median_buckets``: the buckets that need the medians (all if None). Raises what the
-    engine raises when it cannot run a query (the caller names the engine).
+    ``median_buckets``: the buckets that need the medians (all if None). Raises
+    :class:`~queries.store.sources.EngineUnavailable` (one line naming the engine and
+    the cause) when the engine cannot run a query.
     """
     scope = CountScope(tuple(periods), as_of, settings)
     units = src.units
-    with src.open() as bound:
-        sql = _statements(bound.dialect, scope, median_buckets, src.partitioned)
-        row = bound.run(sql["span"]).row(0)
-        start, end = scope.span
-        years = [start.year, end.year] + [d.year for d in row if d is not None]
-        for name, frame in _small_tables(units, scope, (min(years), max(years))).items():
-            bound.put(name, frame)
-        parts = [bound.run(q) for name, q in sql.items() if name.startswith("part:")]
-        flags = bound.run(sql["calendar"])
+    try:
+        with src.open() as bound:
+            sql = _statements(bound.dialect, scope, median_buckets, src.partitioned)
+            row = bound.run(sql["span"]).row(0)
+            start, end = scope.span
+            years = [start.year, end.year] + [d.year for d in row if d is not None]
+            for name, frame in _small_tables(units, scope, (min(years), max(years))).items():
+                bound.put(name, frame)
+            parts = [bound.run(q) for name, q in sql.items() if name.startswith("part:")]
+            flags = bound.run(sql["calendar"])
+    except EngineUnavailable:
+        raise
+    except Exception as exc:  # the engine failed or cannot be reached: never a partial table
+        raise EngineUnavailable(f"the {src.name} engine failed: {first_line(exc)}") from exc
     covered = {i: True for i in range(len(periods))}
     for b, n in flags.iter_rows():
         covered[int(b)] = not n
