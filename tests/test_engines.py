@@ -1,11 +1,13 @@
 """Every engine gives the same numbers (issue "Compute where the data lives").
 
-The same records in a SQLite file (computed by DuckDB) and in PostgreSQL (computed by
-PostgreSQL itself): the indicator table, both signal tables and the public summary
-written by the commands are equal byte for byte, for several as-ofs (pending and
-late depend on it), on generated records and on the real records of examples/real.
-On PostgreSQL the indicator table, the monthly series and the signals read no record
-row into Python: only aggregates leave the database.
+The same records in a SQLite file (computed by DuckDB over them), in PostgreSQL
+(computed by PostgreSQL itself), in a lake read by DuckDB (``--lake``) and by a real
+Spark standalone cluster of two workers (``--engine spark://... --lake``): the
+indicator table, both signal tables and the public summary written by the commands
+are equal byte for byte, for several as-ofs (pending and late depend on it), on
+generated records and on the real records of examples/real. On PostgreSQL the
+indicator table, the monthly series and the signals read no record row into Python:
+only aggregates leave the database.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from openness.cli import app
 from queries.engine.indicators import compute_table
 from queries.engine.series import monthly_series
 from queries.model.db import init_db, make_engine
+from queries.store.changes import note_record_write
 from queries.store.frames import load_frames
 from seed_data.generator import seed_database
 
@@ -148,3 +151,97 @@ def test_the_comparison_can_fail(tmp_path: Path) -> None:
         _outputs(u, [], "2026-Q2", "2026-06-30", tmp_path / f"o{i}") for i, u in enumerate(urls)
     ]
     assert outs[0]["indicators"] != outs[1]["indicators"]
+
+
+def _sqlite_with(dataset: str, tmp_path: Path) -> tuple[str, list[str], Path]:
+    """A SQLite database holding ``dataset``, its settings options and its lake."""
+    load, _whens = DATASETS[dataset]
+    url = f"sqlite:///{tmp_path / 'openness.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    engine.dispose()
+    config = load(url)
+    lake = tmp_path / "lake"
+    res = runner.invoke(app, ["lake", "export", str(lake), "--db", url])
+    assert res.exit_code == 0, res.stderr
+    return url, config, lake
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dataset", list(DATASETS))
+def test_the_lake_read_by_duckdb_gives_the_same_outputs(dataset: str, tmp_path: Path) -> None:
+    url, config, lake = _sqlite_with(dataset, tmp_path)
+    for i, (period, as_of) in enumerate(DATASETS[dataset][1]):
+        a = _outputs(url, config, period, as_of, tmp_path / f"db{i}")
+        b = _outputs(url, [*config, "--lake", str(lake)], period, as_of, tmp_path / f"lake{i}")
+        for name in a:
+            assert a[name] == b[name], f"{dataset} {period} at {as_of}: {name} differs"
+
+
+# on the cluster: every output of the generated records at one as-of, and the table of
+# each real set (each command is a few Spark jobs; the cluster's two 1-core workers)
+SPARK_RUNS = [
+    ("generated", 0, None),
+    ("detroit", 0, "indicators"),
+    ("new-orleans", 0, "indicators"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+@pytest.mark.parametrize(("dataset", "when", "only"), SPARK_RUNS)
+def test_a_spark_cluster_gives_the_same_outputs(
+    dataset: str,
+    when: int,
+    only: str | None,
+    tmp_path: Path,
+    spark_cluster: str,
+    spark_session: object,
+) -> None:
+    """``spark_session``: this process's driver is already on the cluster, with an
+    executor on each worker; the commands' session is that one."""
+    url, config, lake = _sqlite_with(dataset, tmp_path)
+    period, as_of = DATASETS[dataset][1][when]
+    spark = ["--engine", spark_cluster, "--lake", str(lake)]
+    if only == "indicators":
+        when_ = ["--period", period, "--as-of", as_of, *config]
+        a = runner.invoke(app, ["indicators", *when_, "--db", url])
+        b = runner.invoke(app, ["indicators", *when_, *spark, "--db", url])
+        assert a.exit_code == 0 and b.exit_code == 0, b.stderr
+        assert a.stdout_bytes.count(b"\n") > 2
+        assert a.stdout_bytes == b.stdout_bytes
+        return
+    a = _outputs(url, config, period, as_of, tmp_path / "db")
+    b = _outputs(url, [*config, *spark], period, as_of, tmp_path / "spark")
+    for name in a:
+        assert a[name] == b[name], f"{dataset} {period} at {as_of}: {name} differs on Spark"
+
+
+def test_a_stale_or_changed_lake_and_a_missing_engine_are_exit_2(tmp_path: Path) -> None:
+    url, _config, lake = _sqlite_with("generated", tmp_path)
+    when = ["--period", "2026-Q2", "--as-of", "2026-06-30", "--db", url]
+    # a changed file of the lake: refused, in one line naming it
+    part = next(lake.glob("feedback/month=*/*.parquet"))
+    data = bytearray(part.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    part.write_bytes(bytes(data))
+    res = runner.invoke(app, ["indicators", *when, "--lake", str(lake)])
+    assert res.exit_code == 2 and "not the file the lake wrote" in res.stderr
+    assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+    # exported again, then the database changes: the lake is older
+    assert runner.invoke(app, ["lake", "export", str(lake), "--db", url]).exit_code == 0
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        note_record_write(conn)
+    engine.dispose()
+    res = runner.invoke(app, ["indicators", *when, "--lake", str(lake)])
+    assert res.exit_code == 2 and "older than the database" in res.stderr
+    # --engine without --lake; a master nobody answers at
+    res = runner.invoke(app, ["indicators", *when, "--engine", "local[2]"])
+    assert res.exit_code == 2 and "--engine needs --lake" in res.stderr
+    res = runner.invoke(
+        app, ["indicators", *when, "--engine", "spark://127.0.0.1:9", "--lake", str(lake)]
+    )
+    assert res.exit_code == 2 and "cannot be reached" in res.stderr
+    res = runner.invoke(app, ["indicators", *when, "--engine", "yarn", "--lake", str(lake)])
+    assert res.exit_code == 2 and "not spark://HOST:PORT or local[N]" in res.stderr

@@ -412,8 +412,9 @@ def _stage(
 
 
 def _intact(path: Path, part: Part) -> bool:
+    """The file is there with the size and SHA-256 the manifest records."""
     try:
-        return path.stat().st_size == part.bytes
+        return path.stat().st_size == part.bytes and file_sha256(path) == part.sha256
     except OSError:
         return False
 
@@ -475,6 +476,20 @@ def _parts(manifest: dict[str, Any], table: str) -> list[dict[str, Any]]:
 _verified: dict[tuple[str, int, int], str] = {}
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, hashed once per process while its size and time stay."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    digest = _verified.get(key)
+    if digest is None:
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+        digest = _verified[key] = h.hexdigest()
+    return digest
+
+
 def verified_manifest(
     directory: Path | str, tables: tuple[str, ...] = PARTITIONED
 ) -> dict[str, Any]:
@@ -489,19 +504,9 @@ def verified_manifest(
     for table in tables:
         for part in _parts(manifest, table):
             path = root / part["file"]
-            try:
-                st = path.stat()
-            except OSError:
-                raise LakeError(f"lake at {root}: {part['file']} is missing") from None
-            key = (str(path), st.st_size, st.st_mtime_ns)
-            digest = _verified.get(key)
-            if digest is None:
-                h = hashlib.sha256()
-                with path.open("rb") as f:
-                    while chunk := f.read(1 << 20):
-                        h.update(chunk)
-                digest = _verified[key] = h.hexdigest()
-            if digest != part["sha256"]:
+            if not path.is_file():
+                raise LakeError(f"lake at {root}: {part['file']} is missing")
+            if file_sha256(path) != part["sha256"]:
                 raise LakeError(
                     f"lake at {root}: {part['file']} is not the file the lake wrote "
                     "(changed since); export the lake again"
