@@ -3,8 +3,8 @@
 The same records in a SQLite file (computed by DuckDB over them), in PostgreSQL
 (computed by PostgreSQL itself), in a lake read by DuckDB (``--lake``) and by a real
 Spark standalone cluster of two workers (``--engine spark://... --lake``): the
-indicator table, both signal tables and the public summary written by the commands
-are equal byte for byte, for several as-ofs (pending and late depend on it), on
+indicator table, both signal tables, the public summary and the briefing's text written
+by the commands are equal byte for byte, for several as-ofs (pending and late depend on it), on
 generated records and on the real records of examples/real. On PostgreSQL the
 indicator table, the monthly series and the signals read no record row into Python:
 only aggregates leave the database.
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from conftest import REAL_RECORDS, _wipe
+from golden import html_text, without_import_time
 from typer.testing import CliRunner
 
 from openness.cli import app
@@ -84,6 +85,10 @@ def _outputs(url: str, config: list[str], period: str, as_of: str, out: Path) ->
     assert res.exit_code == 0, res.stderr
     for f in ("summary.csv", "summary.json"):
         got[f] = (out / f).read_bytes()
+    page = out.with_name(out.name + "-briefing.html")
+    res = runner.invoke(app, ["briefing", "--format", "html", "--out", str(page), *when])
+    assert res.exit_code == 0, res.stderr
+    got["briefing"] = without_import_time(html_text(page.read_text(encoding="utf-8"))).encode()
     return got
 
 
