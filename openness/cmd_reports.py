@@ -48,7 +48,7 @@ def _inputs(
 
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
-    frames = read_frames(engine, spark, lake)
+    frames = read_frames(engine, spark or settings.engine or None, lake)
     history = import_history(engine, limit=50)
     engine.dispose()
     done = history.filter(history["status"] == "committed")["finished_at"].drop_nulls()

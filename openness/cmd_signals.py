@@ -69,7 +69,7 @@ def signals(
     check_format(fmt)
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
-    frames = read_frames(engine, engine_url, lake)
+    frames = read_frames(engine, engine_url or settings.engine or None, lake)
     engine.dispose()
     if unit is not None:
         try:

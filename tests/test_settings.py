@@ -253,8 +253,9 @@ def test_settings_of_the_methodology_are_all_declared() -> None:
         "labels",
     }
     keys = {s.key for s in SETTINGS}
-    # access.md "Audit trail": the chain's key is "a file named in the settings"
-    assert named | {"catalogue", "weights", "weights.overall", "audit_key_file"} == keys
+    # access.md "Audit trail": the chain's key is "a file named in the settings"; cli.md
+    # "Engines and the lake": "the setting `engine` gives a default"
+    assert named | {"catalogue", "weights", "weights.overall", "audit_key_file", "engine"} == keys
 
 
 def test_the_declarations_pass_every_rule() -> None:
@@ -349,3 +350,16 @@ def test_openness_settings_missing_file_is_exit_2(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "cannot read the settings file" in res.stderr and "none.toml" in res.stderr
     assert res.stdout == ""
+
+
+def test_the_engine_setting_takes_a_spark_url_or_nothing(tmp_path: Path) -> None:
+    """cli.md "Engines and the lake": spark://HOST:PORT, local[N], or empty."""
+    for good in ("spark://10.0.0.5:7077", "local[2]", "local[*]", ""):
+        f = tmp_path / "ok.toml"
+        f.write_text(f'engine = "{good}"\n', encoding="utf-8")
+        assert load_settings(f).engine == good
+    for bad in ("yarn", "spark://host", "local[two]", "http://x:1"):
+        f = tmp_path / "bad.toml"
+        f.write_text(f'engine = "{bad}"\n', encoding="utf-8")
+        with pytest.raises(SettingsError, match="engine"):
+            load_settings(f)

@@ -276,6 +276,21 @@ SETTINGS: tuple[Setting, ...] = (
         "relative path is taken from the data folder (OPENNESS_DATA); created (mode 0600) "
         "when missing. Back it up apart from the database.",
     ),
+    Setting(
+        key="engine",
+        attr="engine",
+        default="",
+        parse=v.engine_url,
+        type_zh="计算引擎地址",
+        type_en="engine URL",
+        help_zh="指标、信号、简报与公开摘要的默认计算引擎：Apache Spark 集群 spark://主机:端口"
+        "（或 local[N]），须同时给出 --lake（OPENNESS_LAKE）；留空则由数据库自身的引擎计算"
+        "（SQLite 为内嵌列式引擎，PostgreSQL 为数据库本身）。",
+        help_en="The default engine of the indicators, signals, briefing and public summary: "
+        "an Apache Spark cluster spark://HOST:PORT (or local[N]), which needs --lake "
+        "(OPENNESS_LAKE); empty: the database's own engine (embedded columnar for SQLite, "
+        "PostgreSQL itself).",
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

@@ -84,6 +84,7 @@ class Settings:
     labels: Mapping[str, Mapping[str, str | bool]] = field(default_factory=default_of("labels"))
     # the audit trail's HMAC key (queries.access.chain), relative to the data folder
     audit_key_file: str = field(default_factory=default_of("audit_key_file"))
+    engine: str = field(default_factory=default_of("engine"))
 
     def as_dict(self) -> dict[str, Any]:
         """A plain, JSON-friendly view (dates as ISO strings, tuples as lists)."""

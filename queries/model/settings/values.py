@@ -110,6 +110,16 @@ def file_path(key: str, value: Any, current: Any) -> str:
     return value.strip()
 
 
+_ENGINE_URL = re.compile(r"^(spark://[^:/\s]+:\d{1,5}|local\[(\d+|\*)\])$")
+
+
+def engine_url(key: str, value: Any, current: Any) -> str:
+    """``spark://HOST:PORT``, ``local[N]`` or empty (the database's own engine)."""
+    if not isinstance(value, str) or (value.strip() and not _ENGINE_URL.match(value.strip())):
+        raise SettingsError(key, f"must be spark://HOST:PORT, local[N] or empty, got {value!r}")
+    return value.strip()
+
+
 def levels(key: str, value: Any, current: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise SettingsError(key, f"must be a list of unit levels, got {value!r}")
