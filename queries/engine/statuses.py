@@ -148,19 +148,3 @@ def num_den_exprs(code: str, settings: Settings) -> tuple[pl.Expr, pl.Expr]:
     return num, den
 
 
-def num_den_sums(code: str, settings: Settings) -> tuple[pl.Expr, pl.Expr]:
-    """Aggregations: the numerator and the denominator of a group of records.
-
-    The same rules as :func:`num_den_exprs`, summed (for group_by)."""
-    nums, dens = _weights(code, settings)
-    col = pl.col(code)
-    num: pl.Expr = pl.lit(0.0)
-    for status, w in nums.items():
-        if w:
-            num = num + w * (col == st(code, status)).sum().cast(pl.Float64)
-    in_den: pl.Expr = pl.lit(False)
-    for status, d in dens.items():
-        if d:
-            in_den = in_den | (col == st(code, status))
-    den = in_den.sum().cast(pl.Int64)
-    return num.alias(f"{code}__num"), den.alias(f"{code}__den")

@@ -23,7 +23,19 @@ The pieces, each one expression for every engine:
 
 from __future__ import annotations
 
-from queries.engine.relational.plan import SMALL_TABLES, EngineCounts, subtree_counts
+from queries.engine.relational.plan import (
+    SMALL_TABLES,
+    EngineCounts,
+    classify_records,
+    subtree_counts,
+)
 from queries.engine.relational.statuses import CountScope, record_table
 
-__all__ = ["SMALL_TABLES", "CountScope", "EngineCounts", "record_table", "subtree_counts"]
+__all__ = [
+    "SMALL_TABLES",
+    "CountScope",
+    "EngineCounts",
+    "classify_records",
+    "record_table",
+    "subtree_counts",
+]

@@ -246,3 +246,67 @@ def _assemble(units: pl.DataFrame, n_buckets: int, parts: list[pl.DataFrame]) ->
         *(pl.col(c).fill_null(0).cast(pl.Int64) for c in count_cols),
         *(pl.col(c).cast(pl.Float64) for c in medians),
     )
+
+
+# what the records behind a figure are keyed and ordered by
+_ROW_KEYS = {
+    "feedback": "case_id",
+    "disclosures": "disclosure_id",
+    "rectify": "item_id",
+    "supervision_public": "item_id",
+    "coverage": None,
+}
+
+
+def _rows_plan(scope: CountScope) -> dict[str, ir.Table]:
+    """Every record of the scope with its statuses, every column (the records behind a
+    figure): the same expressions as the counts, kept whole."""
+    ds = record_table("disclosures")
+    sv = record_table("supervision")
+    plan = {
+        "feedback": feedback_statuses(record_table("feedback"), scope, full=True),
+        "disclosures": disclosure_statuses(ds, _small("openness_calendar"), scope, full=True),
+        "rectify": rectify_statuses(sv, scope, full=True),
+        "supervision_public": supervision_public_statuses(sv, scope, full=True),
+        "coverage": coverage_statuses(
+            ds, _small("openness_mandatory"), _small("openness_buckets"), scope
+        ),
+    }
+    out = {}
+    for name, t in plan.items():
+        key = _ROW_KEYS[name]
+        out[name] = t.order_by([key] if key else ["unit_id", "bucket", "category"])
+    return out
+
+
+def classify_records(
+    src: Sources, periods: Sequence[Period], as_of: datetime, settings: Settings
+) -> dict[str, pl.DataFrame]:
+    """Every record of the periods (bucket = index) with its status per indicator, as
+    rows: ``feedback``, ``disclosures``, ``rectify``, ``supervision_public`` (their
+    record columns as known at the as-of, statuses as text, ``close_days``,
+    ``response_limit``, ``due``, ``workdays``, ``calendar_covered``) and ``coverage``
+    (unit_id, bucket, category, covered_by, O_COVERAGE), ordered by key. For the records
+    behind a figure: ``src`` holds the records' rows (frames in memory).
+    """
+    scope = CountScope(tuple(periods), as_of, settings)
+    key = ("rows", scope.periods, scope.as_of, settings.fingerprint())
+    try:
+        with src.open() as bound:
+            with _STATEMENTS_LOCK:
+                sql = _STATEMENTS.get((bound.dialect, *key))
+            if sql is None:
+                plan = {"span": _span_query(scope, False), **_rows_plan(scope)}
+                sql = {n: str(ibis.to_sql(e, dialect=bound.dialect)) for n, e in plan.items()}
+                with _STATEMENTS_LOCK:
+                    _STATEMENTS[(bound.dialect, *key)] = sql
+            row = bound.run(sql["span"]).row(0)
+            start, end = scope.span
+            years = [start.year, end.year] + [d.year for d in row if d is not None]
+            for name, frame in _small_tables(src.units, scope, (min(years), max(years))).items():
+                bound.put(name, frame)
+            return {n: bound.run(q) for n, q in sql.items() if n != "span"}
+    except EngineUnavailable:
+        raise
+    except Exception as exc:
+        raise EngineUnavailable(f"the {src.name} engine failed: {first_line(exc)}") from exc

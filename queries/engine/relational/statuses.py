@@ -87,9 +87,18 @@ def _timing(done: ir.Value, limit: ir.Value, as_of: ir.Value) -> ir.Value:
     )
 
 
-def feedback_statuses(fb: ir.Table, scope: CountScope) -> ir.Table:
+def _out(t: ir.Table, full: bool, keep: Sequence[str], **columns: ir.Value) -> ir.Table:
+    """The statuses beside ``keep`` (what counting needs), or (``full``) beside every
+    column of the records as known at the as-of (what the records behind a figure show)."""
+    if full:
+        return t.mutate(**columns)
+    return t.select(*keep, **columns)
+
+
+def feedback_statuses(fb: ir.Table, scope: CountScope, full: bool = False) -> ir.Table:
     """Feedback received in the periods by as-of: unit_id, bucket, a status column per
-    feedback indicator, ``close_days`` (days, fractional) and ``channel``-free fields."""
+    feedback indicator, ``close_days`` (days, fractional); ``full``: every column too,
+    with ``response_limit`` and ``due``."""
     s = scope.settings
     start, end = scope.span
     as_of = _ts(scope.as_of)
@@ -123,9 +132,10 @@ def feedback_statuses(fb: ir.Table, scope: CountScope) -> ir.Table:
     closed = t.closed_at.notnull()
     visited = t.return_visit_at.notnull()
     outcome, satisfaction = t.outcome, t.satisfaction
-    return t.select(
-        unit_id=t.unit_id,
-        bucket=t.bucket,
+    return _out(
+        t,
+        full,
+        ["unit_id", "bucket"],
         R_RESPONSE=_timing(t.first_response_at, t.response_limit, as_of),
         R_ONTIME=_timing(t.closed_at, t.due, as_of),
         R_REPLY=_status(
@@ -174,14 +184,18 @@ def disclosures_in_scope(ds: ir.Table, scope: CountScope) -> ir.Table:
     return t.filter(t.bucket.notnull())
 
 
-def disclosure_statuses(ds: ir.Table, calendar: ir.Table, scope: CountScope) -> ir.Table:
-    """unit_id, bucket, O_TIMELY, O_DEPTH, O_CHANNELS, channel, calendar_covered.
+def disclosure_statuses(
+    ds: ir.Table, calendar: ir.Table, scope: CountScope, full: bool = False
+) -> ir.Table:
+    """unit_id, bucket, O_TIMELY, O_DEPTH, O_CHANNELS, channel, calendar_covered;
+    ``full``: every column too (withdrawn_on as known at the as-of) and ``workdays``.
 
     Working days between formed_on and published_on: the calendar's running number at
     published_on minus the one at formed_on (at least 0), days d with formed < d <= published.
     """
     s = scope.settings
     t = disclosures_in_scope(ds, scope)
+    t = t.mutate(withdrawn_on=_known_by(t.withdrawn_on, _day(scope.as_of.date())))
     at_formed = calendar.select(
         formed_on=calendar.date, n_formed=calendar.workday_number, formed_next=calendar.next_day
     )
@@ -202,10 +216,10 @@ def disclosure_statuses(ds: ir.Table, calendar: ir.Table, scope: CountScope) -> 
         *[(t.category == c, g) for c, g in DEPTH_GROUPS.items()],
         else_="other",
     )
-    return t.select(
-        unit_id=t.unit_id,
-        bucket=t.bucket,
-        channel=t.channel,
+    out = _out(
+        t,
+        full,
+        ["unit_id", "bucket", "channel"],
         O_TIMELY=_status(
             (t.formed_on.isnull(), "no_formed_on"),
             (workdays <= s.disclosure_deadline_workdays, "on_time"),
@@ -214,11 +228,16 @@ def disclosure_statuses(ds: ir.Table, calendar: ir.Table, scope: CountScope) -> 
         O_DEPTH=depth,
         O_CHANNELS=ibis.literal("published"),
         calendar_covered=covered,
+        **({"workdays": workdays.cast("int32")} if full else {}),
     )
+    if full:
+        out = out.drop("n_formed", "formed_next", "n_published", "published_year")
+    return out
 
 
-def rectify_statuses(sv: ir.Table, scope: CountScope) -> ir.Table:
-    """Supervision items opened in the periods by as-of: unit_id, bucket, R_RECTIFY."""
+def rectify_statuses(sv: ir.Table, scope: CountScope, full: bool = False) -> ir.Table:
+    """Supervision items opened in the periods by as-of: unit_id, bucket, R_RECTIFY
+    (``full``: every column too, as known at the as-of)."""
     start, end = scope.span
     a = _day(scope.as_of.date())
     sv = _in_months(sv, start, min(end, scope.as_of.date()))
@@ -226,12 +245,14 @@ def rectify_statuses(sv: ir.Table, scope: CountScope) -> ir.Table:
     t = t.mutate(
         bucket=_bucket_of_date(t.opened_on, scope.periods),
         rectified_on=_known_by(t.rectified_on, a),
+        result_published_on=_known_by(t.result_published_on, a),
     ).filter(lambda r: r.bucket.notnull())
     due, done = t.rectify_due_on, t.rectified_on
     # dates are instants at 00:00: a deadline is passed once due 00:00 < as-of
-    return t.select(
-        unit_id=t.unit_id,
-        bucket=t.bucket,
+    return _out(
+        t,
+        full,
+        ["unit_id", "bucket"],
         R_RECTIFY=_status(
             (due.isnull(), "no_due_date"),
             (done.notnull() & (done <= due), "on_time"),
@@ -242,9 +263,9 @@ def rectify_statuses(sv: ir.Table, scope: CountScope) -> ir.Table:
     )
 
 
-def supervision_public_statuses(sv: ir.Table, scope: CountScope) -> ir.Table:
+def supervision_public_statuses(sv: ir.Table, scope: CountScope, full: bool = False) -> ir.Table:
     """Supervision items rectified in the periods (by as-of): unit_id, bucket,
-    O_SUPERVISION_PUBLIC."""
+    O_SUPERVISION_PUBLIC (``full``: every column too, as known at the as-of)."""
     start, end = scope.span
     a = _day(scope.as_of.date())
     sv = _in_months(sv, None, scope.as_of.date())
@@ -257,9 +278,10 @@ def supervision_public_statuses(sv: ir.Table, scope: CountScope) -> ir.Table:
     t = t.mutate(bucket=_bucket_of_date(t.rectified_on, scope.periods)).filter(
         lambda r: r.bucket.notnull()
     )
-    return t.select(
-        unit_id=t.unit_id,
-        bucket=t.bucket,
+    return _out(
+        t,
+        full,
+        ["unit_id", "bucket"],
         O_SUPERVISION_PUBLIC=_status(
             (t.result_published_on.notnull(), "published"), default="not_published"
         ),
@@ -273,30 +295,29 @@ def coverage_statuses(
 
     A disclosure is live during a period when published before its end and not
     withdrawn before its start (a withdrawal after as-of is ignored). ``mandatory``:
-    (unit_id, category); ``buckets``: (bucket, p_start, p_end).
+    (unit_id, category); ``buckets``: (bucket, p_start, p_end). Columns: unit_id,
+    bucket, category, covered_by (the smallest live disclosure id), O_COVERAGE.
     """
     a = _day(scope.as_of.date())
     _start, end = scope.span
     ds = _in_months(ds, None, min(end, scope.as_of.date()))
     t = ds.filter(ds.published_on <= a, ds.published_on <= _day(end))
     t = t.mutate(withdrawn_on=_known_by(t.withdrawn_on, a))
-    t = t.select("unit_id", "category", "published_on", "withdrawn_on")
-    live = (
-        t.join(
-            buckets,
-            (t.published_on <= buckets.p_end)
-            & (t.withdrawn_on.isnull() | (t.withdrawn_on >= buckets.p_start)),
-        )
-        .select("unit_id", "category", "bucket")
-        .distinct()
-        .mutate(live=ibis.literal(True))
+    t = t.select("disclosure_id", "unit_id", "category", "published_on", "withdrawn_on")
+    j = t.join(
+        buckets,
+        (t.published_on <= buckets.p_end)
+        & (t.withdrawn_on.isnull() | (t.withdrawn_on >= buckets.p_start)),
     )
+    live = j.group_by([j.unit_id, j.category, j.bucket]).aggregate(covered_by=j.disclosure_id.min())
     grid = mandatory.cross_join(buckets.select("bucket"))
     out = grid.left_join(live, ["unit_id", "category", "bucket"])
     return out.select(
         unit_id=grid.unit_id,
         bucket=grid.bucket,
-        O_COVERAGE=_status((out.live.notnull(), "covered"), default="not_covered"),
+        category=grid.category,
+        covered_by=out.covered_by,
+        O_COVERAGE=_status((out.covered_by.notnull(), "covered"), default="not_covered"),
     )
 
 
@@ -310,10 +331,11 @@ _IBIS_TYPES = {
 
 
 def record_table(name: str, partitioned: bool = False) -> ir.Table:
-    """The unbound Ibis table of record kind ``name``: its columns but the personal and
-    free-text ones (no count reads them, and a lake has none); a lake's also has
-    ``month``."""
-    schema = {f.name: _IBIS_TYPES[f.type] for f in KINDS[name].fields if not f.free_text}
+    """The unbound Ibis table of record kind ``name``: its columns, and for a lake's
+    (``partitioned``) ``month`` and not the personal and free-text columns (a lake has
+    none; no count reads them)."""
+    fields = [f for f in KINDS[name].fields if not (partitioned and f.free_text)]
+    schema = {f.name: _IBIS_TYPES[f.type] for f in fields}
     if partitioned:
         schema["month"] = "string"
     return ibis.table(schema, name=name)
