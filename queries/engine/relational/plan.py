@@ -299,6 +299,8 @@ def classify_records(
                 plan = {"span": _span_query(scope, False), **_rows_plan(scope)}
                 sql = {n: str(ibis.to_sql(e, dialect=bound.dialect)) for n, e in plan.items()}
                 with _STATEMENTS_LOCK:
+                    while len(_STATEMENTS) >= _STATEMENTS_KEPT:
+                        _STATEMENTS.pop(next(iter(_STATEMENTS)))
                     _STATEMENTS[(bound.dialect, *key)] = sql
             row = bound.run(sql["span"]).row(0)
             start, end = scope.span
