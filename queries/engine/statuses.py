@@ -146,5 +146,3 @@ def num_den_exprs(code: str, settings: Settings) -> tuple[pl.Expr, pl.Expr]:
     num = col.replace_strict(nums, default=0.0, return_dtype=pl.Float64)
     den = col.replace_strict(dens, default=0, return_dtype=pl.Int64)
     return num, den
-
-

@@ -35,7 +35,8 @@ from queries.store.integrity import (
     digests,
     digests_match,
 )
-from queries.store.lake import lake_is_current, verified_manifest
+from queries.store.lake import lake_is_current
+from queries.store.lake_check import verified_manifest
 from queries.store.lake_folder import LakeError
 from queries.store.schemas import POLARS_TYPES, SCHEMAS, Frames, conform
 from queries.store.sources import (

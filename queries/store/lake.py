@@ -56,6 +56,7 @@ from queries.store.lake_folder import (
     PARTITIONED,
     TABLES,
     LakeError,
+    file_sha256,
     fsync_dir,
     locked,
     named_files,
@@ -463,52 +464,3 @@ def _check_database(engine: sa.Engine, marker: str | None) -> None:
     db = engine.url.database
     if engine.dialect.name == "sqlite" and db and db != ":memory:" and not db.startswith("file:"):
         check_sqlite(str(Path(db).resolve()), marker)
-
-
-def _parts(manifest: dict[str, Any], table: str) -> list[dict[str, Any]]:
-    entry = manifest["tables"][table]
-    if "file" in entry:
-        return [entry["file"]]
-    return [p for _, p in sorted(entry["partitions"].items())]
-
-
-# (file, size, modification time) -> SHA-256 already checked in this process
-_verified: dict[tuple[str, int, int], str] = {}
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, hashed once per process while its size and time stay."""
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    digest = _verified.get(key)
-    if digest is None:
-        h = hashlib.sha256()
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                h.update(chunk)
-        digest = _verified[key] = h.hexdigest()
-    return digest
-
-
-def verified_manifest(
-    directory: Path | str, tables: tuple[str, ...] = PARTITIONED
-) -> dict[str, Any]:
-    """The lake's manifest once every file of ``tables`` it names is there with the
-    SHA-256 it records (a file is hashed once per process while its size and time
-    stay): a lake is never trusted blindly. Raises :class:`LakeError` naming the first
-    file missing or changed, or saying there is no lake."""
-    root = Path(directory)
-    manifest = read_manifest(root)
-    if manifest is None:
-        raise LakeError(f"no lake at {root} (write one with `openness lake export {root}`)")
-    for table in tables:
-        for part in _parts(manifest, table):
-            path = root / part["file"]
-            if not path.is_file():
-                raise LakeError(f"lake at {root}: {part['file']} is missing")
-            if file_sha256(path) != part["sha256"]:
-                raise LakeError(
-                    f"lake at {root}: {part['file']} is not the file the lake wrote "
-                    "(changed since); export the lake again"
-                )
-    return manifest

@@ -4,6 +4,7 @@ written and flushed, and the files no manifest names swept away."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -122,3 +123,21 @@ def locked(root: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+# (file, size, modification time) -> SHA-256 already checked in this process
+_verified: dict[tuple[str, int, int], str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, hashed once per process while its size and time stay."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    digest = _verified.get(key)
+    if digest is None:
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+        digest = _verified[key] = h.hexdigest()
+    return digest
