@@ -234,7 +234,6 @@ def period_as_of_settings(
     """Parse ``--period``, ``--as-of`` (default now) and ``--config``; exit 2 naming the option."""
     from queries.model.clock import now_local
     from queries.model.periods import Period, parse_as_of
-    from queries.model.settings import SettingsError, load_settings
 
     try:
         p = Period.parse(period)
@@ -244,13 +243,19 @@ def period_as_of_settings(
         at = parse_as_of(as_of) if as_of is not None else now_local()
     except ValueError as exc:
         fail(f"--as-of: {exc}")
+    return p, at, read_settings(config)
+
+
+def read_settings(config: Path | None) -> Settings:
+    """The settings of ``--config`` (defaults without it); exit 2 naming the file."""
+    from queries.model.settings import SettingsError, load_settings
+
     try:
-        settings = load_settings(config)
+        return load_settings(config)
     except SettingsError as exc:
         fail(f"--config {config}: {exc}")
     except OSError as exc:
         fail(f"--config {config}: {exc.strerror}")
-    return p, at, settings
 
 
 def write_output(path: Path, data: bytes) -> None:

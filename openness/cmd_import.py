@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from openness.app import EXIT_OK, EXIT_PROBLEMS, DbOption, app, err, fail, open_database
+from openness.app import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    DbOption,
+    app,
+    err,
+    fail,
+    open_database,
+    read_settings,
+)
 
 # rejected rows shown in the summary (the rest are in the rejects file)
 SHOWN = 3
@@ -17,14 +26,8 @@ def _labels(config: Path | None) -> dict[str, dict[str, str | bool]]:
     """The settings' label mappings, or exit 2 naming the setting at fault."""
     if config is None:
         return {}
-    from queries.model.settings import SettingsError, load_settings
 
-    try:
-        settings = load_settings(config)
-    except SettingsError as exc:
-        fail(f"--config {config}: {exc}")
-    except OSError as exc:
-        fail(f"--config {config}: {exc.strerror}")
+    settings = read_settings(config)
     labels = getattr(settings, "labels", {})
     return {f: dict(m) for f, m in labels.items()}
 

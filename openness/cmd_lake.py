@@ -17,6 +17,7 @@ from openness.app import (
     err,
     fail,
     open_database,
+    read_settings,
 )
 
 lake_app = typer.Typer(
@@ -47,17 +48,11 @@ def lake_export(
     from queries.access import audit
     from queries.access.chain import AuditKeyError
     from queries.model.schema import RECORD_TABLES
-    from queries.model.settings import SettingsError, load_settings
     from queries.model.workdays import WorkdayCalendar
     from queries.store.integrity import DatabaseUnreadable
     from queries.store.lake import LakeError, export_lake
 
-    try:
-        settings = load_settings(config)
-    except SettingsError as exc:
-        fail(f"--config {config}: {exc}")
-    except OSError as exc:
-        fail(f"--config {config}: {exc.strerror}")
+    settings = read_settings(config)
     engine = open_database(db)
     key = audit_key(config, create=True)
     where = directory.resolve()

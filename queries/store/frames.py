@@ -201,6 +201,15 @@ def _write_cache(path: Path, marker: str, frames: Frames, keep: int = 4) -> None
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _unreadable(engine: sa.Engine, exc: Exception) -> DatabaseUnreadable:
+    """The error that says the database cannot be read completely, and why."""
+    cause = getattr(exc, "orig", None) or exc
+    return DatabaseUnreadable(
+        f"database {shown_url(engine.url)} cannot be read "
+        f"completely: {hide_secrets(str(cause), engine.url)}"
+    )
+
+
 def load_frames(
     engine: sa.Engine, *, cache_dir: Path | str | None = None, reader: str = "auto"
 ) -> Frames:
@@ -225,11 +234,7 @@ def load_frames(
     try:
         frames = _read_database(engine, reader)
     except (sqlite3.DatabaseError, sa.exc.DBAPIError) as exc:
-        cause = getattr(exc, "orig", None) or exc
-        raise DatabaseUnreadable(
-            f"database {shown_url(engine.url)} cannot be read "
-            f"completely: {hide_secrets(str(cause), engine.url)}"
-        ) from exc
+        raise _unreadable(engine, exc) from exc
     if path is not None and marker is not None and change_marker(engine) == marker:
         _write_cache(path, marker, frames)
     return frames
@@ -274,11 +279,7 @@ def _postgres_frames(engine: sa.Engine, reader: str) -> Frames:
         try:
             return _read_one(engine, name, reader)
         except (sqlite3.DatabaseError, sa.exc.DBAPIError) as exc:
-            cause = getattr(exc, "orig", None) or exc
-            raise DatabaseUnreadable(
-                f"database {shown_url(engine.url)} cannot be read "
-                f"completely: {hide_secrets(str(cause), engine.url)}"
-            ) from exc
+            raise _unreadable(engine, exc) from exc
 
     units = guarded("units")
     return Frames(units, loader=guarded, source=postgres_sources(engine, units))
