@@ -504,8 +504,6 @@ class Bench:
         con = sqlite3.connect(self.db_file)
         files = []
         for table in ("units", "disclosures", "feedback", "supervision"):
-            if month is not None and table == "units":
-                continue
             cols = [r for r in con.execute(f"PRAGMA table_info({table})") if r[1] != "import_id"]
             exprs = []
             for _, name, typ, *_ in cols:
@@ -516,7 +514,7 @@ class Bench:
                 else:
                     exprs.append(name)
             where = ""
-            if month is not None:
+            if month is not None and table != "units":
                 where = f" WHERE substr({anchors[table]}, 1, 7) = '{month}'"
             path = folder / f"{table}.csv"
             header = ",".join(c[1] for c in cols)
@@ -601,50 +599,70 @@ class Bench:
                     [PY, "-c", script, str(raw)] + [str(f) for f in files],
                 )
             )
-        self.new_month(work)
 
-    def new_month(self, work: Path) -> None:
-        """One month's records into a copy of the database lacking them, and into an
-        empty database holding only the units."""
+    def new_month(self, rounds: int) -> None:
+        """One month's records (``Dataset.month``) imported into a copy of the database
+        lacking them, and into an empty database holding only the units; each round
+        deletes the month again from both first. Twice: with no frame cache, and with
+        the frame cache of each database kept (an import then refreshes it)."""
         month = self.ds.month
+        work = self.dir / "import_work"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
         print(f"import of one month ({month}): into the whole history vs into an empty database")
         folder = self.dir / f"{self.ds.scale}_month_{month}"
         if not (folder / "supervision.csv").exists():
             self.write_csvs(folder, month)
         files = [folder / f"{t}.csv" for t in ("disclosures", "feedback", "supervision")]
-        units = self.dir / f"{self.ds.scale}_csv" / "units.csv"
-        full = work / "history.db"
-        shutil.copyfile(self.db_file, full)
-        con = sqlite3.connect(full)
-        for table, anchor in (
-            ("feedback", "received_at"),
-            ("disclosures", "published_on"),
-            ("supervision", "opened_on"),
-        ):
-            con.execute(f"DELETE FROM {table} WHERE substr({anchor}, 1, 7) = ?", (month,))
-        con.commit()
-        con.execute("VACUUM")
-        con.close()
-        empty = work / "empty.db"
-        env = {"OPENNESS_DATA": str(work / "data_month")}
-        run_checked([OPENNESS, "import", str(units), "--db", f"sqlite:///{empty}"], env)
         self.res.facts["month_rows"] = {
             f.stem: sum(1 for _ in f.open(encoding="utf-8")) - 1 for f in files
         }
-        self.res.add(
-            measure(
-                "month into empty database",
-                [OPENNESS, "import", *map(str, files), "--db", f"sqlite:///{empty}"],
-                env,
-            )
-        )
-        self.res.add(
-            measure(
-                "month into the whole history",
-                [OPENNESS, "import", *map(str, files), "--db", f"sqlite:///{full}"],
-                env,
-            )
-        )
+        full, empty = work / "history.db", work / "empty.db"
+        shutil.copyfile(self.db_file, full)
+        env = {"OPENNESS_DATA": str(work / "data_month")}
+        run_checked([OPENNESS, "import", str(folder / "units.csv"), "--db", f"sqlite:///{empty}"])
+
+        def drop_month(db: Path) -> None:
+            con = sqlite3.connect(db)
+            for table, anchor in (
+                ("feedback", "received_at"),
+                ("disclosures", "published_on"),
+                ("supervision", "opened_on"),
+            ):
+                con.execute(f"DELETE FROM {table} WHERE substr({anchor}, 1, 7) = ?", (month,))
+            con.commit()
+            con.close()
+
+        for cached in (False, True):
+            suffix = ", frame cache kept" if cached else ""
+            if cached:  # a table computed on each: its frame cache now kept
+                for db in (full, empty):
+                    drop_month(db)
+                    run_checked(
+                        [
+                            OPENNESS,
+                            "indicators",
+                            "--period",
+                            self.ds.year,
+                            "--as-of",
+                            self.ds.as_of,
+                            "--db",
+                            f"sqlite:///{db}",
+                            "--out",
+                            os.devnull,
+                        ],
+                        env,
+                    )
+            for _ in range(rounds):
+                for label, db in (("empty database", empty), ("the whole history", full)):
+                    drop_month(db)
+                    self.res.add(
+                        measure(
+                            f"month into {label}{suffix}",
+                            [OPENNESS, "import", *map(str, files), "--db", f"sqlite:///{db}"],
+                            env if cached else {"OPENNESS_DATA": str(work / "no_cache")},
+                        )
+                    )
         full.unlink()
 
     # --- PostgreSQL ----------------------------------------------------------------
@@ -791,12 +809,14 @@ def summary(res: Results) -> list[str]:
     ):
         if m(label) is not None:
             lines.append(f"ratio import openness / {label}: {ratio(imp, m(label))} (target <= 2×)")
-    if m("month into empty database") is not None:
-        lines.append(
-            "ratio month into the whole history / into empty: "
-            f"{ratio(m('month into the whole history'), m('month into empty database'))} "
-            "(target <= 1.2×)"
-        )
+    for suffix in ("", ", frame cache kept"):
+        full, empty = f"month into the whole history{suffix}", f"month into empty database{suffix}"
+        if m(empty) is not None:
+            lines.append(
+                f"ratio month into the whole history / into empty{suffix}: "
+                f"{ratio(m(full), m(empty))} (target <= 1.2×); CPU "
+                f"{ratio(m(full, 'cpu_s'), m(empty, 'cpu_s'))}"
+            )
     return lines
 
 
@@ -805,7 +825,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--scale", default="province", help="one or more of " + ", ".join(DATASETS))
-    ap.add_argument("--steps", default="prepare,year,quarter,profile,import")
+    ap.add_argument("--steps", default="prepare,year,quarter,profile,import,month")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/openness_engines"))
     ap.add_argument("--pg", help="PostgreSQL admin URL (a database per scale is created)")
@@ -833,6 +853,8 @@ def main() -> None:
                 bench.profile(lake=False, label="default, cache hit")
             if "import" in steps:
                 bench.imports()
+            if "month" in steps:
+                bench.new_month(args.rounds)
             if "pg" in steps:
                 if not args.pg:
                     sys.exit("--steps pg needs --pg URL")
