@@ -173,22 +173,44 @@ def to_sql(*a, **k):
         return _to_sql(*a, **k)
     finally:
         spent["compile"] += time.perf_counter() - t
+names = {}
+by_query = {}
 def timed(bound):
     def run(sql):
         t = time.perf_counter()
         try:
             return bound.run(sql)
         finally:
-            spent["engine_sql"] += time.perf_counter() - t
+            dt = time.perf_counter() - t
+            spent["engine_sql"] += dt
             spent["queries"] += 1
+            name = names.get(sql, "?")
+            name = f"{name} ({PARTS[name]})" if name in PARTS else name
+            by_query[name] = round(by_query.get(name, 0.0) + dt, 3)
     return sources.Bound(bound.dialect, run, bound.put)
 ibis.to_sql = to_sql
 import queries.engine.relational.plan as plan
+# what each part:<n> of plan._plan computes, in its order
+from queries.model.catalogue import INDICATORS
+from queries.model.indicator import Kind
+special = ("R_RECTIFY", "O_SUPERVISION_PUBLIC", "O_COVERAGE")
+groups = []
+for ind in INDICATORS:
+    key = ind.code if ind.code in special else ind.record_kind
+    if ind.kind != Kind.MEDIAN and key not in groups:
+        groups.append(key)
+labels = [f"sums of {g}" for g in groups] + [
+    f"{ind.kind.value} {ind.code}" for ind in INDICATORS
+    if ind.kind in (Kind.DISTINCT_SHARE, Kind.MEDIAN)
+]
+PARTS = {f"part:{i}": label for i, label in enumerate(labels)}
 _statements = plan._statements
 def statements(*a, **k):
     t = time.perf_counter()
     try:
-        return _statements(*a, **k)
+        made = _statements(*a, **k)
+        names.update({sql: name for name, sql in made.items()})
+        return made
     finally:
         spent["build_and_compile"] = spent.get("build_and_compile", 0.0) + time.perf_counter() - t
 plan._statements = statements
@@ -218,6 +240,7 @@ print(json.dumps({
     "ibis_to_sql_s": spent["compile"],
     "engine_sql_s": spent["engine_sql"],
     "engine_queries": spent["queries"],
+    "engine_sql_by_query_s": by_query,
     "csv_s": t_end - t_compute,
     "in_process_s": t_end - t0,
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
