@@ -1,17 +1,17 @@
 """The engines' speed and memory against plain baselines (issue 18), run by hand.
 
     .venv/bin/python benchmarks/engines.py [--scale province] [--steps ...] [--rounds 3]
-                                          [--pg URL] [--spark] [--dir DIR]
+                                          [--pg URL] [--dir DIR]
 
 Every figure is a ratio to a baseline run beside it, in the same run, in fresh processes
 interleaved round by round (the machine is shared: each run records the 1-minute load
 average before it; the medians over the rounds are compared). A process's time is its
 wall time from spawn to exit (interpreter start, imports, reading, computing, writing
-the CSV); its memory is its peak resident set (``ru_maxrss`` of the child, from
-``wait4``), its CPU user + system.
+the CSV); its memory is its peak resident set and its CPU user + system, both from GNU
+time (``/usr/bin/time``; a JVM the process starts for Spark is not counted).
 
 Steps (``--steps``, comma-separated; default all but ``pg`` and ``spark``, which need
-``--pg URL`` / ``--spark``):
+``--pg URL`` and Java 17 with the spark extra):
 
 - ``prepare``: seed ``--scale`` into ``DIR/<scale>.db`` (SQLite; ``openness seed``, once),
   export its lake (``openness lake export DIR/<scale>_lake``) and build the baseline's
@@ -27,12 +27,14 @@ Steps (``--steps``, comma-separated; default all but ``pg`` and ``spark``, which
 - ``profile``: where the time of one ``--lake`` table goes, in one fresh process:
   imports, opening the lake, Ibis building and compiling the SQL, DuckDB running it,
   the rest in Python (scores, ranks, CSV); and ``-X importtime`` by package;
-- ``import``: ``openness import`` of the year's records as CSV files (written from
-  the database) into a fresh database against the sqlite3 command line's ``.import``
-  of the same files (into tables it creates, and then also into the project's
-  schema, keys and indexes); needs ``sqlite3`` (else Python's ``executemany`` from
-  ``csv`` is the baseline, said in the output); and one month's records imported
-  into a copy of the database that lacks that month against into an empty one;
+- ``import``: ``openness import`` of the database's records as CSV files (written from
+  it: units, disclosures, feedback, supervision) into a fresh database against the
+  sqlite3 command line's ``.import`` of the same files (into tables it creates, and
+  then also into the project's schema, keys and indexes); needs ``sqlite3`` (else
+  Python's ``executemany`` from ``csv`` is the baseline, said in the output);
+- ``month``: one month's records (the dataset's ``month``) imported into a copy of the
+  database that lacks that month against into an empty one (units only), each round
+  after deleting the month again; without and with a kept frame cache;
 - ``pg``: the year's table with ``--db`` ``--pg`` (seeded once with ``--scale``):
   time against the same baseline, and the Python process's peak memory;
 - ``spark``: the year's table with ``--engine spark://... --lake`` on a standalone
@@ -42,7 +44,8 @@ Steps (``--steps``, comma-separated; default all but ``pg`` and ``spark``, which
 Scales (seed_data/scales.py): ``city`` to try the script, ``province`` (3 years),
 ``province1`` / ``province5`` (the province's yearly volume over one / five years:
 ``--scale province1,province5`` runs both and compares their peak memory), ``national``
-(ten provinces, ~76 M records; seeding it takes hours and ~25 GB of disk here).
+(ten provinces, ~76 M records: seeding it takes an hour or more and ~25 GB of disk on
+this machine; not run so far).
 Results go to ``DIR/results-<scale>-<time>.json`` and a summary table is printed.
 """
 
@@ -855,6 +858,7 @@ def main() -> None:
     args = ap.parse_args()
     steps = args.steps.split(",")
     args.dir.mkdir(parents=True, exist_ok=True)
+    done: list[Results] = []
     for scale in args.scale.split(","):
         ds = DATASETS[scale]
         res = Results(
@@ -892,6 +896,17 @@ def main() -> None:
             out.write_text(json.dumps(payload, indent=1, ensure_ascii=False))
             print("\n".join(payload["summary"]))
             print(f"results in {out}")
+            done.append(res)
+    if len(done) > 1:  # e.g. province1,province5: the same table's peak over more history
+        first = done[0]
+        for other in done[1:]:
+            for label in first.runs:
+                a, b = first.median(label, "peak_mb"), other.median(label, "peak_mb")
+                if a and b:
+                    print(
+                        f"peak memory {label}: {first.scale} {a:,.0f} MB, "
+                        f"{other.scale} {b:,.0f} MB ({b / a:.2f}×; target within 10%)"
+                    )
 
 
 if __name__ == "__main__":
