@@ -695,7 +695,7 @@ class Bench:
     def pg(self, url: str, rounds: int) -> None:
         import sqlalchemy as sa
 
-        admin = sa.create_engine(url.replace("+psycopg", "+psycopg"), isolation_level="AUTOCOMMIT")
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         name = f"openness_bench_{self.ds.scale}"
         with admin.connect() as conn:
             exists = conn.execute(
