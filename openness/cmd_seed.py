@@ -10,7 +10,7 @@ import typer
 
 from openness.app import EXIT_USAGE, DbOption, app, err, fail, open_database
 
-SCALE_NAMES = ("tiny", "demo", "city", "province")
+SCALE_NAMES = ("tiny", "demo", "city", "province", "province1", "province5", "national")
 
 
 def _parse_date(value: str | None) -> date:
@@ -29,7 +29,9 @@ def seed(
         typer.Option(
             "--scale",
             help="demo (one city, 2 years, ~100k cases), city (4 years), "
-            "province (~3,000 units, 3 years, ~6M cases), tiny (for tests).",
+            "province (~3,000 units, 3 years, ~6M cases), tiny (for tests); "
+            "for benchmarks: province1 / province5 (the province's yearly volume over 1 / 5 "
+            "years), national (ten provinces' volume, ~76M records).",
         ),
     ] = "demo",
     seed_: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,

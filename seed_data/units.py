@@ -67,7 +67,9 @@ def build_units(scale: Scale, rng: np.random.Generator) -> tuple[pl.DataFrame, U
     unit_dw: list[float] = []
     single = scale.cities == 1
     for c in range(scale.cities):
-        city, city_en = CITIES[c]
+        city, city_en = CITIES[c % len(CITIES)]
+        if c >= len(CITIES):  # the national scale's 200 cities: names repeat, numbered
+            city, city_en = f"{city}{c // len(CITIES) + 1}", f"{city_en} {c // len(CITIES) + 1}"
         prefix = "" if single else f"C{c + 1:02d}-"
         root = "HQ" if single else f"C{c + 1:02d}"
         zh = "" if single else city

@@ -115,6 +115,40 @@ def test_province_units_have_city_roots() -> None:
     assert units["unit_id"].n_unique() == units.height
 
 
+def _planned_per_year(scale: str) -> dict[int, int]:
+    """Feedback cases the generator plans for each calendar year (reference 2025-12-31)."""
+    world = build_world(SCALES[scale], 42, date(2025, 12, 31))
+    per: dict[int, int] = {}
+    for chunk in world.chunks:
+        per[chunk.year] = per.get(chunk.year, 0) + chunk.counts["feedback"]
+    return per
+
+
+def test_benchmark_provinces_share_the_province_units_and_yearly_volume() -> None:
+    # benchmarks/engines.py compares a year's table over one year and over five years of
+    # history: the same units, and about the same volume in the year asked (2025)
+    province = build_world(SCALES["province"], 42, REF).units
+    for scale in ("province1", "province5"):
+        assert_frame_equal(build_world(SCALES[scale], 42, REF).units, province)
+    one, five = _planned_per_year("province1"), _planned_per_year("province5")
+    assert sorted(one) == [2025]
+    assert sorted(five) == [2021, 2022, 2023, 2024, 2025]
+    # the year asked holds the same volume in both (within 1%); growing ~8% a year,
+    # the five years hold about 4.4 times the last one
+    assert five[2025] == pytest.approx(one[2025], rel=0.01)
+    assert 4.2 <= sum(five.values()) / one[2025] <= 4.6
+
+
+def test_national_scale_has_200_city_roots_with_unique_ids_and_names() -> None:
+    units = build_world(SCALES["national"], 42, REF).units
+    roots = units.filter(pl.col("parent_id").is_null())
+    assert roots.height == 200
+    assert roots["unit_id"][-1] == "C200"
+    assert units["unit_id"].n_unique() == units.height
+    assert roots["name"].n_unique() == 200  # names repeat past the list, numbered
+    assert 27_000 <= units.height <= 33_000
+
+
 # --- validity (records.md) -------------------------------------------------------------
 
 
