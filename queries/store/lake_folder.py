@@ -4,8 +4,10 @@ written and flushed, and the files no manifest names swept away."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -15,11 +17,17 @@ MANIFEST = "_lake.json"
 LOCK = ".lake.lock"
 PARTITIONED = ("disclosures", "feedback", "supervision")
 TABLES = ("units", *PARTITIONED, "calendar")
+FORMAT = "openness-lake"
+VERSION = 1
 
 
 class LakeError(RuntimeError):
     """The lake cannot be written (its folder, a file, another export); the message
     names the path and the cause."""
+
+
+class LakeBusy(LakeError):
+    """Another export holds the lake's lock (in this process or another)."""
 
 
 def write_synced(path: Path, data: bytes) -> None:
@@ -118,7 +126,36 @@ def locked(root: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise LakeError(f"another export is writing the lake at {root}") from exc
+            raise LakeBusy(f"another export is writing the lake at {root}") from exc
         yield
     finally:
         os.close(fd)
+
+
+# (file, size, modification time) -> SHA-256 already checked in this process
+_verified: dict[tuple[str, int, int], str] = {}
+_verified_lock = threading.Lock()
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, hashed once per process while its size and time stay."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    with _verified_lock:
+        digest = _verified.get(key)
+    if digest is None:
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+        digest = h.hexdigest()
+        with _verified_lock:
+            _verified[key] = digest
+    return digest
+
+
+def note_sha256(path: Path, digest: str) -> None:
+    """Record the SHA-256 of a file this process has just written (from its bytes)."""
+    st = path.stat()
+    with _verified_lock:
+        _verified[(str(path), st.st_size, st.st_mtime_ns)] = digest
