@@ -32,6 +32,7 @@ from polars.testing import assert_frame_equal
 from queries.engine.control import control_signals
 from queries.engine.drilldown import records_behind
 from queries.engine.funnel import funnel_signals
+from queries.engine.gaps import data_gaps
 from queries.engine.indicators import compute_table
 from queries.engine.series import monthly_series
 from queries.model.db import init_db, make_engine
@@ -69,12 +70,18 @@ def _same_outputs(a: Frames, b: Frames) -> None:
 
 
 def test_tables_series_and_signals_read_no_record(engine: sa.Engine, tmp_path: Path) -> None:
-    """SQLite (DuckDB over the lake) and PostgreSQL (PostgreSQL itself): the outputs are
-    those of the records in memory, and no record table is read into Python until the
-    drill-down asks for one."""
+    """SQLite (DuckDB over the lake) and PostgreSQL (PostgreSQL itself): the outputs (and
+    the data gaps the Overview names) are those of the records in memory, and no record
+    table is read into Python until the drill-down asks for one."""
     seed_database(engine, "tiny", 11, date(2026, 6, 30), progress=False)
+    with engine.begin() as conn:  # a field no record fills in: a data gap to name
+        note_record_write(conn)
+        conn.exec_driver_sql("UPDATE feedback SET return_visit_at = NULL")
     frames = load_frames(engine, cache_dir=tmp_path / "cache")
     _same_outputs(frames, whole_frames(engine))
+    gaps = data_gaps(frames)
+    assert ("feedback", "return_visit_at") in [(g.kind, g.field) for g in gaps]
+    assert gaps == data_gaps(whole_frames(engine))
     assert frames.loaded == ()
     if engine.dialect.name == "sqlite":
         assert frames.source is not None and frames.source.partitioned  # the lake
