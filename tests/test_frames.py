@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 import pytest
 import sqlalchemy as sa
+from lake_support import lake_table
 from polars.testing import assert_frame_equal
 
 from queries.importing.run import import_files
@@ -20,7 +21,9 @@ from queries.model.schema import RECORD_TABLES
 from queries.store import frames as fr
 from queries.store import sqlite_text as frs
 from queries.store.changes import change_marker
+from queries.store.embedded import lake_dir
 from queries.store.frames import load_frames, refresh_cache
+from queries.store.lake import lake_is_current
 from queries.store.schemas import SCHEMAS, Frames, make_frames
 from seed_data.generator import seed_database
 
@@ -253,16 +256,24 @@ def test_import_refreshes_a_cache_in_use(db_url: str, tmp_path: Path) -> None:
         # no cache kept for this database yet: the import does not start one
         import_files(engine, [src], progress=False)
         assert not cache.exists()
-        assert load_frames(engine, cache_dir=cache).units.height == 1
+        frames = load_frames(engine, cache_dir=cache)
+        assert frames.units.height == 1
+        # the columnar copy is kept; the records are read (through the frame cache)
+        # only when something needs them
+        lake = lake_dir(cache, engine)
+        assert lake is not None and lake_is_current(engine, lake)
         path = fr._cache_path(cache, engine)
-        assert path.is_dir()
+        assert not path.exists()
+        assert frames.feedback.height == 0 and path.is_dir()
         src.write_text(UNITS_CSV_2, encoding="utf-8")
         import_files(engine, [src], progress=False)
-        # refreshed by the import: the copy holds both units
+        # refreshed by the import: both copies hold both units
         cached = pl.read_parquet(path / "units.parquet")
         assert sorted(cached["unit_id"].to_list()) == ["B", "B1"]
         marker = change_marker(engine)
         assert marker is not None and fr._read_cache(path, marker) is not None
+        assert lake_is_current(engine, lake)
+        assert sorted(lake_table(lake, "units")["unit_id"].to_list()) == ["B", "B1"]
     finally:
         monkey_env.undo()
         engine.dispose()
@@ -293,6 +304,9 @@ def test_seed_refreshes_a_cache_in_use(tmp_path: Path, monkeypatch: pytest.Monke
         assert cached is not None
         assert cached.row_counts == counts
         _assert_same(cached, load_frames(engine, reader="sqlalchemy"))
+        # and the columnar copy: the next table needs no export
+        lake = lake_dir(cache, engine)
+        assert lake is not None and lake_is_current(engine, lake)
     finally:
         engine.dispose()
 

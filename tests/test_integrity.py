@@ -132,6 +132,7 @@ def test_an_edited_cache_file_is_not_used(tmp_path: Path) -> None:
     engine = make_engine(url)
     cache = tmp_path / "cache"
     truth = load_frames(engine, cache_dir=cache)
+    assert truth.feedback.height > 0  # the records read (on demand): the frame cache written
     path = fr._cache_path(cache, engine)
     assert (path / "meta.json").exists()
     # someone rewrites the cached feedback: every case now satisfied

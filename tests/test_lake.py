@@ -168,6 +168,84 @@ def test_an_old_case_updated_rewrites_only_its_month(engine: sa.Engine, tmp_path
     manifest_intact(lake)
 
 
+def _feedback_change(engine: sa.Engine, where: sa.ColumnElement[bool], **values: object) -> None:
+    fb = RECORD_TABLES["feedback"]
+    with engine.begin() as conn:
+        note_record_write(conn)  # a writer other than the importer
+        assert conn.execute(sa.update(fb).where(where).values(**values)).rowcount > 0
+
+
+def _tables(lake: Path) -> dict[str, object]:
+    m = read_manifest(lake)
+    assert m is not None
+    return dict(m["tables"])
+
+
+def test_given_months_only_those_are_read(engine: sa.Engine, tmp_path: Path) -> None:
+    """``months``: those months read again (a new one added), the others kept as the
+    manifest records them (December, changed but not named, stays as it was: it was not
+    read); named months that cover every change give the manifest a full export gives."""
+    insert_records(engine, records())
+    lake = tmp_path / "lake"
+    export_lake(engine, lake)
+    fb = RECORD_TABLES["feedback"]
+    _feedback_change(engine, fb.c.case_id.in_(["F000002", "F000003"]), outcome="withdrawn")
+    with engine.begin() as conn:
+        note_record_write(conn)  # a new case in March
+        conn.execute(fb.insert().values(case_id="F-NEW", unit_id="S1", kind="complaint",
+                     channel="hotline", received_at=datetime(2026, 3, 2, 9, 0)))  # fmt: skip
+    before = file_states(lake)
+    # F000002 was received in February, F000003 in December (not named)
+    result = export_lake(engine, lake, months={"feedback": {"2026-02", "2026-03"}})
+    t = result.tables["feedback"]
+    assert (t.written, t.kept, t.partitions, t.rows) == (("2026-02", "2026-03"), 2, 4, 31)
+    after = file_states(lake)
+    december = [f for f in before if f.startswith("feedback/month=2025-12/")]
+    assert all(after.get(f) == before[f] for f in december)
+    assert all(after.get(f) == before[f] for f in before if f.startswith(("disclosures/", "super")))
+    # the lake records the database's marker: the months were taken as saying it all;
+    # a full export (after any other write) reads December too; then one month
+    # changed and named: the same manifest as an export into an empty folder
+    assert lake_is_current(engine, lake)
+    with engine.begin() as conn:
+        note_record_write(conn)
+    assert export_lake(engine, lake).tables["feedback"].written == ("2025-12",)
+    _feedback_change(engine, fb.c.case_id == "F000004", closed_at=datetime(2026, 3, 9, 1, 2))
+    again = export_lake(engine, lake, months={"feedback": {"2026-01"}})
+    assert again.tables["feedback"].written == ("2026-01",)
+    export_lake(engine, tmp_path / "fresh")
+    assert _tables(lake) == _tables(tmp_path / "fresh")
+    same_records(lake, engine, "feedback", manifest=True)
+
+
+def test_months_that_miss_a_change_are_not_trusted(engine: sa.Engine, tmp_path: Path) -> None:
+    """A kind whose count differs from its months' sum, or a lake that is not at the
+    ``since`` marker the months start from: every month read again."""
+    insert_records(engine, records())
+    lake = tmp_path / "lake"
+    export_lake(engine, lake)
+    fb = RECORD_TABLES["feedback"]
+    with engine.begin() as conn:
+        note_record_write(conn)  # a case removed from December, not named below
+        conn.execute(sa.delete(fb).where(fb.c.case_id == "F000003"))
+    result = export_lake(engine, lake, months={"feedback": {"2026-01"}})
+    assert result.tables["feedback"].written == ("2025-12",)
+    same_records(lake, engine, "feedback", manifest=True)
+    marker = read_manifest(lake)["change_marker"]  # type: ignore[index]
+    _feedback_change(engine, fb.c.case_id == "F000002", outcome="withdrawn")  # February
+    result = export_lake(engine, lake, months={"feedback": {"2026-01"}}, since=("not it", "x"))
+    assert result.tables["feedback"].written == ("2026-02",)
+    same_marker(result.change_marker, engine)
+    # the since the lake is at: the months trusted, the lake records the given "after"
+    _feedback_change(engine, fb.c.case_id == "F000005", outcome="withdrawn")  # February
+    now = read_manifest(lake)["change_marker"]  # type: ignore[index]
+    assert now != marker
+    result = export_lake(engine, lake, months={"feedback": {"2026-02"}}, since=(now, "after"))
+    assert result.tables["feedback"].written == ("2026-02",)
+    assert result.change_marker == "after" and not lake_is_current(engine, lake)
+    same_records(lake, engine, "feedback", manifest=True)
+
+
 def test_a_month_whose_records_are_gone_is_removed(engine: sa.Engine, tmp_path: Path) -> None:
     insert_records(engine, records())
     lake = tmp_path / "lake"

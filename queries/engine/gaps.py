@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
+
+from queries.engine.relational import record_table
 from queries.model.catalogue import INDICATORS
 from queries.store.schemas import Frames
+from queries.store.sources import sources_of
 
 
 @dataclass(frozen=True)
@@ -31,11 +35,16 @@ def data_gaps(frames: Frames) -> list[Gap]:
     record (disclosures, feedback, supervision), then, for the kinds that have records,
     each field of an indicator's ``relies_on`` that no record has filled in.
 
-    Counts only: nothing is read beyond the frames' null counts. An empty database
-    (no records at all) has no gaps to name: it is empty.
+    Counts only, by the records' engine (no record read into Python; kept per frames).
+    An empty database (no records at all) has no gaps to name: it is empty.
     """
     kinds = list(dict.fromkeys(i.record_kind for i in INDICATORS))
-    held = {k: frames[k].height for k in kinds}
+    fields: dict[tuple[str, str], list[str]] = {}
+    for i in INDICATORS:
+        for name in i.relies_on:
+            fields.setdefault((i.record_kind, name), []).append(i.code)
+    filled = _filled(frames, {k: [f for (kind, f) in fields if kind == k] for k in kinds})
+    held = {k: filled[k][_ROWS] for k in kinds}
     if not any(held.values()):
         return []
     out = [
@@ -43,13 +52,28 @@ def data_gaps(frames: Frames) -> list[Gap]:
         for k in kinds
         if held[k] == 0
     ]
-    fields: dict[tuple[str, str], list[str]] = {}
-    for i in INDICATORS:
-        if held[i.record_kind] == 0:
-            continue
-        for name in i.relies_on:
-            fields.setdefault((i.record_kind, name), []).append(i.code)
     for (kind, name), codes in fields.items():
-        if frames[kind][name].null_count() == frames[kind].height:
+        if held[kind] and filled[kind][name] == 0:
             out.append(Gap(kind, name, tuple(codes)))
+    return out
+
+
+_ROWS = "__rows"
+
+
+def _filled(frames: Frames, fields: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Per record kind: its rows (``_ROWS``) and how many records fill in each field."""
+    key = ("data_gaps", tuple((k, tuple(v)) for k, v in fields.items()))
+    kept: dict[str, dict[str, int]] | None = frames.memo.get(key)
+    if kept is not None:
+        return kept
+    src = sources_of(frames)
+    out: dict[str, dict[str, int]] = {}
+    with src.open() as bound:
+        for kind, names in fields.items():
+            t = record_table(kind, src.partitioned)
+            expr = t.aggregate(**{_ROWS: t.count()}, **{f: t[f].count() for f in names})
+            row = bound.run(str(ibis.to_sql(expr, dialect=bound.dialect))).row(0, named=True)
+            out[kind] = {name: int(value or 0) for name, value in row.items()}
+    frames.memo[key] = out
     return out

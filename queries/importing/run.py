@@ -40,6 +40,7 @@ from queries.model.clock import now_local
 from queries.model.db import hide_secrets, shown_url
 from queries.model.records import IMPORT_ORDER, KINDS, RecordKind
 from queries.model.schema import units
+from queries.store.changes import RecordChanges, records_marker_on, run_of
 from queries.store.frames import refresh_cache
 from queries.vocabulary.text import Text
 
@@ -86,6 +87,8 @@ class ImportResult:
     # workbooks: the sheet read and the rows above its header (titles, notes)
     sheet: str | None = None
     rows_above: int = 0
+    # SQLite: the months written and the change markers around the write (None else)
+    changes: RecordChanges | None = None
 
     @property
     def exit_code(self) -> int:
@@ -200,7 +203,8 @@ def _import_files(
         result.sheet, result.rows_above = rf.sheet, rf.rows_above
         results.append(result)
     if any(r.status == "committed" for r in results):
-        refresh_cache(engine)  # the next indicator run is a frame-cache hit
+        # the columnar copy reads the months written again; the frame cache is read anew
+        refresh_cache(engine, changes=run_of([r.changes for r in results]))
     return results
 
 
@@ -263,10 +267,13 @@ def _import(
     rolled_back = False
     stage: Stage | None = None
     rejects_file: Path | None = None
+    changes: RecordChanges | None = None
     with engine.connect() as conn:
         trans = conn.begin()
         try:
             stage = Stage(conn, spec, expected_rows)
+            # SQLite: the stage holds the write lock; what the database was before this file
+            before = records_marker_on(conn)
             validator = BatchValidator(spec, _known_units(conn, spec), labels or {})
             # units wait for the forest check; other kinds are prepared for the
             # stage in the reading thread, while the previous batch is written
@@ -335,7 +342,9 @@ def _import(
             else:
                 # a commit writes its log together with its rows
                 finish_log(conn, import_id, finish, all_rejects, lines)
+                after = records_marker_on(conn)
                 trans.commit()
+                changes = RecordChanges.of(before, after, spec.name, stage.months)
         except BaseException as exc:
             stage_close(stage)
             with contextlib.suppress(Exception):
@@ -361,6 +370,7 @@ def _import(
         rejects_file=rejects_file,
         rejects=all_rejects,
         reject_rows=lines,
+        changes=changes,
     )
 
 

@@ -6,6 +6,11 @@ PostgreSQL: ``COPY``), then merged into the record table
 with one statement. A record whose values are all unchanged is not touched
 (``WHERE ... IS DISTINCT FROM``), so importing the same file twice changes
 nothing, not even the ``import_id`` of the rows.
+
+On SQLite the stage also notes the months (``YYYY-MM`` of the kind's anchor) that
+each batch writes to: the staged rows' and, for a record already there, its month
+before the write (an update that moves a case to another month changes both), so
+that the columnar copy (:mod:`queries.store.embedded`) reads only those again.
 """
 
 from __future__ import annotations
@@ -49,6 +54,10 @@ class Stage:
             prefixes=["TEMPORARY"],
         )
         self.dialect = conn.dialect.name
+        # the anchor months the batches wrote to, old and new (SQLite, a kind with months)
+        self.months: set[str] | None = (
+            set() if self.dialect == "sqlite" and kind.anchor is not None else None
+        )
         self._merger: ThreadPoolExecutor | None = None
         self._pending: Future[object] | None = None
         if self.dialect == "sqlite":
@@ -110,7 +119,30 @@ class Stage:
         del values
         if self._merger is None:
             self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-merge")
-        self._pending = self._merger.submit(self.conn.execute, self._merge(import_id))
+        self._pending = self._merger.submit(self._note_and_merge, self._merge(import_id))
+
+    def _note_and_merge(self, merge: sa.Executable) -> None:
+        """The staged batch's months noted (before the merge moves any record), then
+        merged (in the merge thread: the reading thread goes on meanwhile)."""
+        if self.months is not None:
+            self.months.update(self._months())
+        self.conn.execute(merge)
+
+    def _months(self) -> set[str]:
+        """The months of the staged rows' anchors and of the records they replace."""
+        anchor, key = self.kind.anchor, self.kind.key
+        assert anchor is not None
+        stage, target = self.table, self.target
+
+        def month(col: sa.ColumnElement[object]) -> sa.ColumnElement[str]:
+            return sa.func.substr(sa.type_coerce(col, sa.String()), 1, 7)
+
+        new = sa.select(month(stage.c[anchor]))
+        old = sa.select(month(target.c[anchor])).select_from(
+            stage.join(target, target.c[key] == stage.c[key])
+        )
+        rows = self.conn.execute(sa.union(new, old)).scalars()
+        return {m for m in rows if m is not None}
 
     def wait(self) -> None:
         """Wait for the merge in flight, if any (raising its error)."""

@@ -3,13 +3,14 @@ and by the Parquet cache of :mod:`queries.store.frames`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from queries.model.db import shown_url
 from queries.model.schema import record_version
-from queries.store.integrity import DatabaseUnreadable, write_marker
+from queries.store.integrity import DatabaseUnreadable, log_marker, write_marker
 
 
 def change_marker(engine: sa.Engine) -> str | None:
@@ -78,17 +79,68 @@ def records_marker(engine: sa.Engine) -> str | None:
     """
     if engine.url.get_backend_name() != "sqlite":
         return change_marker(engine)
-    db = engine.url.database
-    if not db or db == ":memory:" or db.startswith("file:"):
+    if _sqlite_path(engine) is None:
         return None
     try:
         with engine.connect() as conn:
-            version = conn.execute(
-                sa.select(record_version.c.version).where(record_version.c.id == 1)
-            ).scalar()
-        return f"sqlite:{Path(db).resolve()}|v{version}|{write_marker(engine)}"
+            return records_marker_on(conn)
     except (DatabaseUnreadable, sa.exc.DBAPIError):
         return None
+
+
+def records_marker_on(conn: sa.Connection) -> str | None:
+    """:func:`records_marker` of a SQLite file read on ``conn``, in its transaction: a
+    writer reads the marker its own writes make before it commits (an import, for the
+    lake it refreshes after: :func:`queries.store.lake.export_lake`'s ``since``).
+    None for any other database."""
+    path = _sqlite_path(conn.engine)
+    if path is None:
+        return None
+    version = conn.execute(
+        sa.select(record_version.c.version).where(record_version.c.id == 1)
+    ).scalar()
+    return f"sqlite:{path}|v{version}|{log_marker(conn)}"
+
+
+def _sqlite_path(engine: sa.Engine) -> Path | None:
+    db = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not db or db == ":memory:":
+        return None
+    if db.startswith("file:"):
+        return None
+    return Path(db).resolve()
+
+
+@dataclass(frozen=True)
+class RecordChanges:
+    """What a run of imports wrote to a SQLite file: the record kinds' anchor months
+    (``YYYY-MM``) it touched, old and new, and the change markers
+    (:func:`records_marker_on`) before its first write and after its last, read in
+    its own transactions. ``before`` None: not one run of writes (another writer's
+    commit fell between two of its files): the months do not say everything."""
+
+    before: str | None
+    after: str | None
+    months: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, before: str | None, after: str | None, kind: str, months: set[str] | None
+    ) -> RecordChanges | None:
+        """One file's changes (None when the markers are unknown: not SQLite)."""
+        if before is None or after is None:
+            return None
+        return cls(before, after, {kind: frozenset(months or ())})
+
+    def then(self, nxt: RecordChanges) -> RecordChanges:
+        """These changes followed by ``nxt``: one run when ``nxt`` starts where these
+        end."""
+        months = {
+            k: self.months.get(k, frozenset()) | nxt.months.get(k, frozenset())
+            for k in {*self.months, *nxt.months}
+        }
+        joined = self.after is not None and self.after == nxt.before
+        return RecordChanges(self.before if joined else None, nxt.after, months)
 
 
 def note_record_write(conn: sa.Connection) -> None:
@@ -100,3 +152,15 @@ def note_record_write(conn: sa.Connection) -> None:
         .where(record_version.c.id == 1)
         .values(version=record_version.c.version + 1)
     )
+
+
+def run_of(changes: list[RecordChanges | None]) -> RecordChanges | None:
+    """The changes of files written one after another (None: one of them unknown, a
+    file rolled back or not on SQLite)."""
+    if not changes or any(c is None for c in changes):
+        return None
+    run = changes[0]
+    for nxt in changes[1:]:
+        assert run is not None and nxt is not None
+        run = run.then(nxt)
+    return run

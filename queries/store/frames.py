@@ -7,6 +7,11 @@ table. SQLite stores dates and date-times as text: those columns are read as
 text and parsed in polars, vectorised, instead of row by row in Python
 (:mod:`queries.store.schemas`). A Parquet copy of the frames is kept while
 :func:`queries.store.changes.change_marker` says the database has not changed.
+
+With a SQLite file and a cache folder (the command line, the dashboard), the frames
+are lazy: their tables are computed by DuckDB over the database's columnar copy
+(:mod:`queries.store.embedded`), and the records are read (as above) only when
+something needs their rows.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import socket
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 import sqlalchemy as sa
@@ -28,16 +33,16 @@ import sqlalchemy as sa
 from queries.model.db import data_dir, hide_secrets, shown_url
 from queries.model.records import KINDS, FieldType
 from queries.model.schema import RECORD_TABLES
-from queries.store.changes import change_marker
+from queries.store.changes import RecordChanges, change_marker
+from queries.store.embedded import PREFIX, embedded_frames, refresh_lake
 from queries.store.integrity import (
     DatabaseUnreadable,
     check_sqlite,
     digests,
     digests_match,
 )
-from queries.store.lake import lake_is_current
-from queries.store.lake_check import verified_manifest
 from queries.store.lake_folder import LakeError
+from queries.store.lake_read import lake_is_current, verified_manifest
 from queries.store.schemas import POLARS_TYPES, SCHEMAS, Frames, conform
 from queries.store.sources import (
     EngineUnavailable,
@@ -189,9 +194,13 @@ def _write_cache(path: Path, marker: str, frames: Frames, keep: int = 4) -> None
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)
-        # keep the most recently used few
+        # keep the most recently used few (the lakes beside them are not frame caches)
         others = sorted(
-            (p for p in path.parent.iterdir() if p.is_dir() and ".tmp" not in p.name),
+            (
+                p
+                for p in path.parent.iterdir()
+                if p.is_dir() and ".tmp" not in p.name and not p.name.startswith(PREFIX)
+            ),
             key=lambda p: p.stat().st_mtime,
             reverse=True,
         )
@@ -221,9 +230,32 @@ def load_frames(
     any dialect). ``cache_dir``: keep a Parquet copy
     of the frames there, reused while :func:`change_marker` says the database has not
     changed (it is re-read otherwise).
+
+    PostgreSQL: lazy frames, their tables computed by PostgreSQL. A SQLite file with
+    ``cache_dir`` (and the ``auto`` reader): lazy frames, their tables computed by
+    DuckDB over the database's columnar copy kept there (:mod:`queries.store.embedded`),
+    the records read as above on first use; when no copy can be kept, every record
+    read now, as without ``cache_dir``.
     """
     if engine.dialect.name == "postgresql":
         return _postgres_frames(engine, reader)
+    if cache_dir is not None and reader == "auto":
+        lazy = embedded_frames(
+            engine,
+            Path(cache_dir),
+            units=lambda: _guarded(engine, _units_of),
+            records=lambda: whole_frames(engine, cache_dir=cache_dir),
+        )
+        if lazy is not None:
+            return lazy
+    return whole_frames(engine, cache_dir=cache_dir, reader=reader)
+
+
+def whole_frames(
+    engine: sa.Engine, *, cache_dir: Path | str | None = None, reader: str = "auto"
+) -> Frames:
+    """Every record of the SQLite (or other) database read into memory, through the
+    Parquet copy under ``cache_dir`` when it is current (see :func:`load_frames`)."""
     marker = change_marker(engine) if cache_dir is not None else None
     path = _cache_path(Path(cache_dir), engine) if cache_dir is not None else None
     if path is not None and marker is not None:
@@ -231,13 +263,21 @@ def load_frames(
         if cached is not None:
             os.utime(path)
             return cached
-    try:
-        frames = _read_database(engine, reader)
-    except (sqlite3.DatabaseError, sa.exc.DBAPIError) as exc:
-        raise _unreadable(engine, exc) from exc
+    frames = _guarded(engine, lambda e: _read_database(e, reader))
     if path is not None and marker is not None and change_marker(engine) == marker:
         _write_cache(path, marker, frames)
     return frames
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(engine: sa.Engine, read: Callable[[sa.Engine], _T]) -> _T:
+    """``read(engine)``, a database error as :class:`DatabaseUnreadable`."""
+    try:
+        return read(engine)
+    except (sqlite3.DatabaseError, sa.exc.DBAPIError) as exc:
+        raise _unreadable(engine, exc) from exc
 
 
 def _has_connectorx() -> bool:
@@ -306,20 +346,30 @@ def _read_database(engine: sa.Engine, reader: str) -> Frames:
     return frames
 
 
-def refresh_cache(engine: sa.Engine, cache_dir: Path | str | None = None) -> bool:
-    """After a write (an import, the seed): re-read the frames into the cache, so the
-    next :func:`load_frames` is a cache hit. Only where a cache for this database is
-    already kept (``cache_dir``, default :func:`default_cache_dir`); never raises (the
-    write has been committed; a stale cache is never used anyway). True if refreshed.
+def refresh_cache(
+    engine: sa.Engine,
+    cache_dir: Path | str | None = None,
+    changes: RecordChanges | None = None,
+) -> bool:
+    """After a write (an import, the seed): bring what is kept for this database under
+    ``cache_dir`` (default :func:`default_cache_dir`) up to date, so the next
+    :func:`load_frames` uses it as it is: the columnar copy (after an import, only the
+    months ``changes`` names are read again: :func:`queries.store.embedded.refresh_lake`)
+    and the Parquet copy of the frames (read anew). Only what is already kept; never
+    raises (the write has been committed; a stale copy is never used anyway). True
+    if something was refreshed.
     """
     try:
         base = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-        if base is None or not _cache_path(base, engine).is_dir():
+        if base is None:
             return False
-        load_frames(engine, cache_dir=base)
+        refreshed = refresh_lake(engine, base, changes)
+        if _cache_path(base, engine).is_dir():
+            whole_frames(engine, cache_dir=base)
+            refreshed = True
     except Exception:  # the next load_frames reads the database instead
         return False
-    return True
+    return refreshed
 
 
 _SPARK_URL = re.compile(r"^(spark://(?P<host>[^:/\s]+):(?P<port>\d{1,5})|local\[(\d+|\*)\])$")

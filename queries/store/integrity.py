@@ -59,19 +59,26 @@ def check_sqlite(path: str, marker: str | None) -> None:
 
 
 def write_marker(engine: sa.Engine) -> str:
-    """The import log's count, last id and last finish time: every committed import
-    and seed moves it. Raises :class:`DatabaseUnreadable` when it cannot be read."""
+    """The import log's count, last id and last finish time of the imports that ended:
+    every committed import and seed moves it (an import that starts does not: it has
+    written nothing yet). Raises :class:`DatabaseUnreadable` when it cannot be read."""
+    try:
+        with engine.connect() as conn:
+            return log_marker(conn)
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseUnreadable(f"database cannot be read: {exc.orig}") from exc
+
+
+def log_marker(conn: sa.Connection) -> str:
+    """:func:`write_marker` read on ``conn`` (in its transaction: a writer sees its own
+    log row before it commits)."""
     q = sa.select(
         sa.func.count(),
         sa.func.max(import_log.c.import_id),
         sa.func.max(import_log.c.finished_at),
         sa.func.sum(import_log.c.rows_accepted),
-    )
-    try:
-        with engine.connect() as conn:
-            row = conn.execute(q).one()
-    except sa.exc.DBAPIError as exc:
-        raise DatabaseUnreadable(f"database cannot be read: {exc.orig}") from exc
+    ).where(import_log.c.status != "running")
+    row = conn.execute(q).one()
     return "log:" + ":".join("" if v is None else str(v) for v in row)
 
 

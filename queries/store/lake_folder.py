@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -16,11 +17,17 @@ MANIFEST = "_lake.json"
 LOCK = ".lake.lock"
 PARTITIONED = ("disclosures", "feedback", "supervision")
 TABLES = ("units", *PARTITIONED, "calendar")
+FORMAT = "openness-lake"
+VERSION = 1
 
 
 class LakeError(RuntimeError):
     """The lake cannot be written (its folder, a file, another export); the message
     names the path and the cause."""
+
+
+class LakeBusy(LakeError):
+    """Another export holds the lake's lock (in this process or another)."""
 
 
 def write_synced(path: Path, data: bytes) -> None:
@@ -119,7 +126,7 @@ def locked(root: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise LakeError(f"another export is writing the lake at {root}") from exc
+            raise LakeBusy(f"another export is writing the lake at {root}") from exc
         yield
     finally:
         os.close(fd)
@@ -127,17 +134,28 @@ def locked(root: Path) -> Iterator[None]:
 
 # (file, size, modification time) -> SHA-256 already checked in this process
 _verified: dict[tuple[str, int, int], str] = {}
+_verified_lock = threading.Lock()
 
 
 def file_sha256(path: Path) -> str:
     """The SHA-256 of a file, hashed once per process while its size and time stay."""
     st = path.stat()
     key = (str(path), st.st_size, st.st_mtime_ns)
-    digest = _verified.get(key)
+    with _verified_lock:
+        digest = _verified.get(key)
     if digest is None:
         h = hashlib.sha256()
         with path.open("rb") as f:
             while chunk := f.read(1 << 20):
                 h.update(chunk)
-        digest = _verified[key] = h.hexdigest()
+        digest = h.hexdigest()
+        with _verified_lock:
+            _verified[key] = digest
     return digest
+
+
+def note_sha256(path: Path, digest: str) -> None:
+    """Record the SHA-256 of a file this process has just written (from its bytes)."""
+    st = path.stat()
+    with _verified_lock:
+        _verified[(str(path), st.st_size, st.st_mtime_ns)] = digest

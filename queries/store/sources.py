@@ -24,7 +24,7 @@ import psycopg
 import sqlalchemy as sa
 
 from queries.model.records import KINDS, FieldType
-from queries.store.lake import lake_files
+from queries.store.lake_read import lake_files
 from queries.store.schemas import Frames
 
 RECORD_TABLES = ("feedback", "disclosures", "supervision")
@@ -193,6 +193,21 @@ _SQL_TYPES = {
 }
 
 
+def lake_views(con: duckdb.DuckDBPyConnection, lake: Path, manifest: dict[str, Any]) -> None:
+    """Each record kind a view (made or replaced) over the Parquet files of the lake at
+    ``lake`` that ``manifest`` names, ``month`` from their folders."""
+    for name in RECORD_TABLES:
+        files = [lake / f for f in lake_files(manifest, name)]
+        if files:
+            paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
+            con.execute(
+                f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{paths}], "
+                "hive_partitioning = true, hive_types = {'month': VARCHAR})"
+            )
+        else:
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {_empty_select(name)}")
+
+
 def lake_duckdb_sources(lake: Path, manifest: dict[str, Any], units: pl.DataFrame) -> Sources:
     """DuckDB over a lake (:mod:`queries.store.lake`): each record kind a view over the
     Parquet files its manifest names (``manifest``: checked by
@@ -204,16 +219,7 @@ def lake_duckdb_sources(lake: Path, manifest: dict[str, Any], units: pl.DataFram
     def open_() -> Iterator[Bound]:
         con = duckdb.connect()
         try:
-            for name in RECORD_TABLES:
-                files = [lake / f for f in lake_files(manifest, name)]
-                if files:
-                    paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-                    con.execute(
-                        f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{paths}], "
-                        "hive_partitioning = true, hive_types = {'month': VARCHAR})"
-                    )
-                else:
-                    con.execute(f"CREATE VIEW {name} AS {_empty_select(name)}")
+            lake_views(con, lake, manifest)
             yield duckdb_bound(con)
         finally:
             con.close()
