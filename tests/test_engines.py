@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import REAL_RECORDS, _wipe
 from golden import html_text, without_import_time
+from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from openness.cli import app
@@ -28,7 +29,8 @@ from queries.engine.series import monthly_series
 from queries.model.db import init_db, make_engine
 from queries.store.changes import note_record_write
 from queries.store.frames import load_frames
-from seed_data.generator import seed_database
+from queries.store.schemas import Frames, conform
+from seed_data.generator import generate, seed_database
 
 runner = CliRunner()
 EXAMPLES = REAL_RECORDS.parents[1]
@@ -250,3 +252,15 @@ def test_a_stale_or_changed_lake_and_a_missing_engine_are_exit_2(tmp_path: Path)
     assert res.exit_code == 2 and "cannot be reached" in res.stderr
     res = runner.invoke(app, ["indicators", *when, "--engine", "yarn", "--lake", str(lake)])
     assert res.exit_code == 2 and "not spark://HOST:PORT or local[N]" in res.stderr
+
+
+def test_a_previous_period_computed_for_ranks_gives_its_whole_table_later() -> None:
+    """A table computes its previous period without medians (only its ranks are
+    needed); asked for later, that period's own table has its medians, as computed
+    afresh."""
+    data = generate("tiny", 11, date(2026, 6, 30))
+    kept, fresh = (Frames.of({k: conform(k, v) for k, v in data.items()}) for _ in range(2))
+    compute_table(kept, "2026-Q2", "2026-06-30")
+    later = compute_table(kept, "2026-Q1", "2026-06-30").table
+    assert_frame_equal(later, compute_table(fresh, "2026-Q1", "2026-06-30").table)
+    assert later["R_CLOSE_DAYS"].null_count() < later.height

@@ -164,22 +164,33 @@ Summary = tuple[pl.DataFrame, pl.DataFrame, bool]
 
 
 def period_summaries(
-    frames: Frames, periods: Sequence[Period], at: datetime, s: Settings
+    frames: Frames,
+    periods: Sequence[Period],
+    at: datetime,
+    s: Settings,
+    ranks_only: Sequence[Period] = (),
 ) -> list[Summary]:
     """(wide indicators + scores + rank, subtree counts, calendar complete) per period.
 
     Periods already computed for these frames are reused; the others are computed
-    together in one pass over the records (they must not overlap).
+    together in one pass over the records (they must not overlap). ``ranks_only``:
+    periods whose medians are not needed (a table's previous period, for its rank
+    change: medians are not scored); their summaries have no median (null) and are
+    kept apart from whole ones, which are computed when asked for.
     """
     fp = s.fingerprint()
+    partial = set(ranks_only)
     found: dict[Period, Summary] = {}
     for p in dict.fromkeys(periods):
         value = _memo_get(frames, ("period", p, at, fp))
+        if value is _MISSING and p in partial:
+            value = _memo_get(frames, ("period-ranks", p, at, fp))
         if value is not _MISSING:
             found[p] = value
     missing = [p for p in dict.fromkeys(periods) if p not in found]
     if missing:
-        res = compute_buckets(frames, missing, at, s)
+        whole = [i for i, p in enumerate(missing) if p not in partial]
+        res = compute_buckets(frames, missing, at, s, median_buckets=whole)
         for i, p in enumerate(missing):
             found[p] = (
                 res.wide.filter(pl.col("bucket") == i).with_columns(
@@ -190,7 +201,8 @@ def period_summaries(
                 ),
                 res.calendar_covered[i],
             )
-            _memo_put(frames, ("period", p, at, fp), found[p])
+            kind = "period" if i in whole else "period-ranks"
+            _memo_put(frames, (kind, p, at, fp), found[p])
     return [found[p] for p in periods]
 
 
@@ -230,9 +242,12 @@ def compute_table(
 
 
 def _table(frames: Frames, p: Period, at: datetime, s: Settings) -> IndicatorResult:
-    (now, counts, complete), (prev_wide, _, _) = period_summaries(frames, [p, p.previous()], at, s)
-    prev = prev_wide.select("unit_id", pl.col("rank").alias("prev_rank"))
-    now = now.join(prev, on="unit_id", how="left").with_columns(
+    prev = p.previous()
+    (now, counts, complete), (prev_wide, _, _) = period_summaries(
+        frames, [p, prev], at, s, ranks_only=[prev]
+    )
+    prev_rank = prev_wide.select("unit_id", pl.col("rank").alias("prev_rank"))
+    now = now.join(prev_rank, on="unit_id", how="left").with_columns(
         (pl.col("prev_rank") - pl.col("rank")).alias("rank_change")
     )
     table = now.sort("unit_id").select(table_columns())
