@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import socket
 import sqlite3
@@ -33,6 +32,7 @@ import sqlalchemy as sa
 from queries.model.db import data_dir, hide_secrets, shown_url
 from queries.model.records import KINDS, FieldType
 from queries.model.schema import RECORD_TABLES
+from queries.model.settings.values import ENGINE_URL
 from queries.store.changes import RecordChanges, change_marker
 from queries.store.embedded import PREFIX, embedded_frames, refresh_lake
 from queries.store.integrity import (
@@ -372,13 +372,10 @@ def refresh_cache(
     return refreshed
 
 
-_SPARK_URL = re.compile(r"^(spark://(?P<host>[^:/\s]+):(?P<port>\d{1,5})|local\[(\d+|\*)\])$")
-
-
 def check_engine_url(url: str) -> None:
     """``spark://HOST:PORT`` or ``local[N]``; else :class:`EngineUnavailable`. A standalone
     master that does not answer is refused at once (Spark itself retries for a minute)."""
-    m = _SPARK_URL.match(url)
+    m = ENGINE_URL.match(url)
     if m is None:
         raise EngineUnavailable(f"--engine {url}: not spark://HOST:PORT or local[N]")
     if m.group("host"):

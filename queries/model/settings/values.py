@@ -110,12 +110,13 @@ def file_path(key: str, value: Any, current: Any) -> str:
     return value.strip()
 
 
-_ENGINE_URL = re.compile(r"^(spark://[^:/\s]+:\d{1,5}|local\[(\d+|\*)\])$")
+# what --engine and the setting engine accept (host and port named for a reachability check)
+ENGINE_URL = re.compile(r"^(spark://(?P<host>[^:/\s]+):(?P<port>\d{1,5})|local\[(\d+|\*)\])$")
 
 
 def engine_url(key: str, value: Any, current: Any) -> str:
     """``spark://HOST:PORT``, ``local[N]`` or empty (the database's own engine)."""
-    if not isinstance(value, str) or (value.strip() and not _ENGINE_URL.match(value.strip())):
+    if not isinstance(value, str) or (value.strip() and not ENGINE_URL.match(value.strip())):
         raise SettingsError(key, f"must be spark://HOST:PORT, local[N] or empty, got {value!r}")
     return value.strip()
 
