@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ibis
-
 from queries.engine.relational import record_table
+from queries.engine.relational.sql import compile_sql
 from queries.model.catalogue import INDICATORS
 from queries.store.schemas import Frames
 from queries.store.sources import sources_of
@@ -73,7 +72,7 @@ def _filled(frames: Frames, fields: dict[str, list[str]]) -> dict[str, dict[str,
         for kind, names in fields.items():
             t = record_table(kind, src.partitioned)
             expr = t.aggregate(**{_ROWS: t.count()}, **{f: t[f].count() for f in names})
-            row = bound.run(str(ibis.to_sql(expr, dialect=bound.dialect))).row(0, named=True)
+            row = bound.run(compile_sql(expr, bound.dialect)).row(0, named=True)
             out[kind] = {name: int(value or 0) for name, value in row.items()}
     frames.memo[key] = out
     return out

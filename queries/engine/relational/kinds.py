@@ -11,6 +11,7 @@ import ibis.expr.types as ir
 import polars as pl
 
 from queries.engine.kinds import balance_groups
+from queries.engine.relational.sql import middle_low
 from queries.engine.statuses import STATUS_RULES
 from queries.model.catalogue import INDICATORS
 from queries.model.indicator import Indicator, Kind
@@ -82,25 +83,23 @@ def medians(ind: Indicator, t: ir.Table, closure: ir.Table) -> ir.Table:
     """(unit_id, bucket, X__median, X__n): the exact median of the indicator's column over
     each subtree's records with its status.
 
-    The middle value, or the mean of the two middle values, (a + b) / 2: picked by row
-    number so that every engine does the same two operations (engines' own medians
-    interpolate as a + (b - a) / 2 or use approximations, which differ in the last bit).
+    ``(a + b) / 2`` of the two middle values a <= b (the same value twice for an odd
+    count), each picked by the engine's discrete percentile (:func:`middle_low`, an
+    actual value, no interpolation), so that every engine does the same two operations
+    (engines' own medians interpolate as a + (b - a) / 2 or use approximations, which
+    differ in the last bit). One aggregate per subtree, no window: each engine keeps
+    the group's values and selects, instead of sorting every ancestor's records.
     """
     column, code = str(ind.median_column), ind.code
     counted = t.filter(t[code] == str(ind.median_status), t[column].notnull())
     j = counted.select("unit_id", "bucket", column).join(closure, "unit_id")
-    group = [j.ancestor, j.bucket]
-    ranked = j.mutate(
-        rn=ibis.row_number().over(group_by=group, order_by=j[column]),
-        n=j.count().over(group_by=group),
-    )
-    middle = ranked.filter((ranked.rn == (ranked.n - 1) // 2) | (ranked.rn == ranked.n // 2))
+    x = j[column].cast("float64")
     return (
-        middle.group_by([middle.ancestor, middle.bucket])
+        j.group_by([j.ancestor, j.bucket])
         .aggregate(
             **{
-                f"{code}__median": middle[column].sum() / middle.count().cast("float64"),
-                f"{code}__n": middle.n.max().cast("int64"),
+                f"{code}__median": (middle_low(x) + -middle_low(-x)) / 2.0,
+                f"{code}__n": j.count().cast("int64"),
             }
         )
         .rename(unit_id="ancestor")

@@ -4,7 +4,6 @@ the records are."""
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from queries.engine.relational.kinds import (
     roll_up,
     sums,
 )
+from queries.engine.relational.sql import compile_sql
 from queries.engine.relational.statuses import (
     CountScope,
     coverage_statuses,
@@ -178,11 +178,8 @@ def _statements(
         found = _STATEMENTS.get(key)
     if found is not None:
         return found
-    if dialect == "pyspark":
-        # the pyspark compiler reads its backend's options, registered by the backend
-        importlib.import_module("ibis.backends.pyspark").Backend.register_options()
     plan = {"span": _span_query(scope, partitioned), **_plan(scope, median_buckets, partitioned)}
-    made = {name: str(ibis.to_sql(expr, dialect=dialect)) for name, expr in plan.items()}
+    made = {name: compile_sql(expr, dialect) for name, expr in plan.items()}
     with _STATEMENTS_LOCK:
         while len(_STATEMENTS) >= _STATEMENTS_KEPT:
             _STATEMENTS.pop(next(iter(_STATEMENTS)))
@@ -297,7 +294,7 @@ def classify_records(
                 sql = _STATEMENTS.get((bound.dialect, *key))
             if sql is None:
                 plan = {"span": _span_query(scope, False), **_rows_plan(scope)}
-                sql = {n: str(ibis.to_sql(e, dialect=bound.dialect)) for n, e in plan.items()}
+                sql = {n: compile_sql(e, bound.dialect) for n, e in plan.items()}
                 with _STATEMENTS_LOCK:
                     while len(_STATEMENTS) >= _STATEMENTS_KEPT:
                         _STATEMENTS.pop(next(iter(_STATEMENTS)))
