@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
@@ -136,6 +136,7 @@ def smtp_server(folder: Path, user: str, password: str) -> Iterator[tuple[int, M
 class Request:
     path: str
     query: dict[str, str]
+    raw_query: str
     headers: dict[str, str]
     body: bytes
 
@@ -160,6 +161,7 @@ def http_receiver(answer: Callable[[Request], Answer]) -> Iterator[tuple[str, li
             req = Request(
                 parts.path,
                 {k: v[0] for k, v in parse_qs(parts.query).items()},
+                parts.query,
                 {k.lower(): v for k, v in self.headers.items()},
                 body,
             )
@@ -227,7 +229,9 @@ def dingtalk_robot(token: str, secret: str | None) -> Callable[[Request], Answer
             stamp = req.query.get("timestamp", "")
             if not stamp.isdigit() or abs(time.time() * 1000 - int(stamp)) > 3600_000:
                 return 200, {"errcode": 310000, "errmsg": "timestamp invalid"}
-            if req.query.get("sign") != dingtalk_sign(stamp, secret):
+            # the base64 signature must arrive URL-encoded ("+", "/", "=" escaped)
+            raw = dict(p.partition("=")[::2] for p in req.raw_query.split("&")).get("sign", "")
+            if any(c in raw for c in "+/=") or unquote(raw) != dingtalk_sign(stamp, secret):
                 return 200, {"errcode": 310000, "errmsg": "sign not match"}
         if len(req.body) > 20000:
             return 200, {"errcode": 460101, "errmsg": "message too long, exceed 20000 bytes"}
