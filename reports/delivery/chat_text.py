@@ -78,6 +78,8 @@ def parts(message: Message, layout: Layout, max_parts: int) -> list[tuple[str, s
     footer = []
     if link:
         footer = [markdown_link(link) if layout.markdown else link]
+    # a line too long for a part on its own is cut into pieces first
+    lines = [p for line in lines for p in _pieces(message.subject, line, footer, layout, esc)]
     groups = _split(message.subject, lines, footer, layout, esc)
     if len(groups) > max_parts:
         groups = groups[: max_parts - 1]
@@ -117,13 +119,12 @@ def _split(
     groups: list[list[str]] = []
     current: list[str] = []
     for line in lines:
-        for piece in _pieces(subject, line, footer, layout, esc):
-            trial = [*current, piece]
-            if current and not layout.fits(*_render(subject, trial, footer, layout, esc, 99, 99)):
-                groups.append(current)
-                current = [piece]
-            else:
-                current = trial
+        trial = [*current, line]
+        if current and not layout.fits(*_render(subject, trial, footer, layout, esc, 99, 99)):
+            groups.append(current)
+            current = [line]
+        else:
+            current = trial
     groups.append(current)
     return groups
 
@@ -136,15 +137,20 @@ def _pieces(
     if layout.fits(*_render(subject, [line], footer, layout, esc, 99, 99)):
         return [line]
     out, rest = [], line
+
+    def fits(size: int) -> bool:
+        return layout.fits(*_render(subject, [rest[:size]], footer, layout, esc, 99, 99))
+
     while rest:
-        size = len(rest)
-        while size > 1 and (
-            rest[size - 1] == "\\"
-            or not layout.fits(*_render(subject, [rest[:size]], footer, layout, esc, 99, 99))
-        ):
-            size = max(1, size * 9 // 10 if size > 64 else size - 1)
-        out.append(rest[:size])
-        rest = rest[size:]
+        low, high = 1, len(rest)  # the longest head that fits: binary search
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if fits(mid) else (low, mid - 1)
+        # never between a backslash and the mark it escapes (an odd run of them)
+        while low > 1 and (len(rest[:low]) - len(rest[:low].rstrip("\\"))) % 2:
+            low -= 1
+        out.append(rest[:low])
+        rest = rest[low:]
     return out
 
 
