@@ -36,7 +36,7 @@ class Message:
     lang: str = "zh"
 
     def __post_init__(self) -> None:
-        """The subject is one line (a mail header, a robot's title).
+        r"""The subject is one line (a mail header, a robot's title).
 
         >>> Message("2026年11月\n简报", "x").subject
         '2026年11月 简报'
