@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from reports.delivery import Message
-from reports.delivery.chat_text import Layout, escape_markdown, parts
+from reports.delivery.chat_text import Layout, escape_markdown, parts, render_line
 
 
 def _bytes(limit: int, markdown: bool = True) -> Layout:
@@ -59,3 +59,15 @@ def test_past_max_parts_the_last_line_says_how_many_are_left() -> None:
     shown = len(first) + len(last) - 1
     assert first + last[:-1] == [f"line {i}" for i in range(shown)]
     assert last[-1] == f"... {40 - shown} more lines not shown: see the mail or the outbox."
+
+
+@pytest.mark.parametrize("markdown", [True, False])
+def test_an_address_in_the_text_links_nowhere_unless_it_is_the_dashboard_s(
+    markdown: bool,
+) -> None:
+    zw = "\u200b"
+    line = "见 www.evil.cn 与 https://o.cn/unit?unit=B01"
+    got = render_line(line, markdown, own="https://o.cn")
+    own = "https://o.cn/unit?unit=B01"
+    assert got == f"见 www{zw}.evil.cn 与 " + (f"[{own}]({own})" if markdown else own)
+    assert render_line(line, markdown).count(f":{zw}//") == 1  # no dashboard: no link
