@@ -150,7 +150,8 @@ Answer = tuple[int, dict[str, Any]]
 
 @contextmanager
 def http_receiver(answer: Callable[[Request], Answer]) -> Iterator[tuple[str, list[Request]]]:
-    """An HTTP server on 127.0.0.1 answering each POST with ``answer(request)``:
+    """An HTTP server on 127.0.0.1 answering each POST (or GET) with ``answer(request)``
+    (a 3xx points to ``/elsewhere``):
     (its base URL, the requests received)."""
     received: list[Request] = []
 
@@ -169,10 +170,14 @@ def http_receiver(answer: Callable[[Request], Answer]) -> Iterator[tuple[str, li
             status, data = answer(req)
             out = json.dumps(data, ensure_ascii=False).encode("utf-8")
             self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", "/elsewhere")
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(out)))
             self.end_headers()
             self.wfile.write(out)
+
+        do_GET = do_POST  # what a client following a redirect would send
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -243,3 +243,18 @@ def test_nothing_listens_fails_with_the_host_named(engine: sa.Engine, data_folde
     assert result.status == "failed" and result.cause is not None
     assert result.cause.startswith("127.0.0.1:9 cannot be reached: ")
     assert "abc" not in result.cause
+
+
+def test_a_redirect_is_not_followed_and_is_a_failure(engine: sa.Engine, data_folder: Path) -> None:
+    """urllib would follow a 302 with a GET without the body; the 200 at the end would
+    read as delivered."""
+
+    def answer(req: Request) -> Answer:
+        return (302, {}) if req.path == "/hook" else OK
+
+    with http_receiver(answer) as (url, received):
+        s = _settings({"hub": {"kind": "webhook", "url": f"{url}/hook"}}, 1)
+        [result] = deliver(Message("s", "t"), [Target("webhook", "hub")], settings=s, conn=engine)
+    assert [r.path for r in received] == ["/hook"]
+    assert result.status == "failed" and result.cause is not None
+    assert result.cause.endswith("answered HTTP 302 Found")
