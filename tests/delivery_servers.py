@@ -149,9 +149,11 @@ Answer = tuple[int, dict[str, Any]]
 
 
 @contextmanager
-def http_receiver(answer: Callable[[Request], Answer]) -> Iterator[tuple[str, list[Request]]]:
+def http_receiver(
+    answer: Callable[[Request], Answer], tls: tuple[Path, Path] | None = None
+) -> Iterator[tuple[str, list[Request]]]:
     """An HTTP server on 127.0.0.1 answering each POST (or GET) with ``answer(request)``
-    (a 3xx points to ``/elsewhere``):
+    (a 3xx points to ``/elsewhere``), over HTTPS with ``tls`` (certificate, key):
     (its base URL, the requests received)."""
     received: list[Request] = []
 
@@ -183,10 +185,16 @@ def http_receiver(answer: Callable[[Request], Answer]) -> Iterator[tuple[str, li
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    scheme = "http"
+    if tls is not None:  # HTTPS on the certificate and key given
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", received
+        yield f"{scheme}://localhost:{server.server_address[1]}", received
     finally:
         server.shutdown()
         server.server_close()

@@ -18,6 +18,7 @@ from delivery_servers import (
     Answer,
     Request,
     http_receiver,
+    self_signed,
     smtp_server,
 )
 
@@ -258,3 +259,21 @@ def test_a_redirect_is_not_followed_and_is_a_failure(engine: sa.Engine, data_fol
     assert [r.path for r in received] == ["/hook"]
     assert result.status == "failed" and result.cause is not None
     assert result.cause.endswith("answered HTTP 302 Found")
+
+
+def test_https_verifies_the_certificate_against_the_ca_file(
+    engine: sa.Engine, data_folder: Path, tmp_path: Path
+) -> None:
+    cert, key = self_signed(tmp_path)
+    with http_receiver(lambda req: OK, tls=(cert, key)) as (url, received):
+        trusting = {"kind": "webhook", "url": url, "ca_file": str(cert)}
+        s = _settings({"hub": trusting, "other": {**trusting, "ca_file": ""}}, 1)
+        results = deliver(
+            Message("s", "t"),
+            [Target("webhook", "hub"), Target("webhook", "other")],
+            settings=s,
+            conn=engine,
+        )
+    assert [r.status for r in results] == ["delivered", "failed"]
+    assert len(received) == 1
+    assert results[1].cause is not None and "CERTIFICATE_VERIFY_FAILED" in results[1].cause
