@@ -226,7 +226,7 @@ def test_an_endpoint_that_always_fails_is_failed_kept_and_audited(
         )
     assert (result.status, result.attempts, len(received)) == ("failed", 3, 3)
     port = url.rsplit(":", 1)[1]
-    assert result.cause == f"127.0.0.1:{port} answered HTTP 500 Internal Server Error"
+    assert result.cause == f"localhost:{port} answered HTTP 500 Internal Server Error"
     [kept] = list((data_folder / "outbox" / "failed").iterdir())
     body = json.loads((kept / "message.json").read_text(encoding="utf-8"))
     assert (body["to"], body["subject"], body["text"], body["link"]) == (
@@ -277,3 +277,28 @@ def test_https_verifies_the_certificate_against_the_ca_file(
     assert [r.status for r in results] == ["delivered", "failed"]
     assert len(received) == 1
     assert results[1].cause is not None and "CERTIFICATE_VERIFY_FAILED" in results[1].cause
+
+
+def test_mail_over_implicit_tls(
+    engine: sa.Engine, data_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``tls = true``: SMTPS (port 465), TLS from the first byte."""
+    monkeypatch.setenv("OPENNESS_SMTP_PASSWORD", "pw")
+    with smtp_server(tmp_path, "u@bureau.gov.cn", "pw", implicit_tls=True) as (port, box, cert):
+        mail = {
+            "host": "localhost",
+            "port": port,
+            "sender": "u@bureau.gov.cn",
+            "tls": True,
+            "password_env": "OPENNESS_SMTP_PASSWORD",
+            "ca_file": str(cert),
+        }
+        [result] = deliver(
+            Message(SUBJECT, TEXT),
+            [Target("mail", "x@b.cn")],
+            settings=_settings({"mail": mail}),
+            conn=engine,
+        )
+    assert result.status == "delivered", result.cause
+    [(_, rcpts, _, under_tls, login)] = box.mails
+    assert (rcpts, under_tls, login) == (["x@b.cn"], True, "u@bureau.gov.cn")
