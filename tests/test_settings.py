@@ -255,7 +255,18 @@ def test_settings_of_the_methodology_are_all_declared() -> None:
     keys = {s.key for s in SETTINGS}
     # access.md "Audit trail": the chain's key is "a file named in the settings"; cli.md
     # "Engines and the lake": "the setting `engine` gives a default"
-    assert named | {"catalogue", "weights", "weights.overall", "audit_key_file", "engine"} == keys
+    # cli.md "Jobs": the delivery channels and what delivering needs (issue 20)
+    delivery = {
+        "public_base_url",
+        "delivery_attempts",
+        "delivery_backoff_seconds",
+        "outbox_folder",
+        "channels",
+    }
+    assert (
+        named | {"catalogue", "weights", "weights.overall", "audit_key_file", "engine"} | delivery
+        == keys
+    )
 
 
 def test_the_declarations_pass_every_rule() -> None:

@@ -29,6 +29,7 @@ EVENTS = (
     "download",
     "denied",
     "users_changed",
+    "delivered",
     "job_run",
     "changed",
 )

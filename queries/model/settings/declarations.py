@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from queries.model.catalogue import DIMENSION_CODES
+from queries.model.settings import channels as ch
 from queries.model.settings import values as v
 
 Parser = Callable[[str, Any, Any], Any]
@@ -290,6 +291,72 @@ SETTINGS: tuple[Setting, ...] = (
         "an Apache Spark cluster spark://HOST:PORT (or local[N]), which needs --lake "
         "(OPENNESS_LAKE); empty: the database's own engine (embedded columnar for SQLite, "
         "PostgreSQL itself).",
+    ),
+    Setting(
+        key="public_base_url",
+        attr="public_base_url",
+        default="",
+        parse=ch.base_url,
+        type_zh="网址（http:// 或 https://），可留空",
+        type_en="URL (http:// or https://) or empty",
+        help_zh="看板对使用者公开的地址（如 https://openness.bureau.gov.cn）；定时任务发送的"
+        "消息据此链接到单位页面；留空则消息不带链接。",
+        help_en="The dashboard's address as its users reach it (e.g. "
+        "https://openness.bureau.gov.cn); messages sent by jobs link to a unit's page "
+        "from it; empty: messages carry no link.",
+    ),
+    Setting(
+        key="delivery_attempts",
+        attr="delivery_attempts",
+        default=3,
+        parse=v.at_least(1, int),
+        type_zh="整数，≥ 1",
+        type_en="whole number >= 1",
+        help_zh="每次投递最多尝试的次数；全部失败则记为失败，消息存入 outbox_folder 的 failed 文件夹。",
+        help_en="How many times a delivery is tried; when every try fails it is recorded "
+        "as failed and the message is kept in outbox_folder's failed folder.",
+    ),
+    Setting(
+        key="delivery_backoff_seconds",
+        attr="delivery_backoff_seconds",
+        default=30.0,
+        parse=v.at_least(0, float),
+        type_zh="数值，≥ 0（秒）",
+        type_en="number >= 0 (seconds)",
+        help_zh="投递失败后第一次重试前等待的秒数；此后每次加倍。",
+        help_en="Seconds to wait before the first retry of a failed delivery; doubled "
+        "before each further retry.",
+    ),
+    Setting(
+        key="outbox_folder",
+        attr="outbox_folder",
+        default="outbox",
+        parse=v.file_path,
+        type_zh="文件夹路径",
+        type_en="folder path",
+        help_zh="待外发消息的文件夹（供网关转发）；相对路径自数据目录（OPENNESS_DATA）起算。"
+        "outbox 渠道未指定 folder 时写入其下的同名文件夹，投递失败的消息存入其下的 failed。",
+        help_en="The folder of messages waiting to be carried out (by a gateway); a relative "
+        "path is taken from the data folder (OPENNESS_DATA). An outbox channel without a "
+        "folder writes to the folder of its name inside it; failed deliveries are kept in "
+        "its failed folder.",
+    ),
+    Setting(
+        key="channels",
+        attr="channels",
+        default={},
+        parse=ch.channels,
+        type_zh="表：渠道名 → 渠道设置",
+        type_en="table: channel name -> channel settings",
+        help_zh="定时任务的投递渠道（cli.md“Jobs”）：[channels.mail] 为 SMTP 服务器，其他"
+        "[channels.名称] 以 kind 指明 webhook、wecom（企业微信/政务微信群机器人）、dingtalk"
+        "（钉钉/政务钉钉群机器人）或 outbox；密钥只以 *_file（文件）或 *_env（环境变量）给出，"
+        "不写入本文件；列出的渠道整体替换。字段见 docs/deploy.md。",
+        help_en='The delivery channels of jobs (cli.md "Jobs"): [channels.mail] is the SMTP '
+        "server, every other [channels.NAME] names its kind: webhook, wecom (WeCom group "
+        "robot), dingtalk (DingTalk group robot) or outbox; secrets only as *_file (a file) or "
+        "*_env (an environment variable), never in this file; a channel listed is replaced "
+        "whole. Fields: docs/deploy.md.",
     ),
 )
 

@@ -85,6 +85,12 @@ class Settings:
     # the audit trail's HMAC key (queries.access.chain), relative to the data folder
     audit_key_file: str = field(default_factory=default_of("audit_key_file"))
     engine: str = field(default_factory=default_of("engine"))
+    # delivery of jobs' messages (reports.delivery); channel name -> its checked fields
+    public_base_url: str = field(default_factory=default_of("public_base_url"))
+    delivery_attempts: int = field(default_factory=default_of("delivery_attempts"))
+    delivery_backoff_seconds: float = field(default_factory=default_of("delivery_backoff_seconds"))
+    outbox_folder: str = field(default_factory=default_of("outbox_folder"))
+    channels: dict[str, dict[str, Any]] = field(default_factory=default_of("channels"))
 
     def as_dict(self) -> dict[str, Any]:
         """A plain, JSON-friendly view (dates as ISO strings, tuples as lists)."""

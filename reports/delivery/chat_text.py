@@ -1,0 +1,169 @@
+"""A message as a group robot's content: records' text kept as text (Markdown escaped,
+mentions defused) and split into parts within the platform's length limit.
+
+Text from records is text: in ``markdown`` content every character that could start
+markup (emphasis, a link, an image, a heading, a list, a quote, HTML such as
+``<font>`` or ``<@userid>``) is escaped with a backslash, so a unit named
+``[点此](http://x)`` reads as those characters and links nowhere. Only the message's
+own link (the dashboard page) becomes a link. In ``text`` content, WeCom's
+``<@userid>`` mention is defused with a zero-width space after ``<``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from reports.delivery.message import Message
+
+# CommonMark's inline markup starters, everywhere in a line
+_INLINE = re.compile(r"([\\`*_\[\]()<>#~|!{}&])")
+# block markup that only counts at the start of a line: lists ("- ", "+ ", "1. ", "1) ")
+_LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s|$)")
+ZERO_WIDTH_SPACE = "\u200b"
+
+# the last line of a message cut short: (English, with a link) -> wording
+REST_NOTE = {
+    (False, True): "……另有 {n} 行未显示，详见链接。",
+    (False, False): "……另有 {n} 行未显示，详见邮件或外发文件夹。",
+    (True, True): "... {n} more lines not shown: see the link.",
+    (True, False): "... {n} more lines not shown: see the mail or the outbox.",
+}
+
+
+def escape_markdown(line: str) -> str:
+    r"""One line of text as Markdown that renders as exactly that text.
+
+    >>> escape_markdown("**B01** [点此](http://x.cn) <font>")
+    '\\*\\*B01\\*\\* \\[点此\\]\\(http://x.cn\\) \\<font\\>'
+    >>> escape_markdown("1. 第一")
+    '1\\. 第一'
+    >>> escape_markdown("- 85.3% 按期")
+    '\\- 85.3% 按期'
+    """
+    line = _INLINE.sub(r"\\\1", line)
+    return _LIST_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}{m[3]}", line)
+
+
+def defuse_text(line: str) -> str:
+    """One line of plain text with a mention (``<@userid>``, ``<@all>``) defused."""
+    return line.replace("<@", f"<{ZERO_WIDTH_SPACE}@")
+
+
+def markdown_link(url: str) -> str:
+    """The message's link as ``[url](url)``: brackets, parentheses and spaces in the
+    address percent-encoded, the shown text escaped."""
+    safe = quote(url, safe=":/?#@!$&'*+,;=%-._~")
+    return f"[{escape_markdown(safe)}]({safe})"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one platform's content is written and measured."""
+
+    markdown: bool
+    newline: str  # between lines (DingTalk's Markdown wants two spaces before it)
+    fits: Callable[[str, str], bool]  # (title, content) within the platform's limit
+
+
+def parts(message: Message, layout: Layout, max_parts: int) -> list[tuple[str, str]]:
+    """The message as (title, content) parts, each within the layout's limit, at most
+    ``max_parts``. When more would be needed, the last part ends with a line saying how
+    many lines are left out and pointing to the link (or to the mail and outbox)."""
+    esc = escape_markdown if layout.markdown else defuse_text
+    lines = [esc(line) for line in message.text.split("\n")]
+    link = message.link
+    footer = []
+    if link:
+        footer = [markdown_link(link) if layout.markdown else link]
+    groups = _split(message.subject, lines, footer, layout, esc)
+    if len(groups) > max_parts:
+        groups = groups[: max_parts - 1]
+        done = sum(len(g) for g in groups)
+        groups.append(
+            _last(message.subject, lines[done:], footer, layout, esc, max_parts, message.lang)
+        )
+    n = len(groups)
+    return [
+        _render(message.subject, g, footer, layout, esc, i + 1, n) for i, g in enumerate(groups)
+    ]
+
+
+def _title(subject: str, i: int, n: int) -> str:
+    return subject if n == 1 else f"{subject} ({i}/{n})"
+
+
+def _render(
+    subject: str,
+    lines: list[str],
+    footer: list[str],
+    layout: Layout,
+    esc: Callable[[str], str],
+    i: int,
+    n: int,
+) -> tuple[str, str]:
+    title = _title(subject, i, n)
+    head = f"**{esc(title)}**" if layout.markdown else esc(title)
+    content = layout.newline.join([head, *lines, *footer])
+    return title, content
+
+
+def _split(
+    subject: str, lines: list[str], footer: list[str], layout: Layout, esc: Callable[[str], str]
+) -> list[list[str]]:
+    """Lines grouped greedily so that each part (with a ``(99/99)`` title) fits."""
+    groups: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        for piece in _pieces(subject, line, footer, layout, esc):
+            trial = [*current, piece]
+            if current and not layout.fits(*_render(subject, trial, footer, layout, esc, 99, 99)):
+                groups.append(current)
+                current = [piece]
+            else:
+                current = trial
+    groups.append(current)
+    return groups
+
+
+def _pieces(
+    subject: str, line: str, footer: list[str], layout: Layout, esc: Callable[[str], str]
+) -> list[str]:
+    """A line too long for a part on its own, cut into pieces that fit (between
+    characters, never inside an escape)."""
+    if layout.fits(*_render(subject, [line], footer, layout, esc, 99, 99)):
+        return [line]
+    out, rest = [], line
+    while rest:
+        size = len(rest)
+        while size > 1 and (
+            rest[size - 1] == "\\"
+            or not layout.fits(*_render(subject, [rest[:size]], footer, layout, esc, 99, 99))
+        ):
+            size = max(1, size * 9 // 10 if size > 64 else size - 1)
+        out.append(rest[:size])
+        rest = rest[size:]
+    return out
+
+
+def _last(
+    subject: str,
+    lines: list[str],
+    footer: list[str],
+    layout: Layout,
+    esc: Callable[[str], str],
+    n: int,
+    lang: str,
+) -> list[str]:
+    """The last allowed part: as many lines as fit beside the line about the rest."""
+    kept: list[str] = []
+    for k in range(len(lines) + 1):
+        left = len(lines) - k
+        note = REST_NOTE[(lang == "en", bool(footer))].format(n=left)
+        trial = [*lines[:k], esc(note)]
+        if k and not layout.fits(*_render(subject, trial, footer, layout, esc, n, n)):
+            break
+        kept = trial
+    return kept
