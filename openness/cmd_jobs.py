@@ -53,9 +53,8 @@ REQUIRED = {
 
 def _options(kind: str, given: dict[str, Any], engine: sa.Engine) -> dict[str, Any]:
     """The job's options checked for ``kind``; exit 2 naming the option at fault."""
-    from reports.delivery import parse_target
-
     from queries.jobs.schedule import RELATIVE_PERIODS
+    from reports.delivery import parse_target
 
     if kind not in KIND_OPTIONS:
         fail(f"KIND must be one of {', '.join(KIND_OPTIONS)}, not {kind!r}")
@@ -285,15 +284,20 @@ def jobs_run_due(
 ) -> None:
     """Run each job that is due, once (another process running the same slot runs it
     instead): exit 0 when every run succeeded or none was due, 1 when one failed."""
+    from queries.jobs.store import due_jobs
     from queries.model.clock import now_local
     from queries.model.periods import parse_as_of
-    from reports.jobs.runner import run_due
 
     try:
         when = parse_as_of(at) if at is not None else now_local()
     except ValueError as exc:
         fail(f"--at: {exc}")
     engine = open_database(db)
+    if not due_jobs(engine, when):  # most minutes: done before the engine is loaded
+        engine.dispose()
+        return
+    from reports.jobs.runner import run_due
+
     try:
         outcomes = run_due(_context(engine, config, engine_url, lake), when)
     finally:

@@ -10,13 +10,14 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from conftest import own_database
 from import_helpers import UNITS, logs, write
+from jobs_support import claims_held
 from typer.testing import CliRunner
 
 from openness.cli import app
@@ -74,10 +75,15 @@ def test_two_run_due_processes_started_together_run_a_slot_once(
         assert j is not None
         at = f"{j.next_run:%Y-%m-%d %H:%M}"
 
-        procs = [_openness("jobs", "run-due", "--at", at, "--db", url, data=data_folder) for _ in range(3)]
+        # both processes find the job due and are held at their claims, then let go
+        with claims_held(url) as procs:
+            for _ in range(2):
+                procs.append(
+                    _openness("jobs", "run-due", "--at", at, "--db", url, data=data_folder)
+                )
         done = [p.communicate(timeout=120) for p in procs]
 
-        assert [p.returncode for p in procs] == [0, 0, 0], done
+        assert [p.returncode for p in procs] == [0, 0], done
         said = "".join(e for _, e in done)
         assert said.count("job hourly: ok") == 1, said
         assert logs(engine) == [("units", 3, 3, 0, "committed")]
@@ -87,7 +93,9 @@ def test_two_run_due_processes_started_together_run_a_slot_once(
         engine.dispose()
 
 
-def test_a_job_missed_during_an_outage_runs_once_on_return(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
+def test_a_job_missed_during_an_outage_runs_once_on_return(
+    engine: sa.Engine, db_url: str, tmp_path: Path
+) -> None:
     drop = tmp_path / "drop"
     drop.mkdir()
     code, _, err = _cli(
@@ -101,7 +109,9 @@ def test_a_job_missed_during_an_outage_runs_once_on_return(engine: sa.Engine, db
     back = j.next_run + timedelta(days=3, hours=6, minutes=30)
 
     first = _cli("jobs", "run-due", "--at", f"{back:%Y-%m-%d %H:%M}", "--db", db_url)
-    again = _cli("jobs", "run-due", "--at", f"{back + timedelta(minutes=1):%Y-%m-%d %H:%M}", "--db", db_url)
+    again = _cli(
+        "jobs", "run-due", "--at", f"{back + timedelta(minutes=1):%Y-%m-%d %H:%M}", "--db", db_url
+    )
 
     assert first[0] == 0 and again[0] == 0, (first, again)
     assert "job nightly: skipped: no new file" in first[2]
@@ -113,7 +123,9 @@ def test_a_job_missed_during_an_outage_runs_once_on_return(engine: sa.Engine, db
     assert after is not None and after.next_run == last_missed + timedelta(days=1)
 
 
-def test_each_slot_once_with_the_audit_trail_saying_so(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
+def test_each_slot_once_with_the_audit_trail_saying_so(
+    engine: sa.Engine, db_url: str, tmp_path: Path
+) -> None:
     """A nightly public bundle, run by cron every minute over two nights."""
     seed_database(engine, "tiny", 7, date(2026, 6, 30), progress=False)
     out = tmp_path / "public"
@@ -144,15 +156,37 @@ def test_each_slot_once_with_the_audit_trail_saying_so(engine: sa.Engine, db_url
     ]
     code, listed, _ = _cli("jobs", "list", "--db", db_url)
     rows = list(csv.DictReader(io.StringIO(listed)))
-    assert list(rows[0]) == ["name", "kind", "schedule", "scope", "last_run", "last_result", "next_run"]
+    assert list(rows[0]) == [
+        "name",
+        "kind",
+        "schedule",
+        "scope",
+        "last_run",
+        "last_result",
+        "next_run",
+    ]
     assert rows[0]["last_result"] == "ok"
     assert rows[0]["next_run"] == f"{night + timedelta(days=2):%Y-%m-%d %H:%M}"
 
 
-def test_run_due_exits_1_naming_the_job_that_failed(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
+def test_run_due_exits_1_naming_the_job_that_failed(
+    engine: sa.Engine, db_url: str, tmp_path: Path
+) -> None:
     drop = tmp_path / "drop"
     drop.mkdir()
-    _cli("jobs", "add", "import", "--name", "gone", "--schedule", "* * * * *", "--folder", str(drop), "--db", db_url)
+    _cli(
+        "jobs",
+        "add",
+        "import",
+        "--name",
+        "gone",
+        "--schedule",
+        "* * * * *",
+        "--folder",
+        str(drop),
+        "--db",
+        db_url,
+    )
     drop.rmdir()
     at = next_slot("* * * * *", now_local())
 
@@ -182,11 +216,13 @@ def test_bad_jobs_are_refused_with_exit_2(db_url: str, args: list[str], message:
     code, _, err = _cli("jobs", "add", *args, "--db", db_url)
     assert code == 2
     assert message in " ".join(err.split()), err
-    assert _cli("jobs", "list", "--db", db_url)[1].strip() == "name,kind,schedule,scope,last_run,last_result,next_run"
+    assert (
+        _cli("jobs", "list", "--db", db_url)[1].strip()
+        == "name,kind,schedule,scope,last_run,last_result,next_run"
+    )
 
 
 def test_unknown_job_names_exit_2(db_url: str) -> None:
     assert _cli("jobs", "run", "nope", "--db", db_url)[0] == 2
     assert _cli("jobs", "remove", "nope", "--db", db_url)[0] == 2
     assert _cli("jobs", "run-due", "--at", "not a time", "--db", db_url)[0] == 2
-
