@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from queries.access import audit
 from queries.model.settings import SettingsError, settings_from_mapping
 from reports.delivery import Message, Target, deliver, parse_target
+from reports.delivery.outbox import write_message
 
 
 def _settings(**channels: dict) -> object:  # type: ignore[type-arg]
@@ -180,3 +181,32 @@ def test_a_target_without_its_channel_fails_at_once_and_is_kept(
             "failed: dingtalk ops: alerts: the settings have no [channels.ops] table",
         )
     ]
+
+
+def test_a_message_half_written_never_shows_in_the_outbox(
+    engine: sa.Engine, data_folder: Path, tmp_path: Path
+) -> None:
+    """The second attachment cannot be read: the outbox folder holds nothing (no half
+    message, no temporary folder), and the failure keeps the text with the missing
+    file named."""
+    first = tmp_path / "a.docx"
+    first.write_bytes(b"first")
+    gone = tmp_path / "b.docx"
+    s = _settings(gateway={"kind": "outbox"})
+    message = Message("简报", "正文", None, (first, gone), "briefing 2026-11")
+    folder = data_folder / "outbox" / "gateway"
+    with pytest.raises(FileNotFoundError):
+        write_message(folder, message, to="outbox:gateway")
+    assert list(folder.iterdir()) == []
+    [result] = deliver(message, [Target("outbox", "gateway")], settings=s, conn=engine)
+    assert (result.status, result.attempts) == ("failed", 1)
+    assert result.cause == f"an attachment cannot be read: {gone}"
+    assert list(folder.iterdir()) == []
+    assert result.kept is not None
+    assert sorted(p.name for p in result.kept.iterdir()) == [
+        "a.docx",
+        "message.json",
+        "message.txt",
+    ]
+    body = json.loads((result.kept / "message.json").read_text(encoding="utf-8"))
+    assert (body["attachments"], body["missing_attachments"]) == (["a.docx"], [str(gone)])

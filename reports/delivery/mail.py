@@ -11,6 +11,7 @@ sent over one of them.
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 import smtplib
 import ssl
@@ -84,7 +85,7 @@ def send(
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if password:
-                smtp.login(str(table["user"] or sender), password)
+                _login(smtp, str(table["user"] or sender), password)
             smtp.send_message(mail, from_addr=sender, to_addrs=[target.name])
     except smtplib.SMTPRecipientsRefused as exc:
         code, why = next(iter(exc.recipients.values()))
@@ -100,6 +101,22 @@ def send(
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(f"{where}: {getattr(exc, 'strerror', None) or exc}") from None
     return None
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """``smtp.login``, except that a login or password that is not ASCII (smtplib
+    encodes ASCII only) goes as AUTH PLAIN in UTF-8, as RFC 4616 defines it."""
+    if user.isascii() and password.isascii():
+        smtp.login(user, password)
+        return
+    if not smtp.has_extn("auth") or "PLAIN" not in smtp.esmtp_features["auth"].upper().split():
+        raise smtplib.SMTPNotSupportedError(
+            "a password that is not ASCII needs AUTH PLAIN, which the server does not offer"
+        )
+    token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
+    code, answer = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
 
 
 def _text(raw: bytes | str) -> str:

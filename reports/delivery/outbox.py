@@ -74,11 +74,14 @@ def write_message(
     to: str,
     extra: dict[str, Any] | None = None,
     at: datetime | None = None,
+    missing_ok: bool = False,
 ) -> Path:
     """Write ``message`` into a new folder inside ``folder``, atomically; its path.
 
-    Raises OSError when the folder cannot be written, FileNotFoundError when an
-    attachment is missing (nothing is left behind either way).
+    Raises OSError when the folder cannot be written or an attachment cannot be read
+    (nothing is left behind either way). ``missing_ok``: an attachment that cannot be
+    read is left out and named in ``message.json``'s ``missing_attachments`` instead
+    (what a failed delivery keeps: at least the text).
     """
     when = at or now_local()
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,11 +89,15 @@ def write_message(
     tmp = folder / f".tmp-{name}"
     tmp.mkdir()
     try:
-        names = []
+        names, missing = [], []
         for src in message.attachments:
-            dest = tmp / src.name
-            shutil.copyfile(src, dest)
-            names.append(src.name)
+            try:
+                shutil.copyfile(src, tmp / src.name)
+                names.append(src.name)
+            except OSError:
+                if not missing_ok:
+                    raise
+                missing.append(str(src))
         body = {
             "to": to,
             "what": message.what,
@@ -99,6 +106,7 @@ def write_message(
             "link": message.link,
             "attachments": names,
             "created_at": when.isoformat(timespec="seconds"),
+            **({"missing_attachments": missing} if missing else {}),
             **(extra or {}),
         }
         _write_synced(tmp / MESSAGE_TXT, message_text(message).encode("utf-8"))

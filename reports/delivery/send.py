@@ -36,6 +36,9 @@ def _to_outbox(
     settings: Settings,
     progress: dict[str, Any],
 ) -> Path:
+    for path in message.attachments:
+        if not path.is_file():
+            raise DeliveryError(f"an attachment cannot be read: {path}", final=True)
     try:
         return outbox.write_message(
             outbox.channel_folder(settings, target.name), message, to=str(target)
@@ -115,6 +118,7 @@ def _deliver_one(
             message,
             to=str(target),
             extra={"cause": cause, "attempts": attempts},
+            missing_ok=True,
         )
     except OSError as exc:
         kept_at = None
