@@ -108,7 +108,14 @@ def digest(
     as one message, Chinese then English; each links to its unit's page when the setting
     ``public_base_url`` gives the dashboard's address."""
     period, rows = unfavourable(frames, at, settings, unit_id)
-    names = dict(zip(frames.units["unit_id"], frames.units["name"], strict=True))
+    units = frames.units
+    english = units["name_en"] if "name_en" in units.columns else units["name"]
+    names_of = {
+        "zh": dict(zip(units["unit_id"], units["name"], strict=True)),
+        "en": {
+            u: en or zh for u, zh, en in zip(units["unit_id"], units["name"], english, strict=True)
+        },
+    }
     before = set(seen or [])
     found: list[str] = []
     fresh: list[dict[str, object]] = []
@@ -119,6 +126,7 @@ def digest(
             fresh.append(r)
     blocks = []
     for lang in LANGS:
+        names = names_of[lang]
         scope = (
             TEXT["scope"].of(lang, unit=names.get(unit_id, unit_id)) if unit_id is not None else ""
         )
