@@ -36,13 +36,15 @@ def render() -> None:
     jobs = view.jobs.with_columns(
         relabel(view.jobs, "kind", lambda k: t(f"jobs.kind.{k}", lang)),
         relabel(view.jobs, "scope", lambda s: t("jobs.scope.all", lang) if s == "all" else s),
+        relabel(view.jobs, "last_result", lambda r: _result(r, lang)),
     )
     _table(jobs, lang, key="jobs_table")
     st.subheader(t("jobs.runs", lang))
     if view.runs.is_empty():
         st.caption(t("jobs.runs.none", lang))
     else:
-        _table(view.runs, lang, key="jobs_runs")
+        runs = view.runs.with_columns(relabel(view.runs, "result", lambda r: _result(r, lang)))
+        _table(runs, lang, key="jobs_runs")
     st.subheader(t("jobs.deliveries", lang))
     if view.deliveries.is_empty():
         st.caption(t("jobs.deliveries.none", lang))
@@ -63,11 +65,22 @@ def _run_now(ctx: state.Context, name: str, lang: Lang) -> None:
     if outcome.result is None:
         st.warning(t("jobs.run.busy", lang, job=name), icon=":material/hourglass:")
         return
-    shown = t("jobs.run.done", lang, job=name, result=outcome.result)
+    shown = t("jobs.run.done", lang, job=name, result=_result(outcome.result, lang))
     if outcome.failed:
         st.error(shown, icon=":material/error:")
     else:
         st.success(shown, icon=":material/check_circle:")
+
+
+def _result(result: str, lang: Lang) -> str:
+    """cli.md's ``ok``, ``failed: CAUSE``, ``skipped: CAUSE`` in the page's language (the
+    cause as the run wrote it)."""
+    word, sep, cause = result.partition(": ")
+    if word not in ("ok", "failed", "skipped"):
+        return result
+    return t(f"jobs.result.{word}", lang) + (
+        ("：" if lang == "zh" else ": ") + cause if sep else ""
+    )
 
 
 def _table(frame: pl.DataFrame, lang: Lang, *, key: str) -> None:
