@@ -16,7 +16,7 @@ from delivery_servers import OK, Answer, Request, dingtalk_robot, http_receiver,
 from queries.access import audit
 from queries.model.settings import Settings, settings_from_mapping
 from reports.delivery import Message, Target, deliver
-from reports.delivery.chat_text import ZERO_WIDTH_SPACE
+from reports.delivery.chat_text import ZERO_WIDTH_SPACE as ZWSP
 
 KEY = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
 TOKEN = "e9a8118c8a3dc0d0d6038"
@@ -24,9 +24,14 @@ SECRET = "SEC10d6e79b42bd94be0d0d603843651aa2"
 LINK = "https://openness.example/unit?unit=B01"
 
 
-def _settings(channels: dict[str, Any], attempts: int = 3) -> Settings:
+def _settings(channels: dict[str, Any], attempts: int = 3, base: str = "") -> Settings:
     return settings_from_mapping(
-        {"channels": channels, "delivery_attempts": attempts, "delivery_backoff_seconds": 0.01}
+        {
+            "channels": channels,
+            "delivery_attempts": attempts,
+            "delivery_backoff_seconds": 0.01,
+            "public_base_url": base,
+        }
     )
 
 
@@ -64,7 +69,7 @@ def test_wecom_markdown_escapes_the_records_text_and_links_only_the_dashboard(
         "msgtype": "markdown",
         "markdown": {
             "content": "**告警 B01**\n"
-            "\\*\\*城东所\\*\\* \\[点此\\]\\(http://evil.example\\) "
+            f"\\*\\*城东所\\*\\* \\[点此\\]\\(http:{ZWSP}//evil.example\\) "
             '\\<font color="info"\\>绿\\</font\\> \\<@all\\>\n'
             "1\\. 按期 85.0%\n"
             "[https://openness.example/unit?unit=B01](https://openness.example/unit?unit=B01)"
@@ -94,7 +99,7 @@ def test_wecom_text_defuses_a_mention(engine: sa.Engine, data_folder: Path) -> N
     assert result.status == "delivered"
     assert received[0].json() == {
         "msgtype": "text",
-        "text": {"content": f"告警\n单位 <{ZERO_WIDTH_SPACE}@all> 满意率 70%"},
+        "text": {"content": f"告警\n单位 <{ZWSP}@all> 满意率 70%"},
     }
 
 
@@ -187,6 +192,33 @@ def test_a_signed_dingtalk_robot_accepts_the_documented_signature(
         },
     }
     assert _trail(engine) == ["dingtalk ops: alerts"]
+
+
+def test_a_digest_links_each_unit_page_and_nothing_else(
+    engine: sa.Engine, data_folder: Path
+) -> None:
+    """Words that are addresses inside the dashboard (public_base_url) become links; an
+    address elsewhere, or one that only starts like it, stays text that a chat client
+    cannot turn into a link either (a zero-width space after ":")."""
+    text = (
+        "城东所 按期办结率 70.0% https://openness.example/unit?unit=B01\n"
+        "http://evil.example/a https://openness.example.evil.cn/x"
+    )
+    with http_receiver(dingtalk_robot(TOKEN, None)) as (url, received):
+        s = _settings(
+            {"ops": {"kind": "dingtalk", "host": url, **_secrets(data_folder, token=TOKEN)}},
+            base="https://openness.example",
+        )
+        [result] = deliver(
+            Message("每日告警", text), [Target("dingtalk", "ops")], settings=s, conn=engine
+        )
+    assert result.status == "delivered", result.cause
+    assert received[0].json()["markdown"]["text"] == (
+        "**每日告警**  \n"
+        "城东所 按期办结率 70.0% "
+        "[https://openness.example/unit?unit=B01](https://openness.example/unit?unit=B01)  \n"
+        f"http:{ZWSP}//evil.example/a https:{ZWSP}//openness.example.evil.cn/x"
+    )
 
 
 def test_a_wrong_dingtalk_secret_is_rejected_and_recorded_failed(

@@ -324,6 +324,16 @@ def test_settings_toml_loads_back_to_the_same_settings(tmp_path: Path) -> None:
                 "public_levels": [],
             }
         ),
+        settings_from_mapping(
+            {
+                "public_base_url": "https://openness.example/",
+                "delivery_backoff_seconds": 0.5,
+                "channels": {
+                    "mail": {"host": "m.cn", "sender": "a@b.cn", "password_env": "P"},
+                    "ops": {"kind": "dingtalk", "token_file": "t.txt", "max_parts": 2},
+                },
+            }
+        ),
     ):
         text = settings_toml(s)
         back = settings_from_mapping(tomllib.loads(text))
@@ -361,6 +371,33 @@ def test_openness_settings_missing_file_is_exit_2(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "cannot read the settings file" in res.stderr and "none.toml" in res.stderr
     assert res.stdout == ""
+
+
+def test_channels_are_filled_from_their_declared_defaults(tmp_path: Path) -> None:
+    cfg = _write(
+        tmp_path,
+        'public_base_url = "https://openness.example/dash/"\n'
+        "[channels.ops]\n"
+        'kind = "dingtalk"\n'
+        'token_env = "DT_TOKEN"\n',
+    )
+    s = load_settings(cfg)
+    assert s.public_base_url == "https://openness.example/dash"  # no trailing slash
+    assert s.channels == {
+        "ops": {
+            "kind": "dingtalk",
+            "host": "https://oapi.dingtalk.com",
+            "token_file": "",
+            "token_env": "DT_TOKEN",
+            "secret_file": "",
+            "secret_env": "",
+            "msgtype": "markdown",
+            "max_parts": 5,
+            "ca_file": "",
+            "timeout_seconds": 30.0,
+        }
+    }
+    assert (s.delivery_attempts, s.delivery_backoff_seconds, s.outbox_folder) == (3, 30.0, "outbox")
 
 
 def test_the_engine_setting_takes_a_spark_url_or_nothing(tmp_path: Path) -> None:

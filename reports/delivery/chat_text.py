@@ -23,6 +23,7 @@ _INLINE = re.compile(r"([\\`*_\[\]()<>#~|!{}&])")
 # block markup that only counts at the start of a line: lists ("- ", "+ ", "1. ", "1) ")
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s|$)")
 ZERO_WIDTH_SPACE = "\u200b"
+_WWW = re.compile(r"www\.", re.IGNORECASE)
 
 # the last line of a message cut short: (English, with a link) -> wording
 REST_NOTE = {
@@ -68,16 +69,54 @@ class Layout:
     fits: Callable[[str, str], bool]  # (title, content) within the platform's limit
 
 
-def parts(message: Message, layout: Layout, max_parts: int) -> list[tuple[str, str]]:
+def defuse_links(text: str) -> str:
+    """``text`` with what a chat client would turn into a link on its own (``://``,
+    ``www.``) broken by a zero-width space: it reads the same and links nowhere."""
+    text = text.replace("://", f":{ZERO_WIDTH_SPACE}//")
+    return _WWW.sub(lambda m: f"{m[0][:3]}{ZERO_WIDTH_SPACE}.", text)
+
+
+def render_line(line: str, markdown: bool, own: str = "") -> str:
+    r"""One line of the message's text as a robot's content: each word that is an
+    address inside the dashboard (``own``, the setting ``public_base_url``) is a link,
+    every other word is text (escaped for Markdown, mentions and links defused). A job's
+    digest links each unit's page; a record's text links nowhere.
+
+    >>> render_line("B01 按期办结率 70% https://o.cn/unit?unit=B01", True, "https://o.cn")
+    'B01 按期办结率 70% [https://o.cn/unit?unit=B01](https://o.cn/unit?unit=B01)'
+    >>> render_line("[x](https://o.cn.evil.cn/a)", True, "https://o.cn")
+    '\\[x\\]\\(https:\u200b//o.cn.evil.cn/a\\)'
+    """
+    words = re.split(r"(\s+)", line)
+    out = []
+    for i, word in enumerate(words):
+        if i % 2:  # the spaces between words
+            out.append(word)
+        elif own and (word == own or word.startswith(own + "/")):
+            out.append(markdown_link(word) if markdown else word)
+        elif markdown:
+            out.append(escape_markdown(defuse_links(word)))  # a list mark is a word of its own
+        else:
+            out.append(defuse_text(defuse_links(word)))
+    return "".join(out)
+
+
+def parts(message: Message, layout: Layout, max_parts: int, own: str = "") -> list[tuple[str, str]]:
     """The message as (title, content) parts, each within the layout's limit, at most
-    ``max_parts``. When more would be needed, the last part ends with a line saying how
-    many lines are left out and pointing to the link (or to the mail and outbox)."""
-    esc = escape_markdown if layout.markdown else defuse_text
-    lines = [esc(line) for line in message.text.split("\n")]
+    ``max_parts``. ``own``: the dashboard's address (:func:`render_line`). When more
+    would be needed, the last part ends with a line saying how many lines are left out
+    and pointing to the link (or to the mail and outbox)."""
+
+    def esc(text: str) -> str:
+        return render_line(text, layout.markdown)
+
+    lines = [render_line(line, layout.markdown, own) for line in message.text.split("\n")]
     link = message.link
     footer = []
     if link:
         footer = [markdown_link(link) if layout.markdown else link]
+    # a line too long for a part on its own is cut into pieces first
+    lines = [p for line in lines for p in _pieces(message.subject, line, footer, layout, esc)]
     groups = _split(message.subject, lines, footer, layout, esc)
     if len(groups) > max_parts:
         groups = groups[: max_parts - 1]
@@ -117,13 +156,12 @@ def _split(
     groups: list[list[str]] = []
     current: list[str] = []
     for line in lines:
-        for piece in _pieces(subject, line, footer, layout, esc):
-            trial = [*current, piece]
-            if current and not layout.fits(*_render(subject, trial, footer, layout, esc, 99, 99)):
-                groups.append(current)
-                current = [piece]
-            else:
-                current = trial
+        trial = [*current, line]
+        if current and not layout.fits(*_render(subject, trial, footer, layout, esc, 99, 99)):
+            groups.append(current)
+            current = [line]
+        else:
+            current = trial
     groups.append(current)
     return groups
 
@@ -136,15 +174,20 @@ def _pieces(
     if layout.fits(*_render(subject, [line], footer, layout, esc, 99, 99)):
         return [line]
     out, rest = [], line
+
+    def fits(size: int) -> bool:
+        return layout.fits(*_render(subject, [rest[:size]], footer, layout, esc, 99, 99))
+
     while rest:
-        size = len(rest)
-        while size > 1 and (
-            rest[size - 1] == "\\"
-            or not layout.fits(*_render(subject, [rest[:size]], footer, layout, esc, 99, 99))
-        ):
-            size = max(1, size * 9 // 10 if size > 64 else size - 1)
-        out.append(rest[:size])
-        rest = rest[size:]
+        low, high = 1, len(rest)  # the longest head that fits: binary search
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if fits(mid) else (low, mid - 1)
+        # never between a backslash and the mark it escapes (an odd run of them)
+        while low > 1 and (len(rest[:low]) - len(rest[:low].rstrip("\\"))) % 2:
+            low -= 1
+        out.append(rest[:low])
+        rest = rest[low:]
     return out
 
 

@@ -36,6 +36,12 @@ class Message:
     lang: str = "zh"
 
     def __post_init__(self) -> None:
+        r"""The subject is one line (a mail header, a robot's title).
+
+        >>> Message("2026年11月\n简报", "x").subject
+        '2026年11月 简报'
+        """
+        object.__setattr__(self, "subject", " ".join(self.subject.split()))
         object.__setattr__(self, "attachments", tuple(Path(p) for p in self.attachments))
         if not self.what:
             object.__setattr__(self, "what", self.subject)

@@ -98,9 +98,10 @@ def _send_parts(
     message: Message,
     table: dict[str, Any],
     progress: dict[str, Any],
+    own: str,
 ) -> None:
     """Send the parts not yet accepted (``progress["sent"]``), in order."""
-    all_parts = parts(message, layout, int(table["max_parts"]))
+    all_parts = parts(message, layout, int(table["max_parts"]), own)
     for i in range(int(progress.get("sent", 0)), len(all_parts)):
         title, content = all_parts[i]
         answer = post_json(url_of(), json_body(build(str(table["msgtype"]), title, content)), table)
@@ -120,7 +121,16 @@ def send_wecom(
     key = secrets.read(target.name, table, "key")
     url = f"{table['host']}/cgi-bin/webhook/send?key={quote(key or '', safe='')}"
     layout = wecom_layout(str(table["msgtype"]))
-    _send_parts("WeCom", lambda: url, wecom_payload, layout, message, table, progress)
+    _send_parts(
+        "WeCom",
+        lambda: url,
+        wecom_payload,
+        layout,
+        message,
+        table,
+        progress,
+        settings.public_base_url,
+    )
     return None
 
 
@@ -145,5 +155,14 @@ def send_dingtalk(
         return f"{base}&timestamp={now}&sign={dingtalk_sign(now, secret)}"
 
     layout = dingtalk_layout(str(table["msgtype"]))
-    _send_parts("DingTalk", url_of, dingtalk_payload, layout, message, table, progress)
+    _send_parts(
+        "DingTalk",
+        url_of,
+        dingtalk_payload,
+        layout,
+        message,
+        table,
+        progress,
+        settings.public_base_url,
+    )
     return None
