@@ -12,7 +12,6 @@ import typer
 
 from openness.app import (
     EXIT_PROBLEMS,
-    ConfigOption,
     DbOption,
     EngineOption,
     LakeOption,
@@ -28,7 +27,22 @@ from openness.app import (
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
+    from queries.model.settings import Settings
     from reports.jobs.runner import Context
+
+# the settings file: its channels, the dashboard's address, the audit key (cron and a
+# CronJob give it once in the environment)
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        envvar="OPENNESS_CONFIG",
+        help="Settings file (TOML): the [channels.NAME] jobs deliver to, public_base_url "
+        "(default: $OPENNESS_CONFIG).",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
 
 jobs_app = typer.Typer(
     help="Scheduled imports, briefings, public bundles and alerts (cli.md, Jobs).",
@@ -51,8 +65,11 @@ REQUIRED = {
 }
 
 
-def _options(kind: str, given: dict[str, Any], engine: sa.Engine) -> dict[str, Any]:
-    """The job's options checked for ``kind``; exit 2 naming the option at fault."""
+def _options(
+    kind: str, given: dict[str, Any], engine: sa.Engine, settings: Settings | None
+) -> dict[str, Any]:
+    """The job's options checked for ``kind`` (with ``settings``: each --to names a channel
+    of them); exit 2 naming the option at fault."""
     from queries.jobs.schedule import RELATIVE_PERIODS
     from reports.delivery import parse_target
 
@@ -86,7 +103,7 @@ def _options(kind: str, given: dict[str, Any], engine: sa.Engine) -> dict[str, A
     if "to" in present:
         for target in given["to"]:
             try:
-                parse_target(target)
+                parse_target(target, settings)
             except ValueError as exc:
                 fail(f"--to {target}: {exc}")
         opts["to"] = list(given["to"])
@@ -175,7 +192,7 @@ def jobs_add(
         "to": to or [],
         "out": out,
     }
-    opts = _options(kind, given, engine)
+    opts = _options(kind, given, engine, read_settings(config) if config else None)
     key = audit_key(config, create=True)
     try:
         j = add_job(engine, name, kind, cron, opts, unit_id=unit, actor=cli_user(), key=key)
