@@ -279,6 +279,9 @@ def jobs_run(
         outcome = run_now(_context(engine, config, engine_url, lake), j, now_local())
     finally:
         engine.dispose()
+    if outcome.result is None:
+        err.print(f"job {name}: not run: its last run is still going")
+        raise typer.Exit(EXIT_PROBLEMS)
     err.print(f"job {name}: {outcome.result}")
     if outcome.failed:
         raise typer.Exit(EXIT_PROBLEMS)
@@ -321,7 +324,10 @@ def jobs_run_due(
         engine.dispose()
     for o in outcomes:
         if o.result is None:
-            err.print(f"job {o.job}: slot {o.slot:%Y-%m-%d %H:%M} run by another process")
+            err.print(
+                f"job {o.job}: slot {o.slot:%Y-%m-%d %H:%M} left to another process "
+                "(claimed there, or its last run is still going)"
+            )
         else:
             err.print(f"job {o.job}: {o.result}")
     if any(o.failed for o in outcomes):

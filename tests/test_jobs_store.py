@@ -12,6 +12,7 @@ from queries.access import audit
 from queries.access.gate import Denied, Gate
 from queries.access.roles import Person, Role
 from queries.jobs import store
+from queries.model.schema import job_run
 
 pytestmark = pytest.mark.usefixtures("data_folder")
 
@@ -91,3 +92,26 @@ def test_the_jobs_are_read_by_admins_only(engine: sa.Engine, role: Role) -> None
         store.jobs_view(other)
     denied = audit.read(engine, events=("denied",))
     assert denied.select("user", "detail").rows() == [("x@bureau.cn", "jobs: jobs page")]
+
+
+def test_a_job_still_running_is_not_started_again_for_a_later_slot(engine: sa.Engine) -> None:
+    j = store.add_job(
+        engine, "each-minute", "import", "* * * * *", {"folder": "/srv/drop"},
+        unit_id=None, actor="cli:ops", at=ADDED,
+    )  # fmt: skip
+    first = store.claim(engine, j, datetime(2026, 11, 20, 9, 31), "cli:a")
+    assert first is not None
+    # a minute later its run is still going: the next slot waits
+    assert store.claim(engine, j, datetime(2026, 11, 20, 9, 32), "cli:b") is None
+    store.finish(
+        engine, j, first, "ok", at=datetime(2026, 11, 20, 9, 31), scheduled=True, actor="cli:a"
+    )
+    assert store.claim(engine, j, datetime(2026, 11, 20, 9, 33), "cli:b") is not None
+    # a run that died (never finished) holds its job back for RUNNING_HOURS, no longer
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(job_run)
+            .where(job_run.c.finished.is_(None))
+            .values(started=datetime(2026, 1, 1))  # long before now, more than 6 hours
+        )
+    assert store.claim(engine, j, datetime(2026, 11, 20, 9, 34), "cli:c") is not None

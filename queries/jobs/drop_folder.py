@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from queries.importing.run import (
+    ImportResult,
     ImportUsageError,
     UnusableFileError,
     import_files,
@@ -138,17 +139,25 @@ def import_folder(
             moved.with_name(moved.name + ".error.txt").write_text(f"{exc}\n", encoding="utf-8")
             run.failed.append(f"{name}: {exc}")
             continue
-        r = results[0]
-        if r.status != "committed":
-            moved = _aside(path, folder / "failed")
-            moved.with_name(moved.name + ".error.txt").write_text(f"{r.status}\n", encoding="utf-8")
-            run.failed.append(f"{name}: {r.status}")
-            continue
-        moved = _aside(path, folder / "done")
-        run.imported.append(f"{name}: {r.rows_accepted} rows accepted")
-        if r.rejects_file is not None:
-            shutil.copyfile(r.rejects_file, moved.with_name(moved.name + ".rejects.csv"))
-            run.rejected.append(
-                f"{name}: {r.rows_rejected} rows rejected (done/{moved.name}.rejects.csv)"
-            )
+        try:
+            _settle(path, folder, results[0], run)
+        except FileNotFoundError:  # moved away meanwhile (a person, another job)
+            run.imported.append(f"{name}: imported, then moved away by someone else")
     return run
+
+
+def _settle(path: Path, folder: Path, r: ImportResult, run: FolderRun) -> None:
+    """Move an imported file aside (its rejects file beside it) and say so in ``run``."""
+    name = path.name
+    if r.status != "committed":
+        moved = _aside(path, folder / "failed")
+        moved.with_name(moved.name + ".error.txt").write_text(f"{r.status}\n", encoding="utf-8")
+        run.failed.append(f"{name}: {r.status}")
+        return
+    moved = _aside(path, folder / "done")
+    run.imported.append(f"{name}: {r.rows_accepted} rows accepted")
+    if r.rejects_file is not None:
+        shutil.copyfile(r.rejects_file, moved.with_name(moved.name + ".rejects.csv"))
+        run.rejected.append(
+            f"{name}: {r.rows_rejected} rows rejected (done/{moved.name}.rejects.csv)"
+        )

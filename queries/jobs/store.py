@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -32,6 +32,9 @@ if TYPE_CHECKING:  # run-due finds nothing due without loading the engine the ga
 KINDS = ("import", "briefing", "publish", "alerts")
 # a job's name: what a person types after `jobs run` (letters, digits, - _ .)
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+# an unfinished run younger than this holds its job back (a run that died: after this long)
+RUNNING_HOURS = 6
 
 # cli.md's `jobs list` columns
 LIST_COLUMNS = ("name", "kind", "schedule", "scope", "last_run", "last_result", "next_run")
@@ -120,18 +123,27 @@ def add_job(
         "created_at": now,
         "next_run": next_slot(schedule, now),
     }
-    with engine.begin() as conn:
-        taken = conn.execute(sa.select(job.c.job_id).where(job.c.name == name)).first()
-        if taken is not None:
-            raise JobError(f"a job named {name!r} exists: remove it first")
-        conn.execute(job.insert().values(**row))
-        detail = f"job {name} added: {kind}, schedule {schedule}" + (
-            f", unit {unit_id}" if unit_id else ""
-        )
-        audit.write(conn, "changed", person, detail=detail, email=actor, key=key)
+    # every transaction here writes first: on SQLite a transaction that read first cannot
+    # wait for the write lock (it fails at once when another process wrote meanwhile)
+    try:
+        with engine.begin() as conn:
+            conn.execute(job.insert().values(**row))
+            _audit_added(conn, row, person, actor, key)
+    except sa.exc.IntegrityError:
+        raise JobError(f"a job named {name!r} exists: remove it first") from None
     found = get_job(engine, name)
     assert found is not None
     return found
+
+
+def _audit_added(
+    conn: sa.Connection, row: dict[str, Any], person: Person | None, actor: str, key: bytes | None
+) -> None:
+    """The ``changed`` event of a job added (``row``: its row)."""
+    detail = f"job {row['name']} added: {row['kind']}, schedule {row['schedule']}"
+    if row["unit_id"]:
+        detail += f", unit {row['unit_id']}"
+    audit.write(conn, "changed", person, detail=detail, email=actor, key=key)
 
 
 def remove_job(
@@ -145,11 +157,10 @@ def remove_job(
     """Remove a job and its runs (the audit trail keeps what they did), audited as
     ``changed``. JobError when there is no such job."""
     with engine.begin() as conn:
-        found = conn.execute(sa.select(job.c.job_id).where(job.c.name == name)).first()
+        found = conn.execute(job.delete().where(job.c.name == name).returning(job.c.job_id)).first()
         if found is None:
             raise JobError(f"no job named {name!r}")
         conn.execute(job_run.delete().where(job_run.c.job_id == found[0]))
-        conn.execute(job.delete().where(job.c.job_id == found[0]))
         audit.write(conn, "changed", person, detail=f"job {name} removed", email=actor, key=key)
 
 
@@ -174,18 +185,35 @@ def due_jobs(engine: sa.Engine, at: datetime) -> list[Job]:
 
 def claim(engine: sa.Engine, j: Job, slot: datetime, actor: str) -> int | None:
     """Claim the run of ``j`` for ``slot``: its run id, or None when another process
-    claimed that slot first (the insert meets the unique (job_id, slot))."""
-    try:
-        with engine.begin() as conn:
+    claimed that slot first (the insert meets the unique (job_id, slot)), or when a run of
+    ``j`` started less than :data:`RUNNING_HOURS` ago has not finished (a job slower than
+    its schedule is not run twice at once; a run that died is waited for that long)."""
+    now = now_local()
+    with engine.connect() as conn, conn.begin() as tx:
+        try:  # the insert first: the write lock (SQLite) before anything is read
             result = conn.execute(
-                job_run.insert().values(
-                    job_id=j.job_id, slot=slot, started=now_local(), started_by=actor
-                )
+                job_run.insert().values(job_id=j.job_id, slot=slot, started=now, started_by=actor)
             )
-    except sa.exc.IntegrityError:
-        return None
-    key = result.inserted_primary_key
-    return int(key[0]) if key else None
+        except sa.exc.IntegrityError:
+            tx.rollback()
+            return None
+        key = result.inserted_primary_key
+        assert key is not None
+        run_id = int(key[0])
+        running = conn.execute(
+            sa.select(job_run.c.run_id)
+            .where(
+                job_run.c.job_id == j.job_id,
+                job_run.c.run_id != run_id,
+                job_run.c.finished.is_(None),
+                job_run.c.started > now - timedelta(hours=RUNNING_HOURS),
+            )
+            .limit(1)
+        ).first()
+        if running is not None:
+            tx.rollback()
+            return None
+    return run_id
 
 
 def finish(
