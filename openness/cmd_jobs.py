@@ -205,8 +205,10 @@ def jobs_add(
 
 @jobs_app.command("list")
 def jobs_list(db: DbOption = None) -> None:
-    """Every job: name, kind, schedule, scope, last_run, last_result, next_run (CSV on
-    stdout)."""
+    """Every job (CSV on stdout).
+
+    Columns: name, kind, schedule, scope, last_run, last_result, next_run.
+    """
     import polars as pl
 
     from queries.jobs.store import jobs_frame, list_jobs
@@ -265,8 +267,10 @@ def jobs_run(
     engine_url: EngineOption = None,
     lake: LakeOption = None,
 ) -> None:
-    """Run one job now, whatever its schedule: exit 0 when it succeeded or had nothing
-    to do, 1 when it failed."""
+    """Run one job now, whatever its schedule.
+
+    Exit 0 when it succeeded or had nothing to do, 1 when it failed.
+    """
     from queries.jobs.store import get_job
     from queries.model.clock import now_local
     from reports.jobs.runner import run_now
@@ -302,8 +306,11 @@ def jobs_run_due(
     engine_url: EngineOption = None,
     lake: LakeOption = None,
 ) -> None:
-    """Run each job that is due, once (another process running the same slot runs it
-    instead): exit 0 when every run succeeded or none was due, 1 when one failed."""
+    """Run each job that is due, once (cron calls it every minute).
+
+    Another process running the same slot runs it instead. Exit 0 when every run
+    succeeded or none was due, 1 when one failed (named on stderr).
+    """
     from queries.jobs.store import due_jobs
     from queries.model.clock import now_local
     from queries.model.periods import parse_as_of
