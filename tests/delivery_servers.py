@@ -15,6 +15,7 @@ import socket
 import ssl
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -87,17 +88,30 @@ class Mailbox:
                 str(envelope.mail_from),
                 list(envelope.rcpt_tos),
                 raw,
-                session.ssl is not None,
+                # STARTTLS (session.ssl), or TLS from the first byte (the transport's)
+                session.ssl is not None
+                or server.transport.get_extra_info("ssl_object") is not None,
                 login,
             )
         )
         return "250 OK"
 
 
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        with warnings.catch_warnings():
+            # implicit TLS is TLS, though aiosmtpd counts only STARTTLS and warns
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+            return super().factory()
+
+
 @contextmanager
-def smtp_server(folder: Path, user: str, password: str) -> Iterator[tuple[int, Mailbox, Path]]:
-    """An SMTP server on 127.0.0.1 that requires STARTTLS and AUTH (``user`` and
-    ``password``): (port, mailbox, the certificate to trust)."""
+def smtp_server(
+    folder: Path, user: str, password: str, implicit_tls: bool = False
+) -> Iterator[tuple[int, Mailbox, Path]]:
+    """An SMTP server on 127.0.0.1 that requires STARTTLS (or, ``implicit_tls``, TLS
+    from the first byte, as on port 465) and AUTH (``user`` and ``password``): (port,
+    mailbox, the certificate to trust)."""
     cert, key = self_signed(folder)
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(cert, key)
@@ -114,15 +128,16 @@ def smtp_server(folder: Path, user: str, password: str) -> Iterator[tuple[int, M
 
     box = Mailbox()
     port = free_port()
-    controller = Controller(
+    controller = _Controller(
         box,
         hostname="127.0.0.1",
         port=port,
         server_hostname="localhost",
-        tls_context=tls,
-        require_starttls=True,
+        ssl_context=tls if implicit_tls else None,
+        tls_context=None if implicit_tls else tls,
+        require_starttls=not implicit_tls,
         auth_required=True,
-        auth_require_tls=True,
+        auth_require_tls=not implicit_tls,  # aiosmtpd sees only STARTTLS as TLS
         authenticator=authenticator,
     )
     controller.start()
@@ -149,8 +164,11 @@ Answer = tuple[int, dict[str, Any]]
 
 
 @contextmanager
-def http_receiver(answer: Callable[[Request], Answer]) -> Iterator[tuple[str, list[Request]]]:
-    """An HTTP server on 127.0.0.1 answering each POST with ``answer(request)``:
+def http_receiver(
+    answer: Callable[[Request], Answer], tls: tuple[Path, Path] | None = None
+) -> Iterator[tuple[str, list[Request]]]:
+    """An HTTP server on 127.0.0.1 answering each POST (or GET) with ``answer(request)``
+    (a 3xx points to ``/elsewhere``), over HTTPS with ``tls`` (certificate, key):
     (its base URL, the requests received)."""
     received: list[Request] = []
 
@@ -169,19 +187,29 @@ def http_receiver(answer: Callable[[Request], Answer]) -> Iterator[tuple[str, li
             status, data = answer(req)
             out = json.dumps(data, ensure_ascii=False).encode("utf-8")
             self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", "/elsewhere")
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(out)))
             self.end_headers()
             self.wfile.write(out)
 
+        do_GET = do_POST  # what a client following a redirect would send
+
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    scheme = "http"
+    if tls is not None:  # HTTPS on the certificate and key given
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", received
+        yield f"{scheme}://localhost:{server.server_address[1]}", received
     finally:
         server.shutdown()
         server.server_close()

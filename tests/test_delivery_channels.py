@@ -18,6 +18,7 @@ from delivery_servers import (
     Answer,
     Request,
     http_receiver,
+    self_signed,
     smtp_server,
 )
 
@@ -225,7 +226,7 @@ def test_an_endpoint_that_always_fails_is_failed_kept_and_audited(
         )
     assert (result.status, result.attempts, len(received)) == ("failed", 3, 3)
     port = url.rsplit(":", 1)[1]
-    assert result.cause == f"127.0.0.1:{port} answered HTTP 500 Internal Server Error"
+    assert result.cause == f"localhost:{port} answered HTTP 500 Internal Server Error"
     [kept] = list((data_folder / "outbox" / "failed").iterdir())
     body = json.loads((kept / "message.json").read_text(encoding="utf-8"))
     assert (body["to"], body["subject"], body["text"], body["link"]) == (
@@ -243,3 +244,61 @@ def test_nothing_listens_fails_with_the_host_named(engine: sa.Engine, data_folde
     assert result.status == "failed" and result.cause is not None
     assert result.cause.startswith("127.0.0.1:9 cannot be reached: ")
     assert "abc" not in result.cause
+
+
+def test_a_redirect_is_not_followed_and_is_a_failure(engine: sa.Engine, data_folder: Path) -> None:
+    """urllib would follow a 302 with a GET without the body; the 200 at the end would
+    read as delivered."""
+
+    def answer(req: Request) -> Answer:
+        return (302, {}) if req.path == "/hook" else OK
+
+    with http_receiver(answer) as (url, received):
+        s = _settings({"hub": {"kind": "webhook", "url": f"{url}/hook"}}, 1)
+        [result] = deliver(Message("s", "t"), [Target("webhook", "hub")], settings=s, conn=engine)
+    assert [r.path for r in received] == ["/hook"]
+    assert result.status == "failed" and result.cause is not None
+    assert result.cause.endswith("answered HTTP 302 Found")
+
+
+def test_https_verifies_the_certificate_against_the_ca_file(
+    engine: sa.Engine, data_folder: Path, tmp_path: Path
+) -> None:
+    cert, key = self_signed(tmp_path)
+    with http_receiver(lambda req: OK, tls=(cert, key)) as (url, received):
+        trusting = {"kind": "webhook", "url": url, "ca_file": str(cert)}
+        s = _settings({"hub": trusting, "other": {**trusting, "ca_file": ""}}, 1)
+        results = deliver(
+            Message("s", "t"),
+            [Target("webhook", "hub"), Target("webhook", "other")],
+            settings=s,
+            conn=engine,
+        )
+    assert [r.status for r in results] == ["delivered", "failed"]
+    assert len(received) == 1
+    assert results[1].cause is not None and "CERTIFICATE_VERIFY_FAILED" in results[1].cause
+
+
+def test_mail_over_implicit_tls(
+    engine: sa.Engine, data_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``tls = true``: SMTPS (port 465), TLS from the first byte."""
+    monkeypatch.setenv("OPENNESS_SMTP_PASSWORD", "pw")
+    with smtp_server(tmp_path, "u@bureau.gov.cn", "pw", implicit_tls=True) as (port, box, cert):
+        mail = {
+            "host": "localhost",
+            "port": port,
+            "sender": "u@bureau.gov.cn",
+            "tls": True,
+            "password_env": "OPENNESS_SMTP_PASSWORD",
+            "ca_file": str(cert),
+        }
+        [result] = deliver(
+            Message(SUBJECT, TEXT),
+            [Target("mail", "x@b.cn")],
+            settings=_settings({"mail": mail}),
+            conn=engine,
+        )
+    assert result.status == "delivered", result.cause
+    [(_, rcpts, _, under_tls, login)] = box.mails
+    assert (rcpts, under_tls, login) == (["x@b.cn"], True, "u@bureau.gov.cn")

@@ -288,9 +288,31 @@ def test_a_retry_resends_only_the_parts_not_yet_accepted(
             Message("告警", text), [Target("dingtalk", "ops")], settings=s, conn=engine
         )
     assert (result.status, result.attempts) == ("delivered", 2), result.cause
+    assert _trail(engine) == ["dingtalk ops: 告警 (2 attempts)"]
     titles = [r.json()["markdown"]["title"] for r in received]
     assert titles == ["告警 (1/3)", "告警 (2/3)", "告警 (2/3)", "告警 (3/3)"]
     assert all(len(r.body) <= 20000 for r in received)
+
+
+def test_a_part_refused_is_named_in_the_cause(engine: sa.Engine, data_folder: Path) -> None:
+    robot = dingtalk_robot(TOKEN, None)
+
+    def answer(req: Request) -> Answer:
+        if req.json()["markdown"]["title"].endswith("(2/3)"):
+            return 200, {"errcode": 130101, "errmsg": "send too fast"}
+        return robot(req)
+
+    with http_receiver(answer) as (url, received):
+        s = _settings(
+            {"ops": {"kind": "dingtalk", "host": url, **_secrets(data_folder, token=TOKEN)}}, 2
+        )
+        [result] = deliver(
+            Message("告警", _long_text(600)), [Target("dingtalk", "ops")], settings=s, conn=engine
+        )
+    assert (result.status, result.attempts) == ("failed", 2)
+    assert result.cause == "DingTalk answered errcode 130101: send too fast (part 2 of 3)"
+    titles = [r.json()["markdown"]["title"] for r in received]
+    assert titles == ["告警 (1/3)", "告警 (2/3)", "告警 (2/3)"]  # part 1 is never sent twice
 
 
 def test_a_robot_key_never_shows_even_when_the_server_repeats_it(

@@ -4,8 +4,10 @@ mentions defused) and split into parts within the platform's length limit.
 Text from records is text: in ``markdown`` content every character that could start
 markup (emphasis, a link, an image, a heading, a list, a quote, HTML such as
 ``<font>`` or ``<@userid>``) is escaped with a backslash, so a unit named
-``[点此](http://x)`` reads as those characters and links nowhere. Only the message's
-own link (the dashboard page) becomes a link. In ``text`` content, WeCom's
+``[点此](http://x)`` reads as those characters and links nowhere. Links are the
+message's own and the words of its text that are addresses inside the dashboard
+(``public_base_url``); any other address (``://``, ``www.``) gets a zero-width space
+so that no chat client links it on its own. In ``text`` content, WeCom's
 ``<@userid>`` mention is defused with a zero-width space after ``<``.
 """
 

@@ -3,7 +3,7 @@
 The message is built with the standard library's ``email`` package under the SMTP
 policy (CRLF lines): a Chinese subject is an RFC 2047 UTF-8 encoded word, the body
 ``text/plain; charset="utf-8"`` in base64, each attachment a part with its MIME type
-and its file name (RFC 2231 when not ASCII), which Outlook and Foxmail read.
+and its file name (RFC 2231 when not ASCII).
 STARTTLS (``starttls = true``) or implicit TLS (``tls = true``, port 465) verify the
 server's certificate (``ca_file`` for an intranet's own CA); a password is only ever
 sent over one of them.

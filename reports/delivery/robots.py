@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -92,20 +93,27 @@ def check_answer(platform: str, answer: bytes) -> None:
 
 def _send_parts(
     platform: str,
-    url_of: Any,
-    build: Any,
+    url_of: Callable[[], str],
+    build: Callable[[str, str, str], dict[str, Any]],
     layout: Layout,
     message: Message,
     table: dict[str, Any],
     progress: dict[str, Any],
     own: str,
 ) -> None:
-    """Send the parts not yet accepted (``progress["sent"]``), in order."""
+    """Send the parts not yet accepted (``progress["sent"]``), in order; a failure of a
+    message in several parts names the part."""
     all_parts = parts(message, layout, int(table["max_parts"]), own)
-    for i in range(int(progress.get("sent", 0)), len(all_parts)):
+    n = len(all_parts)
+    for i in range(int(progress.get("sent", 0)), n):
         title, content = all_parts[i]
-        answer = post_json(url_of(), json_body(build(str(table["msgtype"]), title, content)), table)
-        check_answer(platform, answer)
+        try:
+            body = json_body(build(str(table["msgtype"]), title, content))
+            check_answer(platform, post_json(url_of(), body, table))
+        except DeliveryError as exc:
+            if n == 1:
+                raise
+            raise DeliveryError(f"{exc} (part {i + 1} of {n})", final=exc.final) from None
         progress["sent"] = i + 1
 
 

@@ -53,6 +53,14 @@ def where(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer other than 2xx: urllib would follow a 302 with a GET
+    without the body, and its 200 would count as delivered."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 def post_json(
     url: str, body: bytes, table: dict[str, Any], headers: dict[str, str] | None = None
 ) -> bytes:
@@ -64,14 +72,14 @@ def post_json(
         method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
     )
-    context = None
+    handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
     if url.startswith("https://"):
         context = ssl.create_default_context(cafile=table.get("ca_file") or None)
+        handlers.append(urllib.request.HTTPSHandler(context=context))
+    opener = urllib.request.build_opener(*handlers)
     host = where(url)
     try:
-        with urllib.request.urlopen(
-            request, timeout=float(table.get("timeout_seconds", 30.0)), context=context
-        ) as answer:
+        with opener.open(request, timeout=float(table.get("timeout_seconds", 30.0))) as answer:
             return bytes(answer.read(MAX_ANSWER))
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"{host} answered HTTP {exc.code} {exc.reason}") from None
