@@ -226,3 +226,14 @@ def test_unknown_job_names_exit_2(db_url: str) -> None:
     assert _cli("jobs", "run", "nope", "--db", db_url)[0] == 2
     assert _cli("jobs", "remove", "nope", "--db", db_url)[0] == 2
     assert _cli("jobs", "run-due", "--at", "not a time", "--db", db_url)[0] == 2
+
+
+def test_a_target_is_checked_against_the_settings_channels(db_url: str, tmp_path: Path) -> None:
+    config = write(tmp_path / "settings.toml", '[channels.ops]\nkind = "outbox"\n')
+    add = ["jobs", "add", "alerts", "--name", "daily", "--schedule", "0 9 * * *", "--db", db_url]
+
+    code, _, err = _cli(*add, "--to", "dingtalk:group", "--config", str(config))
+    assert code == 2 and "the settings have no [channels.group] table" in err
+
+    code, _, err = _cli(*add, "--to", "outbox:ops", "--config", str(config))
+    assert code == 0, err
