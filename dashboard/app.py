@@ -57,6 +57,9 @@ PAGES: list[PageSpec] = [
     PageSpec("methodology", "views/methodology.py", ":material/functions:", "reference", False),
     PageSpec("data", "views/data.py", ":material/database:", "reference", False, area=Area.DATA),
     PageSpec("audit", "views/audit.py", ":material/history:", "reference", False, area=Area.AUDIT),
+    PageSpec(
+        "jobs", "views/jobs.py", ":material/event_repeat:", "reference", False, area=Area.JOBS
+    ),
 ]
 # the tab's icon, served by this server (a :material/...: icon is fetched from the internet)
 PAGE_ICON = str(Path(__file__).resolve().parent / "static" / "shield.svg")

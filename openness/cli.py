@@ -8,6 +8,7 @@ from openness import (  # noqa: F401
     cmd_import,
     cmd_indicators,
     cmd_init,
+    cmd_jobs,
     cmd_lake,
     cmd_reports,
     cmd_seed,

@@ -53,6 +53,7 @@ LAYERS = (
     "queries.engine",
     "queries.importing",
     "queries.access",
+    "queries.jobs",
     "seed_data",
     "reports",
     "dashboard",

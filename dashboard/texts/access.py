@@ -173,4 +173,6 @@ STRINGS: dict[str, Text] = {
     "audit.ev.denied": Text("越权请求", "Denied"),
     "audit.ev.users_changed": Text("用户变更", "Users changed"),
     "audit.ev.delivered": Text("消息投递", "Delivered"),
+    "audit.ev.job_run": Text("定时任务运行", "Job run"),
+    "audit.ev.changed": Text("变更", "Changed"),
 }

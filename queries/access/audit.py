@@ -30,6 +30,8 @@ EVENTS = (
     "denied",
     "users_changed",
     "delivered",
+    "job_run",
+    "changed",
 )
 
 # the trail's columns, in access.md's order (the table's user_email is ``user``)

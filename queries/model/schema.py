@@ -174,3 +174,38 @@ record_version = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("version", sa.BigInteger, nullable=False),
 )
+
+# scheduled jobs (cli.md, "Jobs"): what to run, when, and how the last run went;
+# options as JSON; memory: what the job keeps between runs (alerts: the signals seen)
+job = sa.Table(
+    "job",
+    metadata,
+    sa.Column("job_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("schedule", sa.String(128), nullable=False),
+    sa.Column("options", sa.Text, nullable=False),
+    sa.Column("unit_id", sa.String, nullable=True),
+    sa.Column("created_by", sa.String(320), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_run", sa.DateTime, nullable=True),
+    sa.Column("last_result", sa.Text, nullable=True),
+    sa.Column("next_run", sa.DateTime, nullable=False),
+    sa.Column("memory", sa.Text, nullable=True),
+    sa.UniqueConstraint("name", name="uq_job_name"),
+)
+
+# each run of a job; a run is claimed by inserting its row: the unique (job_id, slot)
+# makes two processes that find the same slot due run it once
+job_run = sa.Table(
+    "job_run",
+    metadata,
+    sa.Column("run_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("job_id", sa.Integer, nullable=False),
+    sa.Column("slot", sa.DateTime, nullable=False),
+    sa.Column("started", sa.DateTime, nullable=False),
+    sa.Column("finished", sa.DateTime, nullable=True),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("started_by", sa.String(320), nullable=False),
+    sa.UniqueConstraint("job_id", "slot", name="uq_job_run_slot"),
+)
