@@ -96,6 +96,12 @@ def import_(
                 "the header (titles, notes) skipped",
                 markup=False,
             )
+        if r.rows_below:
+            err.print(
+                f"  表格下方 {r.rows_below} 行（合计、填报人等表尾）已跳过 / {r.rows_below} "
+                "footer row(s) below the table (totals, who filled it in) skipped",
+                markup=False,
+            )
         if r.rejects_file is not None:
             err.print(f"  rejected rows / 被拒绝的行: {r.rejects_file}", markup=False)
             for row, key, columns, reasons in (

@@ -60,7 +60,7 @@ class RecordFile:
     """An opened record file, its header checked against the kind.
 
     ``sheet`` and ``rows_above`` (title rows skipped above the header) are set
-    for workbooks.
+    for workbooks; ``rows_below`` (footer rows skipped) once their rows are read.
     """
 
     path: Path
@@ -74,6 +74,11 @@ class RecordFile:
     rows_above: int = 0
     _csv: CsvReader | None = None
     _table: SheetTable | None = None
+
+    @property
+    def rows_below(self) -> int:
+        """Footer rows skipped below a workbook's table (known once its batches are read)."""
+        return self._table.rows_below if self._table is not None else 0
 
     @property
     def missing_optional(self) -> list[str]:
@@ -163,7 +168,16 @@ def open_record_file(path: Path | str, kind: str) -> RecordFile:
     body = text_start[len(raw_header) :]
     decoder.to_utf8(body[: record_boundary(body) or len(body)])
     text = raw_header.decode("gb18030" if decoder.encoding == "gb18030" else "utf-8-sig")
-    names = next(csv.reader(io.StringIO(text)), [])
+    try:
+        names = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL
+        raise UnusableFileError(
+            path,
+            Text(
+                f"无法读取表头行（{exc}）：不是记录文件的表头",
+                f"the header row cannot be read ({exc}): not a record file's header",
+            ),
+        ) from None
     positions = _positions(path, spec, names)
     if positions is None:
         raise UnusableFileError(path, _missing(spec, names))

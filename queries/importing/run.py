@@ -84,9 +84,11 @@ class ImportResult:
     rejects: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECT_SCHEMA))
     # the rejects file's lines: row, key, columns, reasons, record columns as read
     reject_rows: pl.DataFrame = field(default_factory=pl.DataFrame)
-    # workbooks: the sheet read and the rows above its header (titles, notes)
+    # workbooks: the sheet read, the rows above its header (titles, notes) and the
+    # footer rows below its table (totals, who filled it in), skipped
     sheet: str | None = None
     rows_above: int = 0
+    rows_below: int = 0
     # SQLite: the months written and the change markers around the write (None else)
     changes: RecordChanges | None = None
 
@@ -186,6 +188,11 @@ def _import_files(
         except UnusableFileError as exc:
             log_failed(engine, path, k, exc.reason)
             raise
+        except Exception as exc:  # a reader's error no check foresaw: one line, logged
+            error = _environment_error(exc, engine, None, str(path))
+            assert error is not None
+            log_failed(engine, path, k, error.reason)
+            raise error from None
     results = []
     for rf in files:
         show = progress and rf.size >= PROGRESS_MIN_BYTES
@@ -200,7 +207,7 @@ def _import_files(
             expected_rows=rf.size // BYTES_PER_ROW_GUESS,
             labels=labels,
         )
-        result.sheet, result.rows_above = rf.sheet, rf.rows_above
+        result.sheet, result.rows_above, result.rows_below = rf.sheet, rf.rows_above, rf.rows_below
         results.append(result)
     if any(r.status == "committed" for r in results):
         # the columnar copy reads the months written again; the frame cache is read anew

@@ -19,15 +19,33 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from queries.importing.source import Batch, UnusableFileError, drop_blank, string_frame
+from queries.importing.footers import FooterFilter
+from queries.importing.source import (
+    EXCEL_ID_HINT,
+    EXCEL_ID_HINT_ZH,
+    Batch,
+    UnusableFileError,
+    drop_blank,
+    string_frame,
+)
+from queries.importing.xlsx_stream import (
+    EAST_ASIAN_FORMATS,
+    SheetLimitError,
+    check_merges,
+    check_packing,
+    check_shared_strings,
+    stream_rows,
+)
 from queries.model.records import RecordKind
 from queries.vocabulary.text import Text
 
@@ -46,6 +64,16 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+)
 class CellError(str):
     """The text of a spreadsheet error cell (``#DIV/0!``): a row error, never a value."""
 
+
+class LostDigits(str):
+    """A number cell of more than 15 digits (Excel keeps 15 significant digits, the
+    rest are lost), as Excel shows it: text anywhere but in an id column, where it
+    rejects its row (records.md, "keys and ids")."""
+
+
+# a number cell from this size on has more digits than Excel keeps
+_EXCEL_DIGITS = 15
+LOST_DIGITS_FROM = 10**_EXCEL_DIGITS
 
 Cells = dict[int, Any]  # 0-based column -> value (str | CellError | None), per row
 
@@ -83,6 +111,11 @@ def shown(value: Any, fmt_kind: str | None) -> str | None:
         return value.strftime("%H:%M:%S")
     if isinstance(value, timedelta):
         return str(value)
+    if isinstance(value, (int, float)) and abs(value) >= LOST_DIGITS_FROM:
+        if isinstance(value, int):
+            return LostDigits(value)
+        if value.is_integer():
+            return LostDigits(format(Decimal(f"{value:.{_EXCEL_DIGITS}g}"), "f"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -108,6 +141,10 @@ class SheetTable:
     positions: dict[str, int]
     rows_above: int
     header: list[str] = field(default_factory=list)
+    # the columns holding ids (a number cell of more than 15 digits rejects its row)
+    ids: tuple[str, ...] = ()
+    # footer rows below the table (totals, who filled it in), skipped: set once read
+    rows_below: int = 0
 
     def batches(self, size: int, batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:
         names = list(self.positions)
@@ -131,31 +168,41 @@ class SheetTable:
                 buffer.clear()
             yield batch
 
-        for number, cells in self.sheet.rows():
-            if number <= self.header_row:
-                continue
+        footers = FooterFilter()
+        below = ((number, cells) for number, cells in self.sheet.rows() if number > self.header_row)
+        for number, cells in footers.rows(below):
             values = [cells.get(c) for c in cols]
             errors = [
-                (n, v) for n, v in zip(names, values, strict=True) if isinstance(v, CellError)
+                (n, _cell_problem(n, v))
+                for n, v in zip(names, values, strict=True)
+                if isinstance(v, CellError) or (isinstance(v, LostDigits) and n in self.ids)
             ]
             if errors:
                 bad.append([None if isinstance(v, CellError) else v for v in values])
                 bad_rows.append(number)
-                for name, err in errors:
-                    problems.append(
-                        (
-                            number,
-                            name,
-                            f"单元格错误 / {name} holds the spreadsheet error {err} "
-                            "(a formula that failed): correct the formula or type the value",
-                        )
-                    )
+                for name, reason in errors:
+                    problems.append((number, name, reason))
             else:
                 good.append([v or None for v in values])
                 good_rows.append(number)
             if len(good) + len(bad) >= batch_rows:
                 yield from flush(False)
+        self.rows_below = footers.skipped
         yield from flush(True)
+
+
+def _cell_problem(name: str, value: str) -> str:
+    """The reason a cell rejects its row: an error cell, or an id Excel cut short."""
+    if isinstance(value, CellError):
+        return (
+            f"单元格错误 / {name} holds the spreadsheet error {value} "
+            "(a formula that failed): correct the formula or type the value"
+        )
+    return (
+        f"编号超过 15 位，Excel 已丢失其余数字（{EXCEL_ID_HINT_ZH}）/ {name} "
+        f"is a number cell of {len(value.lstrip('-'))} digits ({value}): Excel keeps 15 "
+        f"significant digits and the rest are lost; {EXCEL_ID_HINT}"
+    )
 
 
 def find_table(path: Path, sheets: list[Sheet], spec: RecordKind, positions_of: Any) -> SheetTable:
@@ -184,7 +231,9 @@ def find_table(path: Path, sheets: list[Sheet], spec: RecordKind, positions_of: 
         if found is not None:
             header_row, header, positions = found
             rows_above = sum(1 for n, c in _head(sheet) if n < header_row and _texts(c))
-            return SheetTable(path, sheet, header_row, positions, rows_above, header)
+            return SheetTable(
+                path, sheet, header_row, positions, rows_above, header, spec.id_columns
+            )
         tried.append(sheet.name)
     required = ", ".join(f.name for f in spec.fields if f.required)
     where = ", ".join(f"'{n}'" for n in tried)
@@ -261,6 +310,10 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                 f"the limit of {limit} MB: save the table alone as CSV",
             ),
         )
+    try:
+        check_packing(infos)
+    except SheetLimitError as exc:
+        raise UnusableFileError(path, exc.reason) from None
     sizes = {i.filename: i.file_size for i in infos}
     import openpyxl
     from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_datetime
@@ -270,12 +323,23 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise UnusableFileError(path, _unreadable(exc)) from None
+    try:
+        check_shared_strings(len(wb.shared_strings))
+    except SheetLimitError as exc:
+        raise UnusableFileError(path, exc.reason) from None
+    # the East Asian built-in date formats, which openpyxl does not know (a format the
+    # file defines under such an id has been renumbered from 164 by openpyxl)
+    for style_id, style in enumerate(wb._cell_styles):
+        if style.numFmtId in EAST_ASIAN_FORMATS:
+            wb._date_formats.add(style_id)
 
     def fmt_kind(style_id: int) -> str | None:
         try:
             fid = wb._cell_styles[style_id].numFmtId
         except (IndexError, TypeError):
             return None
+        if fid in EAST_ASIAN_FORMATS:
+            return EAST_ASIAN_FORMATS[fid]
         if fid < BUILTIN_FORMATS_MAX_SIZE:
             fmt = BUILTIN_FORMATS.get(fid, "General")
         else:
@@ -298,9 +362,9 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                         f"{limit} MB: save the table alone as CSV",
                     ),
                 )
-            merges = _xlsx_merges(wb, sheet_path)
             kinds: dict[int, str | None] = {}
             try:
+                merges = _xlsx_merges(wb, sheet_path, ws.title)
                 with wb._archive.open(sheet_path) as src:
                     parser = WorkSheetParser(
                         src,
@@ -311,7 +375,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                         timedelta_formats=wb._timedelta_formats,
                     )
                     filler = _MergeFiller(merges)
-                    for number, cells in parser.parse():
+                    for number, cells in stream_rows(src, parser, ws.title):
                         row: Cells = {}
                         for cell in cells:
                             value = cell["value"]
@@ -327,6 +391,8 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                         yield from filler.rows(number, row)
             except UnusableFileError:
                 raise
+            except SheetLimitError as exc:
+                raise UnusableFileError(path, exc.reason) from None
             except Exception as exc:
                 raise UnusableFileError(path, _unreadable(exc, ws.title)) from None
 
@@ -335,8 +401,14 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
     return [Sheet(ws.title, ws.sheet_state == "visible", make_rows(ws)) for ws in wb.worksheets]
 
 
-def _xlsx_merges(wb: Any, sheet_path: str) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a sheet (first row, first col, last row, last col; 1-based rows)."""
+def _xlsx_merges(wb: Any, sheet_path: str, title: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet (first row, first col, last row, last col; 1-based rows).
+
+    Raises
+    ------
+    SheetLimitError
+        More merged ranges than the limit.
+    """
     found: list[tuple[int, int, int, int]] = []
     tail = b""
     with wb._archive.open(sheet_path) as src:
@@ -352,14 +424,17 @@ def _xlsx_merges(wb: Any, sheet_path: str) -> list[tuple[int, int, int, int]]:
                 found.append((r1, c1, r2, c2))
             tail = data[-200:]
             # a match in the overlap is found twice: kept once below
-    return sorted(set(found))
+            check_merges(len(found) // 2, title)
+    found = sorted(set(found))
+    check_merges(len(found), title)
+    return found
 
 
 class _MergeFiller:
     """Spreads a merged range's value over every cell of the range, row by row."""
 
     def __init__(self, merges: list[tuple[int, int, int, int]]) -> None:
-        self.pending = sorted(merges)
+        self.pending = deque(sorted(merges))
         self.active: list[tuple[int, int, int, Any]] = []  # last row, first col, last col, value
         self.last = 0
 
@@ -375,7 +450,7 @@ class _MergeFiller:
 
     def _fill(self, number: int, row: Cells) -> Cells:
         while self.pending and self.pending[0][0] <= number:
-            r1, c1, r2, c2 = self.pending.pop(0)
+            r1, c1, r2, c2 = self.pending.popleft()
             if r1 == number:
                 self.active.append((r2, c1, c2, row.get(c1)))
         self.active = [a for a in self.active if a[0] >= number]
@@ -431,7 +506,10 @@ def xls_sheets(path: Path) -> list[Sheet]:
 
     def fmt_kind(xf_index: int) -> str | None:
         try:
-            fmt = book.format_map[book.xf_list[xf_index].format_key].format_str
+            key = book.xf_list[xf_index].format_key
+            if key in EAST_ASIAN_FORMATS:
+                return EAST_ASIAN_FORMATS[key]
+            fmt = book.format_map[key].format_str
         except (IndexError, KeyError):
             return None
         return is_datetime(fmt) or "date"
