@@ -9,6 +9,7 @@ from openness import (  # noqa: F401
     cmd_indicators,
     cmd_init,
     cmd_lake,
+    cmd_records,
     cmd_reports,
     cmd_seed,
     cmd_serve,

@@ -25,8 +25,9 @@ from queries.importing.csv_source import (
     record_boundary,
     to_lf,
 )
-from queries.importing.sheets import SheetTable, find_table, xls_sheets, xlsx_sheets
+from queries.importing.sheets import SheetTable, find_table, xlsx_sheets
 from queries.importing.source import ROW, Batch, UnusableFileError
+from queries.importing.xls_book import xls_sheets
 from queries.model.records import KINDS, RecordKind
 from queries.vocabulary.text import Text
 
@@ -110,10 +111,23 @@ def open_record_file(path: Path | str, kind: str) -> RecordFile:
     ------
     UnusableFileError
         The file is missing, empty, binary, HTML, UTF-16, not UTF-8/GB18030
-        text, a workbook over a size limit or without the kind's table, or its
-        header lacks a required column or names one twice.
+        text, a workbook over a limit or without the kind's table, or its header
+        lacks a required column or names one twice; or a reader failed in a way
+        no check foresaw (a crafted file): its error in one line.
     """
-    path = Path(path)
+    try:
+        return _open(Path(path), kind)
+    except UnusableFileError:
+        raise
+    except Exception as exc:
+        text = str(exc).strip()
+        why = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+        raise UnusableFileError(
+            path, Text(f"无法读取文件：{why}", f"cannot read the file: {why}")
+        ) from None
+
+
+def _open(path: Path, kind: str) -> RecordFile:
     spec = KINDS[kind]
     if not path.is_file():
         raise UnusableFileError(path, Text("文件不存在", "no such file"))

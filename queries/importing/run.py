@@ -84,8 +84,8 @@ class ImportResult:
     rejects: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECT_SCHEMA))
     # the rejects file's lines: row, key, columns, reasons, record columns as read
     reject_rows: pl.DataFrame = field(default_factory=pl.DataFrame)
-    # workbooks: the sheet read, the rows above its header (titles, notes) and the
-    # footer rows below its table (totals, who filled it in), skipped
+    # workbooks: the sheet read, the rows skipped above its header (titles, notes)
+    # and below its table (footers: totals, who filled it in)
     sheet: str | None = None
     rows_above: int = 0
     rows_below: int = 0
@@ -188,11 +188,6 @@ def _import_files(
         except UnusableFileError as exc:
             log_failed(engine, path, k, exc.reason)
             raise
-        except Exception as exc:  # a reader's error no check foresaw: one line, logged
-            error = _environment_error(exc, engine, None, str(path))
-            assert error is not None
-            log_failed(engine, path, k, error.reason)
-            raise error from None
     results = []
     for rf in files:
         show = progress and rf.size >= PROGRESS_MIN_BYTES

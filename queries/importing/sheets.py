@@ -1,4 +1,4 @@
-"""Reading a record table from a workbook (``.xlsx`` with openpyxl, ``.xls`` with xlrd).
+"""Reading a record table from a workbook (``.xlsx`` with openpyxl; ``.xls``: its sheets).
 
 ``docs/spec/records.md`` ("Files as offices export them"): the header is the first
 row, among the first :data:`HEADER_SEARCH_ROWS`, that holds every required
@@ -9,10 +9,15 @@ fits. A merged cell's value applies to every cell it covers; a date cell
 holds the date it shows (a time hidden by a date-only format is dropped); an
 error cell (``#DIV/0!``) rejects its row. Row numbers are the sheet's own.
 
-Memory is bounded: an ``.xlsx`` sheet is streamed cell by cell (its empty
-cells cost nothing), and the parts read whole (shared strings, styles) and
-the sheet's XML have size limits checked before reading; an ``.xls`` file
-(read whole by xlrd) has a size limit. Over a limit, the file is unusable.
+A number cell of more than 15 digits in an id column rejects its row (Excel has
+lost the rest); footer rows below the table (:mod:`queries.importing.footers`) are
+skipped and counted; the East Asian built-in date formats (ids 27-36, 50-58) are
+dates. The ``.xls`` reader is :mod:`queries.importing.xls_book`.
+
+Memory and time are bounded: an ``.xlsx`` sheet is streamed cell by cell
+(:mod:`queries.importing.xlsx_stream`: row width, rows, cells, time, packing), and
+the parts read whole (shared strings, styles) and the sheet's XML have size limits
+checked before reading. Over a limit, the file is unusable, the message naming it.
 """
 
 from __future__ import annotations
@@ -54,8 +59,6 @@ HEADER_SEARCH_ROWS = 20
 XLSX_MAX_WHOLE_PARTS_BYTES = 64 * 2**20
 # a sheet's XML, streamed (bounds the time a crafted sheet can take)
 XLSX_MAX_SHEET_BYTES = 512 * 2**20
-# an .xls file, read whole by xlrd (its cells take about 20 times the file's size)
-XLS_MAX_BYTES = 32 * 2**20
 BATCH_ROWS = 50_000
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
@@ -322,7 +325,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UnusableFileError(path, _unreadable(exc)) from None
+        raise UnusableFileError(path, unreadable(exc)) from None
     try:
         check_shared_strings(len(wb.shared_strings))
     except SheetLimitError as exc:
@@ -394,7 +397,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
             except SheetLimitError as exc:
                 raise UnusableFileError(path, exc.reason) from None
             except Exception as exc:
-                raise UnusableFileError(path, _unreadable(exc, ws.title)) from None
+                raise UnusableFileError(path, unreadable(exc, ws.title)) from None
 
         return rows
 
@@ -461,7 +464,7 @@ class _MergeFiller:
         return row
 
 
-def _unreadable(exc: Exception, sheet: str | None = None) -> Text:
+def unreadable(exc: Exception, sheet: str | None = None) -> Text:
     """Why a spreadsheet, or one of its sheets, cannot be read."""
     why = _first_line(exc)
     if sheet is None:
@@ -472,98 +475,3 @@ def _unreadable(exc: Exception, sheet: str | None = None) -> Text:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-# -- .xls -------------------------------------------------------------------------------
-
-
-def xls_sheets(path: Path) -> list[Sheet]:
-    """The sheets of an ``.xls`` workbook (xlrd, with formats for dates and merges).
-
-    Raises
-    ------
-    UnusableFileError
-        Not a workbook, or over the size limit.
-    """
-    size = path.stat().st_size
-    if size > XLS_MAX_BYTES:
-        mb, limit = f"{size / 2**20:.0f}", f"{XLS_MAX_BYTES / 2**20:g}"
-        raise UnusableFileError(
-            path,
-            Text(
-                f".xls 文件有 {mb} MB，超过 .xls 的上限 {limit} MB：请另存为 .xlsx 或 CSV",
-                f"the .xls file is {mb} MB, over the limit of {limit} MB for .xls: "
-                "save it as .xlsx or CSV",
-            ),
-        )
-    import xlrd
-    from openpyxl.styles.numbers import is_datetime
-
-    try:
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-    except Exception as exc:  # xlrd raises its own XLRDError and others
-        raise UnusableFileError(path, _unreadable(exc)) from None
-
-    def fmt_kind(xf_index: int) -> str | None:
-        try:
-            key = book.xf_list[xf_index].format_key
-            if key in EAST_ASIAN_FORMATS:
-                return EAST_ASIAN_FORMATS[key]
-            fmt = book.format_map[key].format_str
-        except (IndexError, KeyError):
-            return None
-        return is_datetime(fmt) or "date"
-
-    def make_rows(index: int) -> Any:
-        def rows() -> Iterator[tuple[int, Cells]]:
-            try:
-                yield from _xls_rows(book, index, fmt_kind)
-            except Exception as exc:  # xlrd raises its own XLRDError and others
-                name = book.sheet_names()[index]
-                raise UnusableFileError(path, _unreadable(exc, name)) from None
-
-        return rows
-
-    return [
-        Sheet(name, book.sheet_by_index(i).visibility == 0, make_rows(i))
-        for i, name in enumerate(book.sheet_names())
-    ]
-
-
-def _xls_rows(book: Any, index: int, fmt_kind: Any) -> Iterator[tuple[int, Cells]]:
-    """The rows of sheet ``index`` of an xlrd book, merged cells filled."""
-    sh = book.sheet_by_index(index)
-    merged: dict[tuple[int, int], tuple[int, int]] = {}
-    for r1, r2, c1, c2 in sh.merged_cells:  # half-open ranges
-        for r in range(r1, r2):
-            for c in range(c1, c2):
-                merged[(r, c)] = (r1, c1)
-    for r in range(sh.nrows):
-        row: Cells = {}
-        for c in range(sh.ncols):
-            anchor = merged.get((r, c), (r, c))
-            value = _xls_value(book, sh.cell(*anchor), fmt_kind)
-            if value is not None:
-                row[c] = value
-        if row:
-            yield r + 1, row
-
-
-def _xls_value(book: Any, cell: Any, fmt_kind: Any) -> Any:
-    import xlrd
-    from xlrd.biffh import error_text_from_code
-
-    t = cell.ctype
-    if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-        return None
-    if t == xlrd.XL_CELL_ERROR:
-        return CellError(error_text_from_code.get(cell.value, "#ERROR"))
-    if t == xlrd.XL_CELL_BOOLEAN:
-        return shown(bool(cell.value), None)
-    if t == xlrd.XL_CELL_DATE:
-        try:
-            value = xlrd.xldate_as_datetime(cell.value, book.datemode)
-        except (ValueError, OverflowError):
-            return shown(cell.value, None)
-        return shown(value, fmt_kind(cell.xf_index))
-    return shown(cell.value, None)
