@@ -318,18 +318,15 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
     except SheetLimitError as exc:
         raise UnusableFileError(path, exc.reason) from None
     sizes = {i.filename: i.file_size for i in infos}
-    import openpyxl
     from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_datetime
     from openpyxl.worksheet._reader import WorkSheetParser
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UnusableFileError(path, unreadable(exc)) from None
-    try:
-        check_shared_strings(len(wb.shared_strings))
+        wb, shared, found = _open_xlsx(path)
     except SheetLimitError as exc:
         raise UnusableFileError(path, exc.reason) from None
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise UnusableFileError(path, unreadable(exc)) from None
     # the East Asian built-in date formats, which openpyxl does not know (a format the
     # file defines under such an id has been renumbered from 164 by openpyxl)
     for style_id, style in enumerate(wb._cell_styles):
@@ -349,9 +346,9 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
             fmt = wb._number_formats[fid - BUILTIN_FORMATS_MAX_SIZE]
         return is_datetime(fmt)
 
-    def make_rows(ws: Any) -> Any:
-        sheet_path = ws._worksheet_path
+    merged: dict[str, list[tuple[int, int, int, int]]] = {}
 
+    def make_rows(title: str, sheet_path: str) -> Any:
         def rows() -> Iterator[tuple[int, Cells]]:
             size = sizes.get(sheet_path, 0)
             if size > XLSX_MAX_SHEET_BYTES:
@@ -359,26 +356,28 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                 raise UnusableFileError(
                     path,
                     Text(
-                        f"工作表“{ws.title}”解压后占 {mb} MB，超过 {limit} MB 的上限："
+                        f"工作表“{title}”解压后占 {mb} MB，超过 {limit} MB 的上限："
                         "请把表格单独另存为 CSV",
-                        f"sheet '{ws.title}' takes {mb} MB unpacked, over the limit of "
+                        f"sheet '{title}' takes {mb} MB unpacked, over the limit of "
                         f"{limit} MB: save the table alone as CSV",
                     ),
                 )
             kinds: dict[int, str | None] = {}
             try:
-                merges = _xlsx_merges(wb, sheet_path, ws.title)
+                if sheet_path not in merged:  # read once: the header search reads again
+                    merged[sheet_path] = _xlsx_merges(wb, sheet_path, title)
+                merges = merged[sheet_path]
                 with wb._archive.open(sheet_path) as src:
                     parser = WorkSheetParser(
                         src,
-                        ws._shared_strings,
+                        shared,
                         data_only=True,
                         epoch=wb.epoch,
                         date_formats=wb._date_formats,
                         timedelta_formats=wb._timedelta_formats,
                     )
                     filler = _MergeFiller(merges)
-                    for number, cells in stream_rows(src, parser, ws.title):
+                    for number, cells in stream_rows(src, parser, title):
                         row: Cells = {}
                         for cell in cells:
                             value = cell["value"]
@@ -397,11 +396,41 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
             except SheetLimitError as exc:
                 raise UnusableFileError(path, exc.reason) from None
             except Exception as exc:
-                raise UnusableFileError(path, unreadable(exc, ws.title)) from None
+                raise UnusableFileError(path, unreadable(exc, title)) from None
 
         return rows
 
-    return [Sheet(ws.title, ws.sheet_state == "visible", make_rows(ws)) for ws in wb.worksheets]
+    return [
+        Sheet(title, state == "visible", make_rows(title, part)) for title, state, part in found
+    ]
+
+
+def _open_xlsx(path: Path) -> tuple[Any, list[str], list[tuple[str, str, str]]]:
+    """openpyxl's workbook (styles, dates), its shared strings and its worksheets (name,
+    state, part), read as ``load_workbook(read_only=True)`` does but without its first
+    pass over each sheet (for the sheet's size: the whole sheet when it states none).
+
+    Raises
+    ------
+    SheetLimitError
+        More shared strings than the limit.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(path, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    check_shared_strings(len(reader.shared_strings))
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    reader.wb._archive = reader.archive
+    found = [
+        (sheet.name, sheet.state or "visible", rel.target)
+        for sheet, rel in reader.parser.find_sheets()
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+    ]
+    return reader.wb, reader.shared_strings, found
 
 
 def _xlsx_merges(wb: Any, sheet_path: str, title: str) -> list[tuple[int, int, int, int]]:
