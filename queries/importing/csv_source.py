@@ -287,7 +287,10 @@ def _as_typed(line: str, width: int) -> list[str]:
     cells = text.split(",")
     if len(cells) == width:
         return cells
-    return next(csv.reader([text]), [])
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:  # a field over csv.field_size_limit(): the cells as split
+        return cells
 
 
 def _one_record(lines: list[str], i: int, width: int) -> tuple[list[str] | None, int]:

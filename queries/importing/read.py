@@ -39,6 +39,8 @@ CHUNK_BYTES = 16 * 1024 * 1024
 _KIND_IN_NAME = re.compile(r"(?<![a-z])(units|disclosures|feedback|supervision)(?![a-z])")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# characters of a header's name shown in a message
+_MAX_SHOWN = 40
 _HTML = re.compile(rb"^\s*<(!doctype\s+html|html|table|\?xml)", re.IGNORECASE)
 
 
@@ -264,7 +266,8 @@ def _positions(
 def _missing(spec: RecordKind, header: list[str]) -> Text:
     present = {normalise_header(h) for h in header}
     missing = ", ".join(f.name for f in spec.fields if f.required and f.name not in present)
-    shown = ", ".join(h for h in header[:8]) + (", ..." if len(header) > 8 else "")
+    cut = [h if len(h) <= _MAX_SHOWN else h[:_MAX_SHOWN] + "…" for h in header[:8]]
+    shown = ", ".join(cut) + (", ..." if len(header) > 8 else "")
     return Text(
         f"不是“{spec.name_zh}”记录文件：缺少必填列 {missing}（表头：{shown or '空'}）",
         f"not a {spec.name} file: missing required column(s) {missing} "
