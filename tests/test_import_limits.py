@@ -153,10 +153,8 @@ def test_a_csv_header_field_over_the_csv_limit_is_exit_2_and_logged(
     path = tmp_path / "units.csv"
     path.write_text("unit_id,name,level,kind," + "x" * 131_073 + "\nA1,所,station,window,\n")
     result = CliRunner().invoke(app, ["import", str(path), "--db", db_url])
-    assert (
-        (result.exit_code == 2
-        and result.exception is None)
-        or isinstance(result.exception, SystemExit)
+    assert (result.exit_code == 2 and result.exception is None) or isinstance(
+        result.exception, SystemExit
     )
     assert "Traceback" not in result.output
     [line] = result.stderr.strip().splitlines()
