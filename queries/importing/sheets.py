@@ -22,9 +22,7 @@ checked before reading. Over a limit, the file is unusable, the message naming i
 
 from __future__ import annotations
 
-import re
 import zipfile
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -35,6 +33,7 @@ from typing import Any
 import polars as pl
 
 from queries.importing.footers import FooterFilter
+from queries.importing.merges import MergeFiller, xlsx_merges
 from queries.importing.source import (
     EXCEL_ID_HINT,
     EXCEL_ID_HINT_ZH,
@@ -46,7 +45,6 @@ from queries.importing.source import (
 from queries.importing.xlsx_stream import (
     EAST_ASIAN_FORMATS,
     SheetLimitError,
-    check_merges,
     check_packing,
     check_shared_strings,
     stream_rows,
@@ -60,8 +58,6 @@ XLSX_MAX_WHOLE_PARTS_BYTES = 64 * 2**20
 # a sheet's XML, streamed (bounds the time a crafted sheet can take)
 XLSX_MAX_SHEET_BYTES = 512 * 2**20
 BATCH_ROWS = 50_000
-
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 class CellError(str):
@@ -79,13 +75,6 @@ _EXCEL_DIGITS = 15
 LOST_DIGITS_FROM = 10**_EXCEL_DIGITS
 
 Cells = dict[int, Any]  # 0-based column -> value (str | CellError | None), per row
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n - 1
 
 
 def shown(value: Any, fmt_kind: str | None) -> str | None:
@@ -365,7 +354,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
             kinds: dict[int, str | None] = {}
             try:
                 if sheet_path not in merged:  # read once: the header search reads again
-                    merged[sheet_path] = _xlsx_merges(wb, sheet_path, title)
+                    merged[sheet_path] = xlsx_merges(wb._archive, sheet_path, title)
                 merges = merged[sheet_path]
                 with wb._archive.open(sheet_path) as src:
                     parser = WorkSheetParser(
@@ -376,7 +365,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                         date_formats=wb._date_formats,
                         timedelta_formats=wb._timedelta_formats,
                     )
-                    filler = _MergeFiller(merges)
+                    filler = MergeFiller(merges)
                     for number, cells in stream_rows(src, parser, title):
                         row: Cells = {}
                         for cell in cells:
@@ -431,66 +420,6 @@ def _open_xlsx(path: Path) -> tuple[Any, list[str], list[tuple[str, str, str]]]:
         if rel.target in reader.valid_files and "chartsheet" not in rel.Type
     ]
     return reader.wb, reader.shared_strings, found
-
-
-def _xlsx_merges(wb: Any, sheet_path: str, title: str) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a sheet (first row, first col, last row, last col; 1-based rows).
-
-    Raises
-    ------
-    SheetLimitError
-        More merged ranges than the limit.
-    """
-    found: list[tuple[int, int, int, int]] = []
-    tail = b""
-    with wb._archive.open(sheet_path) as src:
-        while True:
-            block = src.read(1 << 20)
-            if not block:
-                break
-            data = tail + block
-            for m in _MERGE.finditer(data):
-                c1, r1 = _col_index(m.group(1)), int(m.group(2))
-                c2 = _col_index(m.group(3)) if m.group(3) else c1
-                r2 = int(m.group(4)) if m.group(4) else r1
-                found.append((r1, c1, r2, c2))
-            tail = data[-200:]
-            # a match in the overlap is found twice: kept once below
-            check_merges(len(found) // 2, title)
-    found = sorted(set(found))
-    check_merges(len(found), title)
-    return found
-
-
-class _MergeFiller:
-    """Spreads a merged range's value over every cell of the range, row by row."""
-
-    def __init__(self, merges: list[tuple[int, int, int, int]]) -> None:
-        self.pending = deque(sorted(merges))
-        self.active: list[tuple[int, int, int, Any]] = []  # last row, first col, last col, value
-        self.last = 0
-
-    def rows(self, number: int, row: Cells) -> Iterator[tuple[int, Cells]]:
-        # rows that only a merge covers (absent from the sheet's XML)
-        while self.active and self.last + 1 < number:
-            self.last += 1
-            filled = self._fill(self.last, {})
-            if filled:
-                yield self.last, filled
-        self.last = number
-        yield number, self._fill(number, row)
-
-    def _fill(self, number: int, row: Cells) -> Cells:
-        while self.pending and self.pending[0][0] <= number:
-            r1, c1, r2, c2 = self.pending.popleft()
-            if r1 == number:
-                self.active.append((r2, c1, c2, row.get(c1)))
-        self.active = [a for a in self.active if a[0] >= number]
-        for _r2, c1, c2, value in self.active:
-            if value is not None:
-                for c in range(c1, c2 + 1):
-                    row[c] = value
-        return row
 
 
 def unreadable(exc: Exception, sheet: str | None = None) -> Text:

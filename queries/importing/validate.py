@@ -68,7 +68,7 @@ def enum_lookup(f: Field) -> dict[str, str]:
 
 def _shown(col: str) -> pl.Expr:
     """The raw value as quoted in a reason (long values cut, invisible characters
-    escaped: ``A\\u200b1``)."""
+    escaped: ``A\u200b1``)."""
     v = pl.col(col)
     cut = (
         pl.when(v.str.len_chars() > _MAX_SHOWN).then(v.str.slice(0, _MAX_SHOWN) + "…").otherwise(v)
@@ -77,7 +77,7 @@ def _shown(col: str) -> pl.Expr:
 
 
 def escape_invisible(text: str) -> str:
-    """``text`` with its format and control characters written as escapes.
+    r"""``text`` with its format and control characters written as escapes.
 
     >>> escape_invisible("\u200bA1\x1f")
     '\\u200bA1\\u001f'
