@@ -67,7 +67,7 @@ def enum_lookup(f: Field) -> dict[str, str]:
 
 
 def _shown(col: str) -> pl.Expr:
-    """The raw value as quoted in a reason (long values cut, invisible characters
+    r"""The raw value as quoted in a reason (long values cut, invisible characters
     escaped: ``A\u200b1``)."""
     v = pl.col(col)
     cut = (
