@@ -389,3 +389,51 @@ def test_import_config_applies_the_labels_through_the_command(
             ("F2", False, "basically_satisfied"),
         ]
     engine.dispose()
+
+
+FOOTED = (
+    "\ufeffcase_id,unit_id,kind,channel,received_at\n"
+    "F1,A1,投诉,热线,2026-03-02\n"
+    "合计,,,,\n"  # row 3: looks like a footer, but a record follows: a (rejected) record
+    "F2,A1,投诉,热线,2026-03-03\n"
+    ",,,,\n"
+    "合计：2 件,,,,\n"
+    "填报单位（盖章）：甲一派出所    填报人：张三    联系电话：13812345678,,,,\n"
+    "审核人：李四,,,,\n"
+)
+
+
+def test_csv_footers_are_skipped_counted_and_stored_nowhere(
+    engine: sa.Engine, tmp_path: Path, units_csv: Path, data_folder: Path
+) -> None:
+    """A ledger saved as CSV: the three rows that end it (after a blank line) are a footer;
+    the 合计 row with a record after it is not."""
+    path = tmp_path / "feedback.csv"
+    path.write_text(FOOTED, encoding="utf-8")
+    _, fb = import_files(engine, [units_csv, path], progress=False)
+    assert (fb.rows_read, fb.rows_accepted, fb.rows_rejected, fb.rows_below) == (3, 2, 1, 3)
+    assert fb.reject_rows["row"].to_list() == [3]
+    with engine.connect() as conn:
+        stored = " ".join(
+            str(r)
+            for t in ("import_reject", "import_log", "feedback")
+            for r in conn.exec_driver_sql(f"SELECT * FROM {t}")
+        )
+    written = " ".join(p.read_text(encoding="utf-8-sig") for p in data_folder.rglob("*.csv"))
+    for personal in ("13812345678", "张三", "李四"):
+        assert personal not in stored and personal not in written
+
+
+def test_csv_footers_across_chunks(tmp_path: Path) -> None:
+    """In 100-byte chunks the footer spans several batches, and a 合计 row in one batch is
+    followed by a record in the next: still three footer rows, row 3 a record."""
+    from queries.importing.read import open_record_file
+
+    path = tmp_path / "feedback.csv"
+    path.write_text(FOOTED, encoding="utf-8")
+    rf = open_record_file(path, "feedback")
+    batches = list(rf.batches(chunk_bytes=100))
+    assert len(batches) > 2
+    rows = [r for b in batches for r in b.frame["__row"].to_list()]
+    assert rows == [2, 3, 4]
+    assert rf.rows_below == 3

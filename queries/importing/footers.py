@@ -1,5 +1,9 @@
 """A ledger's footer rows: skipped and counted, never stored (``docs/spec/records.md``).
 
+Workbooks (:class:`FooterFilter`, on a sheet's rows) and CSV files saved from them
+(:class:`CsvFooters`, on the batches: the first cell is the first of the record columns
+in the file's order, which is the whole row for a footer, whose other cells are empty).
+
 Statistical forms and ledgers end with rows that are not records: the totals
 (``合计：3 件``) and who filled the form in (``填报单位：… 填报人：张三 联系电话：…
 填报日期：…``, ``制表人``, ``审核人``), usually after a blank row. A row is a footer
@@ -15,6 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+import polars as pl
+
+from queries.importing.source import Batch
 
 # what a footer's first cell begins with (spaces and a full-width colon may follow)
 FOOTER_WORDS = (
@@ -72,3 +80,36 @@ class FooterFilter:
 
 def _text(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
+
+
+class CsvFooters:
+    """The rows that look like footers at the end of each batch are held back, and
+    passed on in front of the next batch when it has a record; those held at the end of
+    the file are the footer, counted in :attr:`skipped`.
+
+    ``ordered``: the record columns of the batches in the file's order.
+    """
+
+    def __init__(self, ordered: list[str]) -> None:
+        self.ordered = ordered
+        self.skipped = 0
+
+    def batches(self, batches: Iterable[Batch]) -> Iterator[Batch]:
+        held: pl.DataFrame | None = None
+        pattern = _FOOTER.pattern
+        for batch in batches:
+            frame = batch.frame
+            if held is not None:
+                frame = pl.concat([held, frame])
+                held = None
+            if self.ordered and frame.height:
+                first = pl.coalesce([pl.col(c) for c in self.ordered])
+                looks = frame.select(first.str.contains(pattern).fill_null(False)).to_series()
+                records = (~looks).arg_true()
+                keep = int(records[-1]) + 1 if len(records) else 0
+                if frame.height - keep <= FOOTER_MAX_ROWS:
+                    held = frame.slice(keep) if keep < frame.height else None
+                    frame = frame.slice(0, keep)
+            batch.frame = frame
+            yield batch
+        self.skipped = held.height if held is not None else 0

@@ -80,8 +80,10 @@ class RecordFile:
 
     @property
     def rows_below(self) -> int:
-        """Footer rows skipped below a workbook's table (known once its batches are read)."""
-        return self._table.rows_below if self._table is not None else 0
+        """Footer rows skipped below the table (known once the batches are read)."""
+        if self._table is not None:
+            return self._table.rows_below
+        return self._csv.footers.skipped if self._csv is not None else 0
 
     @property
     def missing_optional(self) -> list[str]:
