@@ -66,6 +66,7 @@ def import_(
 ) -> None:
     """Import record files: units first, each file in one transaction, rows upserted by key."""
     from queries.importing.run import ImportUsageError, UnusableFileError, import_files
+    from queries.importing.validate import escape_invisible
 
     labels = _labels(config)
     engine = open_database(db, create=True)
@@ -108,7 +109,8 @@ def import_(
                 r.reject_rows.head(SHOWN).select("row", "key", "columns", "reasons").iter_rows()
             ):
                 at = f", {columns}" if columns else ""
-                err.print(f"  row {row} ({key or '?'}){at}: {reasons}", markup=False)
+                shown = escape_invisible(key) if key else "?"
+                err.print(f"  row {row} ({shown}){at}: {reasons}", markup=False)
             if r.reject_rows.height > SHOWN:
                 more = r.reject_rows.height - SHOWN
                 err.print(

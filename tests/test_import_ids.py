@@ -136,3 +136,21 @@ def test_a_number_cell_of_more_than_15_digits_is_rejected_in_an_id_column(
     assert table(engine, "feedback")["case_id"].to_list() == ["123456789012345"]
     # the rejects file keeps what the cell shows, so the clerk sees which case it was
     assert f.reject_rows.filter(pl.col("row") == 2)["key"].to_list() == ["110101202603021000"]
+
+
+def test_the_command_shows_a_rejected_key_with_its_invisible_characters_escaped(
+    db_url: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from openness.cli import app
+
+    units = write(tmp_path / "units.csv", UNITS + "A1,一所,SJ,station,window\n")
+    fb = write(
+        tmp_path / "feedback.csv",
+        FEEDBACK_HEADER + "\n\u200bF9,A1,pigeon,hotline,2026-03-02,,,,,,,,,\n",
+    )
+    result = CliRunner().invoke(app, ["import", str(units), str(fb), "--db", db_url])
+    assert result.exit_code == 1
+    assert "row 2 (\\u200bF9), kind" in result.stderr
+    assert "\u200b" not in result.stderr
