@@ -221,7 +221,9 @@ class BatchValidator:
         for f in self.kind.fields:
             if f.name in batch.columns:
                 v = pl.col(f.name).cast(pl.String)
-                if f.name in ids:
+                # looked for first: replacing costs three times as much, and is rarely needed
+                column = batch.get_column(f.name).cast(pl.String)
+                if f.name in ids and column.str.contains(INVISIBLE).any():
                     v = v.str.replace_all(INVISIBLE, "")
                 v = v.str.strip_chars()
                 exprs.append(pl.when(v != "").then(v).alias(f.name))
