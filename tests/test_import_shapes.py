@@ -437,3 +437,52 @@ def test_csv_footers_across_chunks(tmp_path: Path) -> None:
     rows = [r for b in batches for r in b.frame["__row"].to_list()]
     assert rows == [2, 3, 4]
     assert rf.rows_below == 3
+
+
+def _with_builtin_formats(path: Path, ids: dict[str, int]) -> Path:
+    """``path`` rewritten as zh-CN Excel writes it: the cell formats given (code -> id)
+    as built-in ids with no ``<numFmt>`` defining them."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    styles = parts["xl/styles.xml"].decode()
+    defined = dict(re.findall(r'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"', styles))
+    for number, code in defined.items():
+        styles = styles.replace(f'numFmtId="{number}"', f'numFmtId="{ids[code]}"')
+    parts["xl/styles.xml"] = re.sub(r"<numFmts.*?</numFmts>", "", styles).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_xlsx_east_asian_built_in_date_and_time_formats(
+    engine: sa.Engine, tmp_path: Path, units_csv: Path
+) -> None:
+    """Ids 31 (yyyy年m月d日), 57 (yyyy年m月) and 58 (m月d日) are dates, 32 (h时mm分) a time:
+    the serials are read as what the clerk sees. 46083 = 2026-03-02 (days after
+    1899-12-30); 46083.4375 = 10:30 that day."""
+
+    def build(wb: openpyxl.Workbook) -> None:
+        ws = wb.active
+        ws.append(HEADER[:6])
+        rows = [("F1", "long"), ("F2", "ym"), ("F3", "md"), ("F4", "hm")]
+        for r, (case, fmt) in enumerate(rows, start=2):
+            ws.append([case, "A1", "complaint", "hotline", 46083.4375, 46084])
+            ws.cell(row=r, column=5).number_format = fmt
+            ws.cell(row=r, column=6).number_format = fmt
+
+    path = _xlsx(tmp_path / "feedback.xlsx", build)
+    _with_builtin_formats(path, {"long": 31, "ym": 57, "md": 58, "hm": 32})
+    _, fb = import_files(engine, [units_csv, path], progress=False)
+    # a date format drops the time of day; 46084 = 2026-03-03
+    assert feedback(engine) == [
+        ("F1", datetime(2026, 3, 2), datetime(2026, 3, 3)),
+        ("F2", datetime(2026, 3, 2), datetime(2026, 3, 3)),
+        ("F3", datetime(2026, 3, 2), datetime(2026, 3, 3)),
+    ]
+    # a time format shows the time alone: not a date-time, as the clerk sees it
+    assert fb.rejects.select("row", "column").rows() == [(5, "received_at"), (5, "closed_at")]
+    assert "'10:30:00' is not a valid date-time" in fb.rejects["reason"][0]
