@@ -102,10 +102,21 @@ def test_a_zip_bomb_sheet_is_refused_at_once_in_bounded_memory(tmp_path: Path) -
     assert seconds < MAX_SECONDS and rss < MAX_RSS / 2, (seconds, rss)
 
 
-def test_a_row_wider_than_excel_is_refused(engine: sa.Engine, tmp_path: Path) -> None:
+def test_a_row_wider_than_excel_or_a_cell_longer_is_refused(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
     path = wide_xlsx(tmp_path / "units.xlsx", width=16_385)
     with pytest.raises(UnusableFileError, match="row 2 is wider than Excel's limit of 16,384"):
         import_files(engine, [path], progress=False)
+    long = write_xlsx(
+        tmp_path / "long_units.xlsx",
+        [
+            row_xml(1, ("unit_id", "name", "level", "kind")),
+            row_xml(2, ("A1", "x" * 32_768, "station", "window")),
+        ],
+    )
+    with pytest.raises(UnusableFileError, match="row 2 holds a cell of 32,768 characters"):
+        import_files(engine, [long], progress=False)
 
 
 def test_the_cells_rows_shared_strings_and_time_limits_are_each_named(

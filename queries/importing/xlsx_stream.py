@@ -10,8 +10,8 @@ checked as the cells come:
 
 - a part's unpacked size against its packed size (:data:`XLSX_MAX_RATIO`), at
   open: a table's XML packs 5 to 20 times, a "zip bomb" hundreds of times;
-- the row width (:data:`EXCEL_MAX_COLUMNS`, Excel's own) and the number of rows
-  (:data:`EXCEL_MAX_ROWS`, Excel's own);
+- the row width (:data:`EXCEL_MAX_COLUMNS`), the number of rows
+  (:data:`EXCEL_MAX_ROWS`) and a cell's text (:data:`EXCEL_MAX_CELL_CHARS`): Excel's own;
 - the cells of a sheet (:data:`XLSX_MAX_CELLS`) and the shared strings
   (:data:`XLSX_MAX_SHARED_STRINGS`);
 - the time one reading of a sheet spends parsing (:data:`XLSX_MAX_SECONDS`).
@@ -32,6 +32,7 @@ from queries.vocabulary.text import Text
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
+EXCEL_MAX_CELL_CHARS = 32_767
 # a sheet of 1,000,000 records of 20 columns
 XLSX_MAX_CELLS = 20_000_000
 XLSX_MAX_SHARED_STRINGS = 4_000_000
@@ -165,6 +166,9 @@ def stream_rows(source: Any, parser: Any, sheet: str) -> Iterator[tuple[int, lis
             n_cells += 1
             if len(cells) > EXCEL_MAX_COLUMNS or cell["column"] > EXCEL_MAX_COLUMNS:
                 raise _width_error(sheet, parser.row_counter)
+            value = cell["value"]
+            if isinstance(value, str) and len(value) > EXCEL_MAX_CELL_CHARS:
+                raise _text_error(sheet, parser.row_counter, len(value))
             if n_cells % _CHECK_EVERY == 0:
                 if n_cells > max_cells:
                     raise _cells_error(sheet)
@@ -235,6 +239,17 @@ def _width_error(sheet: str, row: int) -> SheetLimitError:
             f"工作表“{sheet}”第 {row} 行超过 Excel 的上限 {EXCEL_MAX_COLUMNS:,} 列",
             f"sheet '{sheet}', row {row} is wider than Excel's limit of "
             f"{EXCEL_MAX_COLUMNS:,} columns",
+        )
+    )
+
+
+def _text_error(sheet: str, row: int, length: int) -> SheetLimitError:
+    return SheetLimitError(
+        _save_as_csv(
+            f"工作表“{sheet}”第 {row} 行有一个 {length:,} 字符的单元格，超过 Excel 的上限 "
+            f"{EXCEL_MAX_CELL_CHARS:,} 字符",
+            f"sheet '{sheet}', row {row} holds a cell of {length:,} characters, over Excel's "
+            f"limit of {EXCEL_MAX_CELL_CHARS:,}",
         )
     )
 
