@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from queries.importing.xlsx_stream import check_merges
+from queries.importing.xlsx_stream import ReadingClock, check_merges
 
 Cells = dict[int, Any]  # 0-based column -> value, per row
 
@@ -22,13 +22,15 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def xlsx_merges(archive: Any, sheet_path: str, title: str) -> list[tuple[int, int, int, int]]:
+def xlsx_merges(
+    archive: Any, sheet_path: str, title: str, clock: ReadingClock
+) -> list[tuple[int, int, int, int]]:
     """The merged ranges of a sheet (first row, first col, last row, last col; 1-based rows).
 
     Raises
     ------
     SheetLimitError
-        More merged ranges than the limit.
+        More merged ranges than the limit, or ``clock`` over its limit.
     """
     found: list[tuple[int, int, int, int]] = []
     tail = b""
@@ -37,6 +39,7 @@ def xlsx_merges(archive: Any, sheet_path: str, title: str) -> list[tuple[int, in
             block = src.read(1 << 20)
             if not block:
                 break
+            clock.check(title)
             data = tail + block
             for m in _MERGE.finditer(data):
                 c1, r1 = _col_index(m.group(1)), int(m.group(2))

@@ -44,6 +44,7 @@ from queries.importing.source import (
 )
 from queries.importing.xlsx_stream import (
     EAST_ASIAN_FORMATS,
+    ReadingClock,
     SheetLimitError,
     check_packing,
     check_shared_strings,
@@ -336,6 +337,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
         return is_datetime(fmt)
 
     merged: dict[str, list[tuple[int, int, int, int]]] = {}
+    clock = ReadingClock()  # every pass over every sheet of this workbook
 
     def make_rows(title: str, sheet_path: str) -> Any:
         def rows() -> Iterator[tuple[int, Cells]]:
@@ -352,9 +354,10 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                     ),
                 )
             kinds: dict[int, str | None] = {}
+            clock.resume()
             try:
                 if sheet_path not in merged:  # read once: the header search reads again
-                    merged[sheet_path] = xlsx_merges(wb._archive, sheet_path, title)
+                    merged[sheet_path] = xlsx_merges(wb._archive, sheet_path, title, clock)
                 merges = merged[sheet_path]
                 with wb._archive.open(sheet_path) as src:
                     parser = WorkSheetParser(
@@ -366,7 +369,7 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                         timedelta_formats=wb._timedelta_formats,
                     )
                     filler = MergeFiller(merges)
-                    for number, cells in stream_rows(src, parser, title):
+                    for number, cells in stream_rows(src, parser, title, clock):
                         row: Cells = {}
                         for cell in cells:
                             value = cell["value"]
@@ -379,13 +382,18 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                                 value = shown(value, kinds[sid])
                             if value is not None:
                                 row[cell["column"] - 1] = value
-                        yield from filler.rows(number, row)
+                        for filled in filler.rows(number, row):
+                            clock.pause()
+                            yield filled
+                            clock.resume()
             except UnusableFileError:
                 raise
             except SheetLimitError as exc:
                 raise UnusableFileError(path, exc.reason) from None
             except Exception as exc:
                 raise UnusableFileError(path, unreadable(exc, title)) from None
+            finally:
+                clock.pause()
 
         return rows
 

@@ -14,7 +14,7 @@ checked as the cells come:
   (:data:`EXCEL_MAX_ROWS`) and a cell's text (:data:`EXCEL_MAX_CELL_CHARS`): Excel's own;
 - the cells of a sheet (:data:`XLSX_MAX_CELLS`) and the shared strings
   (:data:`XLSX_MAX_SHARED_STRINGS`);
-- the time one reading of a sheet spends parsing (:data:`XLSX_MAX_SECONDS`).
+- the time the reading of a workbook spends (:data:`XLSX_MAX_SECONDS`, :class:`ReadingClock`).
 
 Over a limit, the file is unusable: the message says which limit and suggests CSV,
 which is read in streamed chunks with no such limit.
@@ -36,8 +36,8 @@ EXCEL_MAX_CELL_CHARS = 32_767
 # a sheet of 1,000,000 records of 20 columns
 XLSX_MAX_CELLS = 20_000_000
 XLSX_MAX_SHARED_STRINGS = 4_000_000
-# the time one reading of a sheet may spend parsing (the validation and writing of
-# its rows not counted; the header search reads only its first rows)
+# the time the reading of a workbook may spend (its header search, merged ranges and
+# rows; the validation and writing of the rows not counted)
 XLSX_MAX_SECONDS = 30.0
 # unpacked / packed size of a part, checked for parts over RATIO_MIN_BYTES unpacked
 XLSX_MAX_RATIO = 100
@@ -125,7 +125,9 @@ def check_merges(count: int, sheet: str) -> None:
         )
 
 
-def stream_rows(source: Any, parser: Any, sheet: str) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def stream_rows(
+    source: Any, parser: Any, sheet: str, clock: ReadingClock
+) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     """(row number, cells) of a sheet's XML, each cell as openpyxl's ``parse_cell``
     gives it; only the current row's values are held.
 
@@ -133,11 +135,9 @@ def stream_rows(source: Any, parser: Any, sheet: str) -> Iterator[tuple[int, lis
     ------
     SheetLimitError
         A row wider than Excel's columns, more rows than Excel's, more cells than
-        :data:`XLSX_MAX_CELLS`, or a reading longer than :data:`XLSX_MAX_SECONDS`.
+        :data:`XLSX_MAX_CELLS`, or ``clock`` over :data:`XLSX_MAX_SECONDS`.
     """
-    # the time spent here, not while the rows handed over are validated and written
-    clock = _Clock()
-    max_seconds, max_cells = XLSX_MAX_SECONDS, XLSX_MAX_CELLS
+    max_cells = XLSX_MAX_CELLS
     stack: list[Element] = []
     in_cell = 0
     cells: list[dict[str, Any]] = []
@@ -153,7 +153,7 @@ def stream_rows(source: Any, parser: Any, sheet: str) -> Iterator[tuple[int, lis
                 if parser.row_counter > EXCEL_MAX_ROWS or n_rows > EXCEL_MAX_ROWS:
                     raise _rows_error(sheet)
                 if n_rows % _CHECK_EVERY == 0:
-                    clock.check(max_seconds, sheet)
+                    clock.check(sheet)
             stack.append(el)
             continue
         stack.pop()
@@ -172,13 +172,11 @@ def stream_rows(source: Any, parser: Any, sheet: str) -> Iterator[tuple[int, lis
             if n_cells % _CHECK_EVERY == 0:
                 if n_cells > max_cells:
                     raise _cells_error(sheet)
-                clock.check(max_seconds, sheet)
+                clock.check(sheet)
         elif in_cell:
             continue  # the value inside a cell: read with the cell
         elif el.tag == _ROW:
-            clock.pause()
             yield parser.row_counter, cells
-            clock.resume()
             cells = []
         if stack:
             # done with it: dropped from its parent (the last child, so this is quick)
@@ -201,25 +199,33 @@ def _start_row(parser: Any, el: Element) -> None:
     parser.col_counter = 0
 
 
-class _Clock:
-    """Seconds spent reading, pauses left out."""
+class ReadingClock:
+    """The seconds a workbook's reading spends, over every pass (the header search, the
+    merged ranges, the rows), the pauses left out: while the rows handed over are
+    validated and written, and between passes. Over :data:`XLSX_MAX_SECONDS`, the
+    file is refused."""
 
     def __init__(self) -> None:
         self.spent = 0.0
-        self.since = time.monotonic()
-
-    def pause(self) -> None:
-        self.spent += time.monotonic() - self.since
+        self.since: float | None = None
 
     def resume(self) -> None:
         self.since = time.monotonic()
 
-    def check(self, max_seconds: float, sheet: str) -> None:
-        if self.spent + time.monotonic() - self.since > max_seconds:
+    def pause(self) -> None:
+        if self.since is not None:
+            self.spent += time.monotonic() - self.since
+            self.since = None
+
+    def check(self, sheet: str) -> None:
+        """Raises SheetLimitError when over the limit."""
+        now = time.monotonic()
+        spent = self.spent + (now - self.since if self.since is not None else 0.0)
+        if spent > XLSX_MAX_SECONDS:
             raise SheetLimitError(
                 _save_as_csv(
-                    f"读取工作表“{sheet}”超过 {max_seconds:g} 秒的上限",
-                    f"reading sheet '{sheet}' took over the limit of {max_seconds:g} seconds",
+                    f"读取工作表“{sheet}”超过 {XLSX_MAX_SECONDS:g} 秒的上限",
+                    f"reading sheet '{sheet}' took over the limit of {XLSX_MAX_SECONDS:g} seconds",
                 )
             )
 
