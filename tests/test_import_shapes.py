@@ -486,3 +486,25 @@ def test_xlsx_east_asian_built_in_date_and_time_formats(
     # a time format shows the time alone: not a date-time, as the clerk sees it
     assert fb.rejects.select("row", "column").rows() == [(5, "received_at"), (5, "closed_at")]
     assert "'10:30:00' is not a valid date-time" in fb.rejects["reason"][0]
+
+
+def test_a_csv_footer_line_longer_than_the_header_is_skipped_too(
+    engine: sa.Engine, tmp_path: Path, units_csv: Path, data_folder: Path
+) -> None:
+    """A footer typed across more cells than the table has (填报人 | 张三 | 联系电话 | ...):
+    a line longer than the header would be rejected, its text kept; it is a footer."""
+    path = tmp_path / "feedback.csv"
+    path.write_text(
+        "case_id,unit_id,kind,channel,received_at\n"
+        "F1,A1,投诉,热线,2026-03-02\n"
+        ",,,,\n"
+        "合计：1 件,,,,\n"
+        "填报人：,张三,联系电话：,13812345678,填报日期：,2026-04-01,审核人：,李四\n",
+        encoding="utf-8",
+    )
+    _, fb = import_files(engine, [units_csv, path], progress=False)
+    assert (fb.rows_read, fb.rows_accepted, fb.rows_rejected, fb.rows_below) == (1, 1, 0, 2)
+    written = " ".join(p.read_text(encoding="utf-8-sig") for p in data_folder.rglob("*.csv"))
+    assert "13812345678" not in written
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM import_reject").scalar() == 0

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from queries.importing.source import Batch
+from queries.importing.source import ROW, Batch
 
 # what a footer's first cell begins with (spaces and a full-width colon may follow)
 FOOTER_WORDS = (
@@ -96,20 +96,57 @@ class CsvFooters:
 
     def batches(self, batches: Iterable[Batch]) -> Iterator[Batch]:
         held: pl.DataFrame | None = None
-        pattern = _FOOTER.pattern
+        # rows rejected before validation (a footer line longer than the header) that
+        # look like footers, after the last record: their problems and values
+        held_bad: list[tuple[pl.DataFrame, pl.DataFrame]] = []
         for batch in batches:
             frame = batch.frame
             if held is not None:
                 frame = pl.concat([held, frame])
                 held = None
+            keep = frame.height
             if self.ordered and frame.height:
-                first = pl.coalesce([pl.col(c) for c in self.ordered])
-                looks = frame.select(first.str.contains(pattern).fill_null(False)).to_series()
-                records = (~looks).arg_true()
+                records = (~self._looks(frame)).arg_true()
                 keep = int(records[-1]) + 1 if len(records) else 0
                 if frame.height - keep <= FOOTER_MAX_ROWS:
                     held = frame.slice(keep) if keep < frame.height else None
                     frame = frame.slice(0, keep)
+            if keep and held_bad:  # a record after them: they were no footer
+                self._give_back(batch, held_bad)
+                held_bad = []
+            after = frame.get_column(ROW).max() if frame.height else 0
+            after = after if isinstance(after, int) else 0
+            self._hold_bad(batch, after, held_bad)
             batch.frame = frame
             yield batch
-        self.skipped = held.height if held is not None else 0
+        self.skipped = (held.height if held is not None else 0) + sum(v.height for _, v in held_bad)
+
+    def _looks(self, frame: pl.DataFrame) -> pl.Series:
+        cols = [c for c in self.ordered if c in frame.columns]
+        if not cols:
+            return pl.Series([False] * frame.height)
+        first = pl.coalesce([pl.col(c) for c in cols])
+        return frame.select(first.str.contains(_FOOTER.pattern).fill_null(False)).to_series()
+
+    def _hold_bad(
+        self, batch: Batch, after: int, held_bad: list[tuple[pl.DataFrame, pl.DataFrame]]
+    ) -> None:
+        values = batch.problem_values
+        if values is None or values.is_empty() or len(held_bad) > FOOTER_MAX_ROWS:
+            return
+        hold = self._looks(values) & (values.get_column(ROW) > after)
+        if not hold.any():
+            return
+        rows = values.filter(hold).get_column(ROW).implode()
+        held_bad.append((batch.problems.filter(pl.col("row").is_in(rows)), values.filter(hold)))
+        batch.problems = batch.problems.filter(~pl.col("row").is_in(rows))
+        batch.problem_values = values.filter(~hold)
+
+    @staticmethod
+    def _give_back(batch: Batch, held_bad: list[tuple[pl.DataFrame, pl.DataFrame]]) -> None:
+        problems = [p for p, _ in held_bad]
+        values = [v for _, v in held_bad]
+        if batch.problem_values is not None:
+            values.append(batch.problem_values)
+        batch.problems = pl.concat([*problems, batch.problems])
+        batch.problem_values = pl.concat(values, how="diagonal_relaxed")
