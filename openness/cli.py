@@ -10,6 +10,7 @@ from openness import (  # noqa: F401
     cmd_init,
     cmd_jobs,
     cmd_lake,
+    cmd_records,
     cmd_reports,
     cmd_seed,
     cmd_serve,

@@ -66,6 +66,7 @@ def import_(
 ) -> None:
     """Import record files: units first, each file in one transaction, rows upserted by key."""
     from queries.importing.run import ImportUsageError, UnusableFileError, import_files
+    from queries.importing.validate import escape_invisible
 
     labels = _labels(config)
     engine = open_database(db, create=True)
@@ -96,13 +97,20 @@ def import_(
                 "the header (titles, notes) skipped",
                 markup=False,
             )
+        if r.rows_below:
+            err.print(
+                f"  表格下方 {r.rows_below} 行（合计、填报人等表尾）已跳过 / {r.rows_below} "
+                "footer row(s) below the table (totals, who filled it in) skipped",
+                markup=False,
+            )
         if r.rejects_file is not None:
             err.print(f"  rejected rows / 被拒绝的行: {r.rejects_file}", markup=False)
             for row, key, columns, reasons in (
                 r.reject_rows.head(SHOWN).select("row", "key", "columns", "reasons").iter_rows()
             ):
                 at = f", {columns}" if columns else ""
-                err.print(f"  row {row} ({key or '?'}){at}: {reasons}", markup=False)
+                shown = escape_invisible(key) if key else "?"
+                err.print(f"  row {row} ({shown}){at}: {reasons}", markup=False)
             if r.reject_rows.height > SHOWN:
                 more = r.reject_rows.height - SHOWN
                 err.print(

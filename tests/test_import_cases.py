@@ -94,6 +94,46 @@ def test_xlsx_table_from_column_b(db_url: str) -> None:
     assert len(got) == 3 and all(None not in r for r in got)
 
 
+def test_xlsx_zh_cn_long_date(db_url: str) -> None:
+    """Rows 3 and 4 hold their dates under built-in format 31 (长日期), which the file does
+    not define; row 2 under 14. The serials: 46083 = 2026-03-02 (46083 days after
+    1899-12-30), 46101 = 2026-03-20, 46086 = 2026-03-05, 46106 = 2026-03-25."""
+    case = CASES / "xlsx-zh-cn-long-date"
+    code, err = run(case / "units.csv", case / "feedback.xlsx", "--db", db_url)
+    assert code == 0, err
+    assert "46083" not in err
+    got = rows(
+        db_url,
+        "SELECT case_id, CAST(received_at AS TEXT), CAST(closed_at AS TEXT) FROM feedback "
+        "ORDER BY case_id",
+    )
+    assert [(c, r[:10], d[:10]) for c, r, d in got] == [
+        ("F1", "2026-03-02", "2026-03-20"),
+        ("F2", "2026-03-02", "2026-03-20"),
+        ("F3", "2026-03-05", "2026-03-25"),
+    ]
+
+
+def test_xlsx_ledger_footer(db_url: str, data_folder: Path) -> None:
+    """A title row, three cases, a blank row, then 合计 and 填报人/联系电话 (merged rows 7, 8)."""
+    case = CASES / "xlsx-ledger-footer"
+    code, err = run(case / "units.csv", case / "feedback.xlsx", "--db", db_url)
+    assert code == 0, err
+    assert "3 rows read, 3 accepted, 0 rejected" in err
+    assert "1 row(s) above the header" in err and "2 footer row(s) below the table" in err
+    assert rows(db_url, "SELECT case_id FROM feedback ORDER BY case_id") == [
+        ("F1",),
+        ("F2",),
+        ("F3",),
+    ]
+    # nothing of the footer anywhere: not the rejects table, not a rejects file, not the log
+    assert rows(db_url, "SELECT count(*) FROM import_reject") == [(0,)]
+    assert not list((data_folder / "rejects").glob("*/*.csv"))
+    logged = " ".join(str(r) for r in rows(db_url, "SELECT * FROM import_log"))
+    assert "13812345678" not in logged and "张三" not in logged
+    assert "13812345678" not in err
+
+
 def test_rejects_roundtrip(db_url: str, data_folder: Path, tmp_path: Path) -> None:
     case = CASES / "rejects-roundtrip"
     code, err = run(case / "units.csv", case / "feedback.csv", "--db", db_url)

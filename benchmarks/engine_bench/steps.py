@@ -441,3 +441,20 @@ class Bench:
                         str(self.lake),
                     )
             shutil.rmtree(folder, ignore_errors=True)
+
+    def national(self, rounds: int, spark: bool) -> None:
+        """The national simulation: built from the province's lake in the same folder,
+        then the year's table on the lake (and on Spark) beside the baseline."""
+        from engine_bench.national import build_national
+
+        self.res.facts |= build_national(
+            self.dir / "province.db", self.dir / "province_lake", self.db_file, self.lake
+        )
+        if not self.duck.exists():
+            self.build_duckdb()
+        print(f"national: year {self.ds.year}, {rounds} rounds")
+        for _ in range(rounds):
+            self.baseline("year baseline duckdb", self.ds.year)
+            self.ours("year --lake", self.ds.year, "--lake", str(self.lake))
+        if spark:
+            self.spark(1)

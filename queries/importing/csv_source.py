@@ -11,6 +11,8 @@ refuses, or whose lines do not each hold one record, is parsed line by line
 (a stray quote) is rejected alone, with its own row number, and the rest of
 the chunk is read. Row numbers count records as a spreadsheet shows the file
 (header = 1, blank lines counted): the line number when no cell spans lines.
+Footer rows ending the file (合计, 填报人...: :mod:`queries.importing.footers`) are
+left out and counted.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
+from queries.importing.footers import CsvFooters
 from queries.importing.source import ROW, Batch, UnusableFileError, drop_blank, string_frame
 from queries.vocabulary.text import Text
 
@@ -152,8 +155,13 @@ class CsvReader:
         self.indexes = [positions[c] for c in self.names]
         self.cr = cr
         self.sha256 = ""
+        self.footers = CsvFooters(sorted(positions, key=positions.__getitem__))
 
     def batches(self, chunk_bytes: int) -> Iterator[Batch]:
+        """The records in batches, footer rows at the end of the file left out."""
+        yield from self.footers.batches(self._batches(chunk_bytes))
+
+    def _batches(self, chunk_bytes: int) -> Iterator[Batch]:
         digest = hashlib.sha256()
         next_row = 2
         with self.path.open("rb") as f:
@@ -287,7 +295,10 @@ def _as_typed(line: str, width: int) -> list[str]:
     cells = text.split(",")
     if len(cells) == width:
         return cells
-    return next(csv.reader([text]), [])
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:  # a field over csv.field_size_limit(): the cells as split
+        return cells
 
 
 def _one_record(lines: list[str], i: int, width: int) -> tuple[list[str] | None, int]:

@@ -25,8 +25,9 @@ from queries.importing.csv_source import (
     record_boundary,
     to_lf,
 )
-from queries.importing.sheets import SheetTable, find_table, xls_sheets, xlsx_sheets
+from queries.importing.sheets import SheetTable, find_table, xlsx_sheets
 from queries.importing.source import ROW, Batch, UnusableFileError
+from queries.importing.xls_book import xls_sheets
 from queries.model.records import KINDS, RecordKind
 from queries.vocabulary.text import Text
 
@@ -38,6 +39,8 @@ CHUNK_BYTES = 16 * 1024 * 1024
 _KIND_IN_NAME = re.compile(r"(?<![a-z])(units|disclosures|feedback|supervision)(?![a-z])")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# characters of a header's name shown in a message
+_MAX_SHOWN = 40
 _HTML = re.compile(rb"^\s*<(!doctype\s+html|html|table|\?xml)", re.IGNORECASE)
 
 
@@ -60,7 +63,7 @@ class RecordFile:
     """An opened record file, its header checked against the kind.
 
     ``sheet`` and ``rows_above`` (title rows skipped above the header) are set
-    for workbooks.
+    for workbooks; ``rows_below`` (footer rows skipped) once their rows are read.
     """
 
     path: Path
@@ -74,6 +77,13 @@ class RecordFile:
     rows_above: int = 0
     _csv: CsvReader | None = None
     _table: SheetTable | None = None
+
+    @property
+    def rows_below(self) -> int:
+        """Footer rows skipped below the table (known once the batches are read)."""
+        if self._table is not None:
+            return self._table.rows_below
+        return self._csv.footers.skipped if self._csv is not None else 0
 
     @property
     def missing_optional(self) -> list[str]:
@@ -105,10 +115,23 @@ def open_record_file(path: Path | str, kind: str) -> RecordFile:
     ------
     UnusableFileError
         The file is missing, empty, binary, HTML, UTF-16, not UTF-8/GB18030
-        text, a workbook over a size limit or without the kind's table, or its
-        header lacks a required column or names one twice.
+        text, a workbook over a limit or without the kind's table, or its header
+        lacks a required column or names one twice; or a reader failed in a way
+        no check foresaw (a crafted file): its error in one line.
     """
-    path = Path(path)
+    try:
+        return _open(Path(path), kind)
+    except UnusableFileError:
+        raise
+    except Exception as exc:
+        text = str(exc).strip()
+        why = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+        raise UnusableFileError(
+            path, Text(f"无法读取文件：{why}", f"cannot read the file: {why}")
+        ) from None
+
+
+def _open(path: Path, kind: str) -> RecordFile:
     spec = KINDS[kind]
     if not path.is_file():
         raise UnusableFileError(path, Text("文件不存在", "no such file"))
@@ -163,7 +186,16 @@ def open_record_file(path: Path | str, kind: str) -> RecordFile:
     body = text_start[len(raw_header) :]
     decoder.to_utf8(body[: record_boundary(body) or len(body)])
     text = raw_header.decode("gb18030" if decoder.encoding == "gb18030" else "utf-8-sig")
-    names = next(csv.reader(io.StringIO(text)), [])
+    try:
+        names = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL
+        raise UnusableFileError(
+            path,
+            Text(
+                f"无法读取表头行（{exc}）：不是记录文件的表头",
+                f"the header row cannot be read ({exc}): not a record file's header",
+            ),
+        ) from None
     positions = _positions(path, spec, names)
     if positions is None:
         raise UnusableFileError(path, _missing(spec, names))
@@ -236,7 +268,8 @@ def _positions(
 def _missing(spec: RecordKind, header: list[str]) -> Text:
     present = {normalise_header(h) for h in header}
     missing = ", ".join(f.name for f in spec.fields if f.required and f.name not in present)
-    shown = ", ".join(h for h in header[:8]) + (", ..." if len(header) > 8 else "")
+    cut = [h if len(h) <= _MAX_SHOWN else h[:_MAX_SHOWN] + "…" for h in header[:8]]
+    shown = ", ".join(cut) + (", ..." if len(header) > 8 else "")
     return Text(
         f"不是“{spec.name_zh}”记录文件：缺少必填列 {missing}（表头：{shown or '空'}）",
         f"not a {spec.name} file: missing required column(s) {missing} "

@@ -84,9 +84,11 @@ class ImportResult:
     rejects: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECT_SCHEMA))
     # the rejects file's lines: row, key, columns, reasons, record columns as read
     reject_rows: pl.DataFrame = field(default_factory=pl.DataFrame)
-    # workbooks: the sheet read and the rows above its header (titles, notes)
+    # workbooks: the sheet read, the rows skipped above its header (titles, notes)
+    # and below its table (footers: totals, who filled it in)
     sheet: str | None = None
     rows_above: int = 0
+    rows_below: int = 0
     # SQLite: the months written and the change markers around the write (None else)
     changes: RecordChanges | None = None
 
@@ -200,7 +202,7 @@ def _import_files(
             expected_rows=rf.size // BYTES_PER_ROW_GUESS,
             labels=labels,
         )
-        result.sheet, result.rows_above = rf.sheet, rf.rows_above
+        result.sheet, result.rows_above, result.rows_below = rf.sheet, rf.rows_above, rf.rows_below
         results.append(result)
     if any(r.status == "committed" for r in results):
         # the columnar copy reads the months written again; the frame cache is read anew

@@ -1,4 +1,4 @@
-"""Reading a record table from a workbook (``.xlsx`` with openpyxl, ``.xls`` with xlrd).
+"""Reading a record table from a workbook (``.xlsx`` with openpyxl; ``.xls``: its sheets).
 
 ``docs/spec/records.md`` ("Files as offices export them"): the header is the first
 row, among the first :data:`HEADER_SEARCH_ROWS`, that holds every required
@@ -9,25 +9,47 @@ fits. A merged cell's value applies to every cell it covers; a date cell
 holds the date it shows (a time hidden by a date-only format is dropped); an
 error cell (``#DIV/0!``) rejects its row. Row numbers are the sheet's own.
 
-Memory is bounded: an ``.xlsx`` sheet is streamed cell by cell (its empty
-cells cost nothing), and the parts read whole (shared strings, styles) and
-the sheet's XML have size limits checked before reading; an ``.xls`` file
-(read whole by xlrd) has a size limit. Over a limit, the file is unusable.
+A number cell of more than 15 digits in an id column rejects its row (Excel has
+lost the rest); footer rows below the table (:mod:`queries.importing.footers`) are
+skipped and counted; the East Asian built-in date formats (ids 27-36, 50-58) are
+dates. The ``.xls`` reader is :mod:`queries.importing.xls_book`.
+
+Memory and time are bounded: an ``.xlsx`` sheet is streamed cell by cell
+(:mod:`queries.importing.xlsx_stream`: row width, rows, cells, time, packing), and
+the parts read whole (shared strings, styles) and the sheet's XML have size limits
+checked before reading. Over a limit, the file is unusable, the message naming it.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from queries.importing.source import Batch, UnusableFileError, drop_blank, string_frame
+from queries.importing.footers import FooterFilter
+from queries.importing.merges import MergeFiller, xlsx_merges
+from queries.importing.source import (
+    EXCEL_ID_HINT,
+    EXCEL_ID_HINT_ZH,
+    Batch,
+    UnusableFileError,
+    drop_blank,
+    string_frame,
+)
+from queries.importing.xlsx_stream import (
+    EAST_ASIAN_FORMATS,
+    ReadingClock,
+    SheetLimitError,
+    check_packing,
+    check_shared_strings,
+    stream_rows,
+)
 from queries.model.records import RecordKind
 from queries.vocabulary.text import Text
 
@@ -36,25 +58,24 @@ HEADER_SEARCH_ROWS = 20
 XLSX_MAX_WHOLE_PARTS_BYTES = 64 * 2**20
 # a sheet's XML, streamed (bounds the time a crafted sheet can take)
 XLSX_MAX_SHEET_BYTES = 512 * 2**20
-# an .xls file, read whole by xlrd (its cells take about 20 times the file's size)
-XLS_MAX_BYTES = 32 * 2**20
 BATCH_ROWS = 50_000
-
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 class CellError(str):
     """The text of a spreadsheet error cell (``#DIV/0!``): a row error, never a value."""
 
 
+class LostDigits(str):
+    """A number cell of more than 15 digits (Excel keeps 15 significant digits, the
+    rest are lost), as Excel shows it: text anywhere but in an id column, where it
+    rejects its row (records.md, "keys and ids")."""
+
+
+# a number cell from this size on has more digits than Excel keeps
+_EXCEL_DIGITS = 15
+LOST_DIGITS_FROM = 10**_EXCEL_DIGITS
+
 Cells = dict[int, Any]  # 0-based column -> value (str | CellError | None), per row
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n - 1
 
 
 def shown(value: Any, fmt_kind: str | None) -> str | None:
@@ -83,6 +104,11 @@ def shown(value: Any, fmt_kind: str | None) -> str | None:
         return value.strftime("%H:%M:%S")
     if isinstance(value, timedelta):
         return str(value)
+    if isinstance(value, (int, float)) and abs(value) >= LOST_DIGITS_FROM:
+        if isinstance(value, int):
+            return LostDigits(value)
+        if value.is_integer():
+            return LostDigits(format(Decimal(f"{value:.{_EXCEL_DIGITS}g}"), "f"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -108,6 +134,10 @@ class SheetTable:
     positions: dict[str, int]
     rows_above: int
     header: list[str] = field(default_factory=list)
+    # the columns holding ids (a number cell of more than 15 digits rejects its row)
+    ids: tuple[str, ...] = ()
+    # footer rows below the table (totals, who filled it in), skipped: set once read
+    rows_below: int = 0
 
     def batches(self, size: int, batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:
         names = list(self.positions)
@@ -131,31 +161,41 @@ class SheetTable:
                 buffer.clear()
             yield batch
 
-        for number, cells in self.sheet.rows():
-            if number <= self.header_row:
-                continue
+        footers = FooterFilter()
+        below = ((number, cells) for number, cells in self.sheet.rows() if number > self.header_row)
+        for number, cells in footers.rows(below):
             values = [cells.get(c) for c in cols]
             errors = [
-                (n, v) for n, v in zip(names, values, strict=True) if isinstance(v, CellError)
+                (n, _cell_problem(n, v))
+                for n, v in zip(names, values, strict=True)
+                if isinstance(v, CellError) or (isinstance(v, LostDigits) and n in self.ids)
             ]
             if errors:
                 bad.append([None if isinstance(v, CellError) else v for v in values])
                 bad_rows.append(number)
-                for name, err in errors:
-                    problems.append(
-                        (
-                            number,
-                            name,
-                            f"单元格错误 / {name} holds the spreadsheet error {err} "
-                            "(a formula that failed): correct the formula or type the value",
-                        )
-                    )
+                for name, reason in errors:
+                    problems.append((number, name, reason))
             else:
                 good.append([v or None for v in values])
                 good_rows.append(number)
             if len(good) + len(bad) >= batch_rows:
                 yield from flush(False)
+        self.rows_below = footers.skipped
         yield from flush(True)
+
+
+def _cell_problem(name: str, value: str) -> str:
+    """The reason a cell rejects its row: an error cell, or an id Excel cut short."""
+    if isinstance(value, CellError):
+        return (
+            f"单元格错误 / {name} holds the spreadsheet error {value} "
+            "(a formula that failed): correct the formula or type the value"
+        )
+    return (
+        f"编号超过 15 位，Excel 已丢失其余数字（{EXCEL_ID_HINT_ZH}）/ {name} "
+        f"is a number cell of {len(value.lstrip('-'))} digits ({value}): Excel keeps 15 "
+        f"significant digits and the rest are lost; {EXCEL_ID_HINT}"
+    )
 
 
 def find_table(path: Path, sheets: list[Sheet], spec: RecordKind, positions_of: Any) -> SheetTable:
@@ -184,7 +224,9 @@ def find_table(path: Path, sheets: list[Sheet], spec: RecordKind, positions_of: 
         if found is not None:
             header_row, header, positions = found
             rows_above = sum(1 for n, c in _head(sheet) if n < header_row and _texts(c))
-            return SheetTable(path, sheet, header_row, positions, rows_above, header)
+            return SheetTable(
+                path, sheet, header_row, positions, rows_above, header, spec.id_columns
+            )
         tried.append(sheet.name)
     required = ", ".join(f.name for f in spec.fields if f.required)
     where = ", ".join(f"'{n}'" for n in tried)
@@ -261,30 +303,43 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                 f"the limit of {limit} MB: save the table alone as CSV",
             ),
         )
+    try:
+        check_packing(infos)
+    except SheetLimitError as exc:
+        raise UnusableFileError(path, exc.reason) from None
     sizes = {i.filename: i.file_size for i in infos}
-    import openpyxl
     from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_datetime
     from openpyxl.worksheet._reader import WorkSheetParser
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb, shared, found = _open_xlsx(path)
+    except SheetLimitError as exc:
+        raise UnusableFileError(path, exc.reason) from None
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UnusableFileError(path, _unreadable(exc)) from None
+        raise UnusableFileError(path, unreadable(exc)) from None
+    # the East Asian built-in date formats, which openpyxl does not know (a format the
+    # file defines under such an id has been renumbered from 164 by openpyxl)
+    for style_id, style in enumerate(wb._cell_styles):
+        if style.numFmtId in EAST_ASIAN_FORMATS:
+            wb._date_formats.add(style_id)
 
     def fmt_kind(style_id: int) -> str | None:
         try:
             fid = wb._cell_styles[style_id].numFmtId
         except (IndexError, TypeError):
             return None
+        if fid in EAST_ASIAN_FORMATS:
+            return EAST_ASIAN_FORMATS[fid]
         if fid < BUILTIN_FORMATS_MAX_SIZE:
             fmt = BUILTIN_FORMATS.get(fid, "General")
         else:
             fmt = wb._number_formats[fid - BUILTIN_FORMATS_MAX_SIZE]
         return is_datetime(fmt)
 
-    def make_rows(ws: Any) -> Any:
-        sheet_path = ws._worksheet_path
+    merged: dict[str, list[tuple[int, int, int, int]]] = {}
+    clock = ReadingClock()  # every pass over every sheet of this workbook
 
+    def make_rows(title: str, sheet_path: str) -> Any:
         def rows() -> Iterator[tuple[int, Cells]]:
             size = sizes.get(sheet_path, 0)
             if size > XLSX_MAX_SHEET_BYTES:
@@ -292,26 +347,29 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                 raise UnusableFileError(
                     path,
                     Text(
-                        f"工作表“{ws.title}”解压后占 {mb} MB，超过 {limit} MB 的上限："
+                        f"工作表“{title}”解压后占 {mb} MB，超过 {limit} MB 的上限："
                         "请把表格单独另存为 CSV",
-                        f"sheet '{ws.title}' takes {mb} MB unpacked, over the limit of "
+                        f"sheet '{title}' takes {mb} MB unpacked, over the limit of "
                         f"{limit} MB: save the table alone as CSV",
                     ),
                 )
-            merges = _xlsx_merges(wb, sheet_path)
             kinds: dict[int, str | None] = {}
+            clock.resume()
             try:
+                if sheet_path not in merged:  # read once: the header search reads again
+                    merged[sheet_path] = xlsx_merges(wb._archive, sheet_path, title, clock)
+                merges = merged[sheet_path]
                 with wb._archive.open(sheet_path) as src:
                     parser = WorkSheetParser(
                         src,
-                        ws._shared_strings,
+                        shared,
                         data_only=True,
                         epoch=wb.epoch,
                         date_formats=wb._date_formats,
                         timedelta_formats=wb._timedelta_formats,
                     )
-                    filler = _MergeFiller(merges)
-                    for number, cells in parser.parse():
+                    filler = MergeFiller(merges)
+                    for number, cells in stream_rows(src, parser, title, clock):
                         row: Cells = {}
                         for cell in cells:
                             value = cell["value"]
@@ -324,69 +382,55 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
                                 value = shown(value, kinds[sid])
                             if value is not None:
                                 row[cell["column"] - 1] = value
-                        yield from filler.rows(number, row)
+                        for filled in filler.rows(number, row):
+                            clock.pause()
+                            yield filled
+                            clock.resume()
             except UnusableFileError:
                 raise
+            except SheetLimitError as exc:
+                raise UnusableFileError(path, exc.reason) from None
             except Exception as exc:
-                raise UnusableFileError(path, _unreadable(exc, ws.title)) from None
+                raise UnusableFileError(path, unreadable(exc, title)) from None
+            finally:
+                clock.pause()
 
         return rows
 
-    return [Sheet(ws.title, ws.sheet_state == "visible", make_rows(ws)) for ws in wb.worksheets]
+    return [
+        Sheet(title, state == "visible", make_rows(title, part)) for title, state, part in found
+    ]
 
 
-def _xlsx_merges(wb: Any, sheet_path: str) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a sheet (first row, first col, last row, last col; 1-based rows)."""
-    found: list[tuple[int, int, int, int]] = []
-    tail = b""
-    with wb._archive.open(sheet_path) as src:
-        while True:
-            block = src.read(1 << 20)
-            if not block:
-                break
-            data = tail + block
-            for m in _MERGE.finditer(data):
-                c1, r1 = _col_index(m.group(1)), int(m.group(2))
-                c2 = _col_index(m.group(3)) if m.group(3) else c1
-                r2 = int(m.group(4)) if m.group(4) else r1
-                found.append((r1, c1, r2, c2))
-            tail = data[-200:]
-            # a match in the overlap is found twice: kept once below
-    return sorted(set(found))
+def _open_xlsx(path: Path) -> tuple[Any, list[str], list[tuple[str, str, str]]]:
+    """openpyxl's workbook (styles, dates), its shared strings and its worksheets (name,
+    state, part), read as ``load_workbook(read_only=True)`` does but without its first
+    pass over each sheet (for the sheet's size: the whole sheet when it states none).
+
+    Raises
+    ------
+    SheetLimitError
+        More shared strings than the limit.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(path, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    check_shared_strings(len(reader.shared_strings))
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    reader.wb._archive = reader.archive
+    found = [
+        (sheet.name, sheet.state or "visible", rel.target)
+        for sheet, rel in reader.parser.find_sheets()
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+    ]
+    return reader.wb, reader.shared_strings, found
 
 
-class _MergeFiller:
-    """Spreads a merged range's value over every cell of the range, row by row."""
-
-    def __init__(self, merges: list[tuple[int, int, int, int]]) -> None:
-        self.pending = sorted(merges)
-        self.active: list[tuple[int, int, int, Any]] = []  # last row, first col, last col, value
-        self.last = 0
-
-    def rows(self, number: int, row: Cells) -> Iterator[tuple[int, Cells]]:
-        # rows that only a merge covers (absent from the sheet's XML)
-        while self.active and self.last + 1 < number:
-            self.last += 1
-            filled = self._fill(self.last, {})
-            if filled:
-                yield self.last, filled
-        self.last = number
-        yield number, self._fill(number, row)
-
-    def _fill(self, number: int, row: Cells) -> Cells:
-        while self.pending and self.pending[0][0] <= number:
-            r1, c1, r2, c2 = self.pending.pop(0)
-            if r1 == number:
-                self.active.append((r2, c1, c2, row.get(c1)))
-        self.active = [a for a in self.active if a[0] >= number]
-        for _r2, c1, c2, value in self.active:
-            if value is not None:
-                for c in range(c1, c2 + 1):
-                    row[c] = value
-        return row
-
-
-def _unreadable(exc: Exception, sheet: str | None = None) -> Text:
+def unreadable(exc: Exception, sheet: str | None = None) -> Text:
     """Why a spreadsheet, or one of its sheets, cannot be read."""
     why = _first_line(exc)
     if sheet is None:
@@ -397,95 +441,3 @@ def _unreadable(exc: Exception, sheet: str | None = None) -> Text:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-# -- .xls -------------------------------------------------------------------------------
-
-
-def xls_sheets(path: Path) -> list[Sheet]:
-    """The sheets of an ``.xls`` workbook (xlrd, with formats for dates and merges).
-
-    Raises
-    ------
-    UnusableFileError
-        Not a workbook, or over the size limit.
-    """
-    size = path.stat().st_size
-    if size > XLS_MAX_BYTES:
-        mb, limit = f"{size / 2**20:.0f}", f"{XLS_MAX_BYTES / 2**20:g}"
-        raise UnusableFileError(
-            path,
-            Text(
-                f".xls 文件有 {mb} MB，超过 .xls 的上限 {limit} MB：请另存为 .xlsx 或 CSV",
-                f"the .xls file is {mb} MB, over the limit of {limit} MB for .xls: "
-                "save it as .xlsx or CSV",
-            ),
-        )
-    import xlrd
-    from openpyxl.styles.numbers import is_datetime
-
-    try:
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-    except Exception as exc:  # xlrd raises its own XLRDError and others
-        raise UnusableFileError(path, _unreadable(exc)) from None
-
-    def fmt_kind(xf_index: int) -> str | None:
-        try:
-            fmt = book.format_map[book.xf_list[xf_index].format_key].format_str
-        except (IndexError, KeyError):
-            return None
-        return is_datetime(fmt) or "date"
-
-    def make_rows(index: int) -> Any:
-        def rows() -> Iterator[tuple[int, Cells]]:
-            try:
-                yield from _xls_rows(book, index, fmt_kind)
-            except Exception as exc:  # xlrd raises its own XLRDError and others
-                name = book.sheet_names()[index]
-                raise UnusableFileError(path, _unreadable(exc, name)) from None
-
-        return rows
-
-    return [
-        Sheet(name, book.sheet_by_index(i).visibility == 0, make_rows(i))
-        for i, name in enumerate(book.sheet_names())
-    ]
-
-
-def _xls_rows(book: Any, index: int, fmt_kind: Any) -> Iterator[tuple[int, Cells]]:
-    """The rows of sheet ``index`` of an xlrd book, merged cells filled."""
-    sh = book.sheet_by_index(index)
-    merged: dict[tuple[int, int], tuple[int, int]] = {}
-    for r1, r2, c1, c2 in sh.merged_cells:  # half-open ranges
-        for r in range(r1, r2):
-            for c in range(c1, c2):
-                merged[(r, c)] = (r1, c1)
-    for r in range(sh.nrows):
-        row: Cells = {}
-        for c in range(sh.ncols):
-            anchor = merged.get((r, c), (r, c))
-            value = _xls_value(book, sh.cell(*anchor), fmt_kind)
-            if value is not None:
-                row[c] = value
-        if row:
-            yield r + 1, row
-
-
-def _xls_value(book: Any, cell: Any, fmt_kind: Any) -> Any:
-    import xlrd
-    from xlrd.biffh import error_text_from_code
-
-    t = cell.ctype
-    if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-        return None
-    if t == xlrd.XL_CELL_ERROR:
-        return CellError(error_text_from_code.get(cell.value, "#ERROR"))
-    if t == xlrd.XL_CELL_BOOLEAN:
-        return shown(bool(cell.value), None)
-    if t == xlrd.XL_CELL_DATE:
-        try:
-            value = xlrd.xldate_as_datetime(cell.value, book.datemode)
-        except (ValueError, OverflowError):
-            return shown(cell.value, None)
-        return shown(value, fmt_kind(cell.xf_index))
-    return shown(cell.value, None)

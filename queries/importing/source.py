@@ -19,6 +19,15 @@ from queries.vocabulary.text import Text
 # the file's own row number of each record (spreadsheet row; CSV line, header = 1)
 ROW = "__row"
 
+# how to keep ids as text, in the reason of an id Excel destroyed (records.md, "keys and ids")
+EXCEL_ID_HINT_ZH = (
+    "请在录入或粘贴编号之前把该列设置为“文本”格式，或按文本导出编号，再导入改正后的文件"
+)
+EXCEL_ID_HINT = (
+    "format the id column as Text (设置单元格格式 > 文本) before the ids are typed or "
+    "pasted, or export the ids as text, and import the corrected file again"
+)
+
 # one line per problem: row number, column at fault ("" for the whole row), reason
 REJECT_SCHEMA = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
 

@@ -8,12 +8,13 @@ Chinese and English, so a clerk can find and fix the cell.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from queries.importing.source import REJECT_SCHEMA, ROW
+from queries.importing.source import EXCEL_ID_HINT, EXCEL_ID_HINT_ZH, REJECT_SCHEMA, ROW
 from queries.model.records import Field, FieldType, RecordKind
 
 __all__ = ["REJECT_SCHEMA", "BatchValidator", "Labels", "enum_lookup", "parse_datetimes"]
@@ -37,6 +38,11 @@ _DATE_SPELLING = r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*�
 _NOT_BEFORE_RECEIVED = ("first_response_at", "closed_at", "return_visit_at")
 _NEED_RETURN_VISIT = ("resolved", "satisfaction")
 _MAX_SHOWN = 60
+# format and control characters (U+200B, U+FEFF, U+001F...): removed from ids, shown
+# escaped in reasons (records.md, "keys and ids")
+INVISIBLE = r"[\p{Cf}\p{Cc}]"
+# an id Excel turned into a number shown in scientific notation (1.10101E+17)
+_SCIENTIFIC = r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$"
 
 
 def enum_lookup(f: Field) -> dict[str, str]:
@@ -61,10 +67,31 @@ def enum_lookup(f: Field) -> dict[str, str]:
 
 
 def _shown(col: str) -> pl.Expr:
-    """The raw value as quoted in a reason (long values cut)."""
+    r"""The raw value as quoted in a reason (long values cut, invisible characters
+    escaped: ``A\u200b1``)."""
     v = pl.col(col)
-    return (
+    cut = (
         pl.when(v.str.len_chars() > _MAX_SHOWN).then(v.str.slice(0, _MAX_SHOWN) + "…").otherwise(v)
+    )
+    return pl.when(v.str.contains(INVISIBLE)).then(cut.map_batches(_escape_series)).otherwise(cut)
+
+
+def escape_invisible(text: str) -> str:
+    r"""``text`` with its format and control characters written as escapes.
+
+    >>> escape_invisible("\u200bA1\x1f")
+    '\\u200bA1\\u001f'
+    """
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cf", "Cc") else ch for ch in text
+    )
+
+
+def _escape_series(values: pl.Series) -> pl.Series:
+    return pl.Series(
+        values.name,
+        [None if v is None else escape_invisible(v) for v in values.to_list()],
+        dtype=pl.String,
     )
 
 
@@ -190,9 +217,15 @@ class BatchValidator:
     def _normalise(self, batch: pl.DataFrame) -> pl.DataFrame:
         """Spec columns only, trimmed, empty = null; missing optional columns null."""
         exprs = []
+        ids = self.kind.id_columns
         for f in self.kind.fields:
             if f.name in batch.columns:
-                v = pl.col(f.name).cast(pl.String).str.strip_chars()
+                v = pl.col(f.name).cast(pl.String)
+                # looked for first: replacing costs three times as much, and is rarely needed
+                column = batch.get_column(f.name).cast(pl.String)
+                if f.name in ids and column.str.contains(INVISIBLE).any():
+                    v = v.str.replace_all(INVISIBLE, "")
+                v = v.str.strip_chars()
                 exprs.append(pl.when(v != "").then(v).alias(f.name))
             else:
                 exprs.append(pl.lit(None, pl.String).alias(f.name))
@@ -272,6 +305,23 @@ class BatchValidator:
         key = self.kind.key
         for f in self.kind.fields:
             checks.extend(_field_checks(f))
+        for c in self.kind.id_columns:
+            checks.append(
+                Check(
+                    c,
+                    pl.col(c).str.contains(_SCIENTIFIC),
+                    pl.format(
+                        "编号已被 Excel 改成科学计数法，其余数字已丢失（{}）/ {} '{}' is in "
+                        "scientific notation: "
+                        "Excel turned the id into a number and kept only 15 digits, the rest "
+                        "are lost; {}",
+                        pl.lit(EXCEL_ID_HINT_ZH),
+                        pl.lit(c),
+                        _shown(c),
+                        pl.lit(EXCEL_ID_HINT),
+                    ),
+                )
+            )
         checks.append(
             Check(
                 key,

@@ -32,6 +32,9 @@ class Field:
     free_text: bool = False
     # code -> English label, for enums (shown only; the vocabulary pairs the two)
     choices_en: dict[str, str] = field(default_factory=dict)
+    # an id (a key, or one naming a record): invisible characters removed, and a
+    # value Excel destroyed (scientific notation, digits past 15) rejected
+    is_id: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class RecordKind:
     @property
     def columns(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @property
+    def id_columns(self) -> tuple[str, ...]:
+        """The key and every column naming a record (records.md, "keys and ids")."""
+        return tuple(f.name for i, f in enumerate(self.fields) if i == 0 or f.is_id)
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -259,10 +267,10 @@ T, D, DT, B, E = (
 UNITS = RecordKind(
     "units",
     (
-        Field("unit_id", T, True, meaning="stable id"),
+        Field("unit_id", T, True, meaning="stable id", is_id=True),
         Field("name", T, True, meaning="display name"),
         Field("name_en", T, meaning="English display name"),
-        Field("parent_id", T, meaning="the unit above; empty for a root"),
+        Field("parent_id", T, meaning="the unit above; empty for a root", is_id=True),
         Field("level", E, True, UNIT_LEVELS, choices_en=UNIT_LEVELS_EN),
         Field("kind", E, True, UNIT_KINDS, choices_en=UNIT_KINDS_EN),
     ),
@@ -272,8 +280,8 @@ UNITS = RecordKind(
 DISCLOSURES = RecordKind(
     "disclosures",
     (
-        Field("disclosure_id", T, True),
-        Field("unit_id", T, True),
+        Field("disclosure_id", T, True, is_id=True),
+        Field("unit_id", T, True, is_id=True),
         Field("title", T, free_text=True),
         Field("category", E, True, DISCLOSURE_CATEGORIES, choices_en=DISCLOSURE_CATEGORIES_EN),
         Field("domain", E, False, DISCLOSURE_DOMAINS, choices_en=DISCLOSURE_DOMAINS_EN),
@@ -290,8 +298,8 @@ DISCLOSURES = RecordKind(
 FEEDBACK = RecordKind(
     "feedback",
     (
-        Field("case_id", T, True),
-        Field("unit_id", T, True),
+        Field("case_id", T, True, is_id=True),
+        Field("unit_id", T, True, is_id=True),
         Field("kind", E, True, FEEDBACK_KINDS, choices_en=FEEDBACK_KINDS_EN),
         Field("channel", E, True, FEEDBACK_CHANNELS, choices_en=FEEDBACK_CHANNELS_EN),
         Field("received_at", DT, True),
@@ -303,7 +311,7 @@ FEEDBACK = RecordKind(
         Field("return_visit_at", DT),
         Field("resolved", B),
         Field("satisfaction", E, False, SATISFACTION, choices_en=SATISFACTION_EN),
-        Field("repeat_of", T),
+        Field("repeat_of", T, is_id=True),
     ),
     anchor="received_at",
     name_zh="投诉建议",
@@ -312,8 +320,8 @@ FEEDBACK = RecordKind(
 SUPERVISION = RecordKind(
     "supervision",
     (
-        Field("item_id", T, True),
-        Field("unit_id", T, True),
+        Field("item_id", T, True, is_id=True),
+        Field("unit_id", T, True, is_id=True),
         Field("source", E, True, SUPERVISION_SOURCES, choices_en=SUPERVISION_SOURCES_EN),
         Field("opened_on", D, True),
         Field("severity", E, False, SEVERITIES, choices_en=SEVERITIES_EN),
