@@ -13,7 +13,17 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from dashboard.texts import access, data_page, frame, method, reports, signals, topics, units
+from dashboard.texts import (
+    access,
+    data_page,
+    frame,
+    goals,
+    method,
+    reports,
+    signals,
+    topics,
+    units,
+)
 from queries.model.catalogue import dimension as catalogue_dimension
 from queries.vocabulary import formats
 from queries.vocabulary.enums import enum_label, enum_labels
@@ -64,6 +74,7 @@ STRINGS: dict[str, Text] = _merge(
     reports.STRINGS,
     signals.STRINGS,
     access.STRINGS,
+    goals.STRINGS,
 )
 
 
