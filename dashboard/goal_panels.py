@@ -21,11 +21,18 @@ from dashboard.i18n import Lang, enum_label, enum_labels, md, t
 from queries.access.gate import Denied
 from queries.access.goals import GoalError, may_set_goals, remove_goal, set_goal
 from queries.access.notes import NoteError, add_note, covering, may_add, may_remove, remove_note
-from queries.engine.goals import below_goal, goal_by_year, goal_codes, scope_of, standing
+from queries.engine.goals import (
+    below_goal,
+    funnel_state,
+    goal_by_year,
+    goal_codes,
+    scope_of,
+    standing,
+)
 from queries.model.catalogue import INDICATORS, indicator
 from queries.model.indicator import Unit
 from queries.model.tree import Tree
-from reports.goal_wording import standing_cell, value_text
+from reports.goal_wording import standing_cell, standing_sentence, value_text
 
 _FLASH = "goal_panels_flash"
 
@@ -88,6 +95,25 @@ def below_goal_filter(
         + t("goal.filter.count", lang, count=out.height, indicator=indicator(picked).name(lang))
     )
     return out
+
+
+def unit_goal_lines(ctx: state.Context, row: dict[str, object]) -> None:
+    """The unit against each goal that applies to it, in sentences that say the funnel
+    apart (below the goal and inside the funnel is both)."""
+    lang, f, src = ctx.lang, ctx.filters, ctx.source
+    codes = [c for c in goal_codes(row) if row.get(f"{c}_goal") is not None]
+    if not codes:
+        return
+    funnel = src.funnel(f.period, f.as_of)
+    lines = []
+    for code in codes:
+        s = standing(row, code)
+        if s is not None:
+            state_ = funnel_state(funnel, str(row["unit_id"]), code)
+            mark = ":material/check_circle:" if s.met else ":material/flag:"
+            lines.append(f"- {mark} {md(standing_sentence(s, lang, state_))}")
+    if lines:
+        st.markdown(f"**{t('goals.title', lang)}**\n\n" + "\n".join(lines))
 
 
 # ---- the goals (Overview)
@@ -157,9 +183,11 @@ def _goal_form(ctx: state.Context, labels: dict[str, str]) -> None:
     lang, f = ctx.lang, ctx.filters
     st.markdown("##### " + t("goals.form", lang))
     c1, c2, c3 = st.columns(3)
+    codes = [i.code for i in INDICATORS]
     code = c1.selectbox(
         t("goals.indicator", lang),
-        [i.code for i in INDICATORS],
+        codes,
+        index=codes.index("R_ONTIME"),
         format_func=lambda c: indicator(c).name(lang),
         key="ov_goal_code",
     )

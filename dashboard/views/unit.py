@@ -76,6 +76,7 @@ def render() -> None:
     # ---- indicators, and the records behind the one picked
     st.subheader(t("unit.indicators", lang))
     st.caption(t("unit.indicators.help", lang))
+    goal_panels.unit_goal_lines(ctx, row)
     inds = tables.indicator_rows(row, settings, lang)
     event = widgets.table(
         ctx,
