@@ -67,7 +67,13 @@ def ranking_goals(
         )
         for c in goal_codes(table.columns)
     ]
-    return ranking.with_columns(cols) if cols else ranking
+    if not cols:
+        return ranking
+    # right after the signals (or at the end): the two judgements side by side
+    order = ranking.columns
+    at = order.index(t("col.signal", lang)) + 1 if t("col.signal", lang) in order else len(order)
+    names = [c.name for c in cols]
+    return ranking.with_columns(cols).select([*order[:at], *names, *order[at:]])
 
 
 def below_goal_filter(

@@ -138,6 +138,14 @@ def test_the_command_line(db_url: str, tmp_path) -> None:  # type: ignore[no-unt
         ("R_ONTIME", "0.95", "branch", "2026")
     ]
     assert rows[0]["set_by"].startswith("cli")
+    # the indicator table: R_ONTIME_goal after R_ONTIME_hi, the branch's goal, none for
+    # the bureau (a goal for branches only)
+    table = run(app, ["indicators", "--period", "2026-Q1", "--as-of", "2026-04-10", "--db", db_url])
+    assert table.exit_code == 0, table.output
+    got = list(csv.DictReader(io.StringIO(table.stdout.lstrip("\ufeff"))))
+    header = list(got[0])
+    assert header[header.index("R_ONTIME_hi") + 1] == "R_ONTIME_goal"
+    assert [(r["unit_id"], r["R_ONTIME_goal"]) for r in got] == [("B01", "0.95"), ("HQ", "")]
     assert run(app, ["goals", "remove", "7", "--db", db_url]).exit_code == 2
     assert run(app, ["goals", "remove", rows[0]["goal_id"], "--db", db_url]).exit_code == 0
     assert run(app, ["goals", "list", "--db", db_url]).stdout.strip() == (

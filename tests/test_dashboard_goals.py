@@ -19,6 +19,8 @@ from queries.engine.goals import below_goal
 from queries.engine.indicators import indicator_table
 from queries.model.db import make_engine
 from queries.store.frames import load_frames
+from seed_data.generator import seed_database
+from seed_data.scales import SCALES, Scale
 
 
 def _traces(at) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
@@ -65,6 +67,10 @@ def test_goals_and_notes_on_the_pages(seeded: str, lang: str, fresh_caches: None
     at.query_params["unit"] = unit
     at.session_state["un_trend"] = "R_ONTIME"
     open_page(at, "unit")
+    inds = at.dataframe[0].value
+    goal_col = "目标值" if lang == "zh" else "Goal"
+    cell = inds[goal_col][list(inds.iloc[:, -1]).index("R_ONTIME")]
+    assert cell.startswith("✗ 未达目标值99.0%" if lang == "zh" else "✗ below the goal 99.0%")
     texts = " ".join(m.value for m in at.markdown)
     # markdown source: every character that could mark something up is escaped
     plain = texts.replace("\\", "")
@@ -83,3 +89,53 @@ def test_goals_and_notes_on_the_pages(seeded: str, lang: str, fresh_caches: None
     # the local admin may add a note here and remove any
     assert at.text_input(key="un_note_text") is not None
     assert len(list_notes(make_engine(seeded))) == 1
+
+
+# the tiny city over two years (as tests/test_dashboard_signals.py): a control chart needs
+# a 12-month baseline before the 12 months it watches
+TWO_YEARS = Scale("tiny-2y", 1, (3, 3), 4.0, 15, 2, 8_000, 2_400, 300)
+
+
+@pytest.fixture
+def seeded_2y(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setitem(SCALES, TWO_YEARS.name, TWO_YEARS)
+    engine = make_engine(db_url)
+    seed_database(engine, TWO_YEARS.name, 7, REF, progress=False)
+    engine.dispose()
+    monkeypatch.setenv("OPENNESS_DB", db_url)
+    monkeypatch.delenv("OPENNESS_CONFIG", raising=False)
+    return db_url
+
+
+def test_goal_and_notes_on_the_control_charts(seeded_2y: str, fresh_caches: None) -> None:
+    engine = make_engine(seeded_2y)
+    set_goal(engine, LOCAL_ADMIN, "R_ONTIME", 0.99, from_year=2026)
+    add_note(
+        engine, LOCAL_ADMIN, "HQ", date(2026, 3, 1), date(2026, 3, 31), "hotline", unit_tree(engine)
+    )
+    engine.dispose()
+    at = app(lang="en", period=PERIOD, asof=REF.isoformat())
+    at.query_params["unit"] = "HQ"
+    open_page(at, "unit")
+    at.toggle(key="un_ctl_quiet").set_value(True).run()
+    charts = [
+        json.loads(el.proto.spec)
+        for el in at.get("plotly_chart")
+        if "Centre" in json.loads(el.proto.spec)["layout"]["title"]["text"]
+    ]
+    titles = [spec["layout"]["title"]["text"] for spec in charts]
+    assert any(x.startswith("Closed on time") for x in titles), titles
+    for spec in charts:
+        names = [tr.get("name") for tr in spec["data"]]
+        # every control chart: the note's marker in March, its text on hover
+        (mark,) = [tr for tr in spec["data"] if tr.get("name") == "Note"]
+        assert mark["x"] == ["2026-03"] and "hotline" in mark["customdata"][0]
+        # the goal line on R_ONTIME's chart only: 0.99 on each month of 2026, none before
+        ontime = spec["layout"]["title"]["text"].startswith("Closed on time")
+        assert ("Goal" in names) == ontime
+        if ontime:
+            (goal,) = [tr for tr in spec["data"] if tr.get("name") == "Goal"]
+            assert [g for m, g in zip(goal["x"], goal["y"], strict=True) if m >= "2026"] == [
+                0.99
+            ] * 6
+            assert {g for m, g in zip(goal["x"], goal["y"], strict=True) if m < "2026"} == {None}

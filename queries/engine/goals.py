@@ -16,6 +16,7 @@ rate): the two are said apart wherever both show.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -139,9 +140,11 @@ def with_goals(table: pl.DataFrame, goals: pl.DataFrame, year: int) -> pl.DataFr
     return out.select(order)
 
 
-def goal_codes(table: pl.DataFrame) -> list[str]:
-    """The codes with an ``X_goal`` column in ``table``, in catalogue order."""
-    return [ind.code for ind in INDICATORS if goal_column(ind.code) in table.columns]
+def goal_codes(columns: Iterable[str]) -> list[str]:
+    """The codes with an ``X_goal`` column among ``columns`` (a table's, a row's keys),
+    in catalogue order."""
+    cols = set(columns)
+    return [ind.code for ind in INDICATORS if goal_column(ind.code) in cols]
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def goal_part(
     """The goals of ``root``'s scope (``members``: its subtree), None when no unit of it
     has a goal. ``table``: the indicator table with goals; ``funnel``: the funnel table
     (unit_id, code, signal, side) of the same period."""
-    codes = goal_codes(table)
+    codes = goal_codes(table.columns)
     ids = set(members)
     scope = table.filter(pl.col("unit_id").is_in(sorted(ids)))
     codes = [c for c in codes if scope[goal_column(c)].is_not_null().any()]
