@@ -58,19 +58,19 @@ def test_leadership_sets_a_goal_and_a_note_shows(world: World, browser: object) 
     sign_in(page, world, LEADER, "en")
     settle(page, WAIT)
 
-    # ---- the Overview's station ranking: set a goal of 99% closed on time, every unit
+    # ---- the Overview's station ranking: set a goal of 90% closed on time, every unit
     page.goto(f"{world.base}/?{QUERY}&lang=en&level=station")  # type: ignore[attr-defined]
     settle(page, WAIT)
     page.get_by_text("Goals (0)").click()  # type: ignore[attr-defined]
     value = page.locator(".st-key-ov_goal_value input")  # type: ignore[attr-defined]
-    value.fill("99")
+    value.fill("90")
     value.press("Enter")
     settle(page, WAIT)
     page.get_by_role("button", name="Set", exact=True).click()  # type: ignore[attr-defined]
     expect(page.get_by_text("Goal set (number 1).")).to_be_visible(timeout=WAIT)  # type: ignore[attr-defined]
     settle(page, WAIT)
     below = _below(world)
-    assert below, "some stations close fewer than 99% on time"
+    assert 0 < len(below) < 12, "some of the 12 stations close fewer than 90% on time"
 
     # who is below it: the filter over the ranking
     page.locator(".st-key-ov_below_goal").click()  # type: ignore[attr-defined]
@@ -86,7 +86,7 @@ def test_leadership_sets_a_goal_and_a_note_shows(world: World, browser: object) 
     unit = below[0]
     page.goto(f"{world.base}/unit?unit={unit}&{QUERY}&lang=en")  # type: ignore[attr-defined]
     settle(page, WAIT)
-    expect(page.get_by_text("below the goal of 99.0%").first).to_be_visible(timeout=WAIT)  # type: ignore[attr-defined]
+    expect(page.get_by_text("below the goal of 90.0%").first).to_be_visible(timeout=WAIT)  # type: ignore[attr-defined]
 
     # ---- a note for March, through the Unit page's form
     # the date fields are segments (year / month / day): type the month and the day
@@ -132,7 +132,7 @@ def test_leadership_sets_a_goal_and_a_note_shows(world: World, browser: object) 
     body = page.locator("iframe").first.content_frame.locator("body")  # type: ignore[attr-defined]
     expect(body).to_contain_text("Notes on the charts", timeout=WAIT)
     expect(body).to_contain_text(NOTE)
-    expect(body).to_contain_text("below the Closed on time goal of 99.0%")
+    expect(body).to_contain_text("below the Closed on time goal of 90.0%")
     expect(body).to_contain_text("a goal is not the funnel's peer rate, and not a signal")
     shot(page, "goals_briefing_en")
     page.context.close()  # type: ignore[attr-defined]
