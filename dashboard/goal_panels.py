@@ -82,7 +82,7 @@ def below_goal_filter(
     """A "below the goal" filter over the ranking: the units below the goal of the
     indicator picked (every unit when none is)."""
     lang = ctx.lang
-    codes = [c for c in goal_codes(table.columns) if c]
+    codes = goal_codes(table.columns)
     if not codes:
         return ranking
     picked = st.selectbox(
