@@ -27,6 +27,8 @@ import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
+from queries.access.goals import list_goals
+from queries.access.notes import list_notes
 from queries.engine.breakdowns import monthly_long
 from queries.engine.classify import classify
 from queries.engine.control import control_months, monthly_counts
@@ -334,7 +336,18 @@ class Source:
         )
 
     def table(self, period: Period, as_of: datetime) -> pl.DataFrame:
-        return self.result(period, as_of).table
+        """The indicator table with its ``X_goal`` columns (the goals as they are now:
+        a small table, read at each run, so a goal just set shows at once)."""
+        return self.result(period, as_of).for_unit(None, self.goals())
+
+    def goals(self) -> pl.DataFrame:
+        """Every goal (queries.access.goals.list_goals)."""
+        return list_goals(get_engine(self.url))
+
+    def notes(self) -> pl.DataFrame:
+        """Every note (queries.access.notes.list_notes): everyone who sees a unit's
+        aggregates (every role) sees its notes."""
+        return list_notes(get_engine(self.url))
 
     def classified(self, period: Period, as_of: datetime) -> Any:
         """Every record of ``period`` with its status per indicator (queries.engine.classify)."""

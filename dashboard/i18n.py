@@ -18,6 +18,7 @@ from dashboard.texts import (
     data_page,
     frame,
     jobs,
+    goals,
     method,
     reports,
     signals,
@@ -75,6 +76,7 @@ STRINGS: dict[str, Text] = _merge(
     signals.STRINGS,
     access.STRINGS,
     jobs.STRINGS,
+    goals.STRINGS,
 )
 
 

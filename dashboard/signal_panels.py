@@ -4,8 +4,9 @@ signal column, the Unit page's control charts. Each reads frames from the engine
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
@@ -102,10 +103,14 @@ def funnel_section(
     st.markdown("\n".join(lines))
 
 
-def control_section(ctx: state.Context, unit: str) -> None:
+def control_section(
+    ctx: state.Context,
+    unit: str,
+    overlay: Callable[[go.Figure, str, list[str]], None] | None = None,
+) -> None:
     """The unit's control charts, one per signal indicator with a baseline, and the
     sentences for their signals: the charts with a signal drawn, the others behind a
-    toggle."""
+    toggle. ``overlay(fig, code, months)`` draws more over each chart (goals, notes)."""
     lang, f, src = ctx.lang, ctx.filters, ctx.source
     st.subheader(t("control.title", lang))
     st.caption(t("control.help", lang))
@@ -170,10 +175,11 @@ def control_section(ctx: state.Context, unit: str) -> None:
         title = (
             f"{indicator(code).name(lang)} · {t('control.centre', lang)} {fmt_pct(ch.centre, lang)}"
         )
+        fig = control(frame, ch.centre, title=title, labels=cl)
+        if overlay is not None:
+            overlay(fig, code, list(last))
         with cols[shown % 2]:
-            widgets.chart(
-                control(frame, ch.centre, title=title, labels=cl), f"un_ctl_{unit}_{code}"
-            )
+            widgets.chart(fig, f"un_ctl_{unit}_{code}")
     if no_baseline:
         sep = "、" if lang == "zh" else ", "
         st.caption(

@@ -24,6 +24,7 @@ from dashboard.i18n import (
     fmt_rank_change,
     t,
 )
+from queries.engine.goals import goal_codes, standing
 from queries.model.catalogue import (
     DIMENSION_CODES,
     INDICATORS,
@@ -34,6 +35,7 @@ from queries.model.catalogue import (
 )
 from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
+from reports.goal_wording import standing_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -219,7 +221,9 @@ def interval_text(lo: float | None, hi: float | None, lang: Lang) -> str:
 
 
 def indicator_rows(row: dict[str, Any], settings: Settings, lang: Lang) -> pl.DataFrame:
-    """One unit's indicators: dimension, name, value, n, interval, note, meaning, code."""
+    """One unit's indicators: dimension, name, value, (its goal, met or not and by how
+    much, when the table has goals), n, interval, note, meaning, code."""
+    goals = goal_codes(row)
     recs = []
     for ind in INDICATORS:
         c = ind.code
@@ -240,6 +244,7 @@ def indicator_rows(row: dict[str, Any], settings: Settings, lang: Lang) -> pl.Da
                 dimension(ind.dimension, lang),
                 ind.name(lang),
                 value_text(ind, row.get(c), lang),
+                standing_cell(standing(row, c), lang),
                 n,
                 interval_text(lo, hi, lang) if ind.is_rate else "",
                 ("；" if lang == "zh" else "; ").join(notes),
@@ -247,12 +252,13 @@ def indicator_rows(row: dict[str, Any], settings: Settings, lang: Lang) -> pl.Da
                 c,
             )
         )
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         recs,
         schema={
             t("col.dimension", lang): pl.String,
             t("col.indicator", lang): pl.String,
             t("col.value", lang): pl.String,
+            t("col.goal", lang): pl.String,
             t("col.n", lang): pl.Int64,
             t("col.interval", lang): pl.String,
             t("col.status", lang): pl.String,
@@ -261,6 +267,7 @@ def indicator_rows(row: dict[str, Any], settings: Settings, lang: Lang) -> pl.Da
         },
         orient="row",
     )
+    return frame if goals else frame.drop(t("col.goal", lang))
 
 
 def record_rows(

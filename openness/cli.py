@@ -5,6 +5,7 @@ from __future__ import annotations
 # each cmd_* module registers its subcommands on the shared app
 from openness import (  # noqa: F401
     cmd_access,
+    cmd_goals,
     cmd_import,
     cmd_indicators,
     cmd_init,

@@ -59,12 +59,14 @@ def indicators(
     lake: LakeOption = None,
 ) -> None:
     """The indicator table (one row per unit, cli.md columns)."""
+    from queries.access.goals import list_goals
     from queries.engine.indicators import UnknownUnitError, compute_table, subtree_of
 
     check_format(fmt)
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
     frames = read_frames(engine, engine_url or settings.engine or None, lake)
+    goals = list_goals(engine)
     engine.dispose()
     if unit is not None:
         try:
@@ -73,7 +75,7 @@ def indicators(
             fail(f"--unit: {exc}")
     with engine_errors():
         result = compute_table(frames, p, at, settings)
-    table = result.for_unit(unit)
+    table = result.for_unit(unit, goals)
     if not result.calendar_complete:
         err.print(
             "warning: the official working-day calendar does not cover every day counted "

@@ -27,6 +27,8 @@ from openness.app import (
 )
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from queries.model.periods import Period
     from queries.model.settings import Settings
     from queries.store.schemas import Frames
@@ -42,14 +44,20 @@ def _inputs(
     db: str | None,
     spark: str | None = None,
     lake: Path | None = None,
+    marks: list[pl.DataFrame] | None = None,
 ) -> tuple[Period, datetime, Settings, Frames, datetime | None]:
-    """Parse the shared options and load the records; exit 2 on bad input."""
+    """Parse the shared options and load the records; exit 2 on bad input. ``marks``:
+    filled with the goals and the period's notes (the briefing)."""
+    from queries.access.goals import list_goals
+    from queries.access.notes import list_notes
     from queries.importing.history import import_history
 
     p, at, settings = period_as_of_settings(period, as_of, config)
     engine = open_database(db)
     frames = read_frames(engine, spark or settings.engine or None, lake)
     history = import_history(engine, limit=50)
+    if marks is not None:
+        marks.extend([list_goals(engine), list_notes(engine, period=p)])
     engine.dispose()
     done = history.filter(history["status"] == "committed")["finished_at"].drop_nulls()
     latest = done.max() if done.len() else None
@@ -82,14 +90,23 @@ def briefing(
     check_format(fmt, FORMATS)
     if lang not in LANGS:
         fail(f"--lang must be zh or en, not {lang!r}")
-    p, at, settings, frames, latest = _inputs(period, as_of, config, db, engine_url, lake)
+    marks: list[pl.DataFrame] = []
+    p, at, settings, frames, latest = _inputs(period, as_of, config, db, engine_url, lake, marks)
     if frames.units.height == 0:
         fail("the database has no units: import units.csv or run `openness seed` first")
     if unit is not None and unit not in set(frames.units["unit_id"].to_list()):
         fail(f"--unit: unknown unit {unit!r}")
     with engine_errors():
         b = build_briefing(
-            frames, p, at, settings, unit_id=unit, lang=lang, latest_import_at=latest
+            frames,
+            p,
+            at,
+            settings,
+            unit_id=unit,
+            lang=lang,
+            latest_import_at=latest,
+            goals=marks[0],
+            notes=marks[1],
         )
     if fmt == "docx":
         from reports.briefing.docx import briefing_docx

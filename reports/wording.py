@@ -55,6 +55,13 @@ TEXT: dict[str, Text] = {
     "b.part.supervision_public": Text("监督结果公开情况", "Supervision results made public"),
     "b.part.signals": Text("差异是否超出偶然", "Which differences are real"),
     "b.part.notes": Text("说明", "Notes on method"),
+    "b.goals": Text("目标值", "Goals"),
+    "b.notes": Text("图表备注", "Notes on the charts"),
+    "b.notes.lead": Text(
+        "本期内各单位记下的情况说明（写入者在括号内），供解读上述数字时参考。",
+        "What was noted on the units' charts for this period (by whom, in brackets), to read "
+        "the figures above with.",
+    ),
     "col.item": Text("项目", "Item"),
     "col.now": TERMS["this_period"].capitalized(),
     "col.previous": TERMS["previous"].capitalized(),

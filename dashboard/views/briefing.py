@@ -6,6 +6,7 @@ period, as-of and scope as the other pages.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import polars as pl
@@ -35,9 +36,11 @@ def _documents(
     as_of: str,
     scope: str | None,
     doc_lang: str,
+    marks: str,
     _source: Any,
 ) -> dict[str, bytes]:
-    """The briefing as HTML and DOCX bytes (built once per filters and data version)."""
+    """The briefing as HTML and DOCX bytes (built once per filters, data version and
+    ``marks``, the goals' and notes' digest)."""
     from datetime import datetime
 
     from queries.model.periods import Period
@@ -55,6 +58,8 @@ def _documents(
         unit_id=scope,
         lang=doc_lang,
         latest_import_at=done.max() if done.len() else None,
+        goals=_source.goals(),
+        notes=_source.notes(),
     )
     return {"HTML": briefing_html(b).encode("utf-8"), "DOCX": briefing_docx(b)}
 
@@ -89,7 +94,19 @@ def render() -> None:
         key="briefing_lang",
     )
     fmt = c2.radio(t("briefing.format", lang), FORMATS, horizontal=True, key="briefing_format")
-    key = (src.url, src.version, src.fp, str(f.period), f.as_of.isoformat(), f.scope, doc_lang)
+    marks = hashlib.sha256(
+        src.goals().write_csv().encode() + src.notes().write_csv().encode()
+    ).hexdigest()
+    key = (
+        src.url,
+        src.version,
+        src.fp,
+        str(f.period),
+        f.as_of.isoformat(),
+        f.scope,
+        doc_lang,
+        marks,
+    )
     # a callback, not the button's return value: the request survives a rerun
     st.button(
         t("briefing.generate", lang),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, signal_panels, state, tables, widgets
+from dashboard import figures, goal_panels, signal_panels, state, tables, widgets
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, md, t
 from queries.model.catalogue import RATE_CODES, indicator
@@ -16,6 +16,7 @@ def render() -> None:
     f, lang, src = ctx.filters, ctx.lang, ctx.source
     settings = src.settings
     widgets.heading(ctx, "overview.title")
+    goal_panels.show_flash()
 
     table = src.table(f.period, f.as_of)
     previous = f.period.previous()
@@ -57,6 +58,9 @@ def render() -> None:
     order = ranking.columns
     at = order.index(t("col.unit", lang)) + 1
     ranking = ranking.select([*order[:at], order[-1], *order[at:-1]])
+    # each unit against its goals, and the filter for those below one
+    ranking = goal_panels.ranking_goals(ranking, table, uid, lang)
+    ranking = goal_panels.below_goal_filter(ctx, table, ranking, uid)
     unranked = ranking.filter(pl.col(t("col.rank", lang)).is_null()).height
     if unranked:
         st.caption(":material/warning: " + t("overview.unranked", lang, count=unranked))
@@ -81,6 +85,7 @@ def render() -> None:
         height=min(38 + 35 * ranking.height, 460),
         hide=(uid_col,),
     )
+    goal_panels.goals_panel(ctx, labels)
     # ---- indicator with intervals, and the three-score map
     left, right = st.columns(2, gap="large")
     with left:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, signal_panels, signin, state, tables, widgets
+from dashboard import figures, goal_panels, signal_panels, signin, state, tables, widgets
 from dashboard.export import Needs
 from dashboard.figures import Axis
 from dashboard.i18n import dimension, enum_label, fmt_month, md, t
@@ -48,6 +48,7 @@ def render() -> None:
                     icon=":material/chevron_right:",
                 )
     widgets.heading(ctx, "unit.title", unit)
+    goal_panels.show_flash()
     rank = row.get("rank")
     level_name = enum_label("level", row["level"], lang)
     peers_n = table.filter(pl.col("level") == row["level"]).height
@@ -75,6 +76,7 @@ def render() -> None:
     # ---- indicators, and the records behind the one picked
     st.subheader(t("unit.indicators", lang))
     st.caption(t("unit.indicators.help", lang))
+    goal_panels.unit_goal_lines(ctx, row)
     inds = tables.indicator_rows(row, settings, lang)
     event = widgets.table(
         ctx,
@@ -130,7 +132,12 @@ def render() -> None:
             },
         )
 
-    # ---- monthly trend against the peers' median
+    # ---- notes on the charts: the list, and the form for those who may add one
+    goal_panels.notes_panel(ctx, unit, tree, labels)
+    notes = goal_panels.marks(goal_panels.unit_notes(ctx, unit, tree), labels)
+    goals = src.goals()
+
+    # ---- monthly trend against the peers' median, with the goal and the notes
     st.subheader(t("unit.trends", lang))
     trend_codes = ["overall", "openness", "responsiveness", "satisfaction", *codes]
     if st.session_state.get("un_trend") not in trend_codes:
@@ -159,22 +166,37 @@ def render() -> None:
     is_score = tcode in trend_codes[:4]
     percent = not is_score and indicator(tcode).unit.value == "share"
     name = t(f"col.{tcode}", lang) if is_score else indicator(tcode).name(lang)
-    widgets.chart(
-        figures.trend(
-            line,
-            title=f"{name} · {labels[unit]}",
-            x_axis=Axis(t("col.month", lang)),
-            y_axis=Axis(name, percent=percent),
-            lines=[
-                ("value", t("unit.trend.this", lang), figures.BLUE, False),
-                ("median", t("unit.trend.median", lang), figures.GREY, True),
-            ],
-        ),
-        f"un_trend_{unit}",
+    fig = figures.trend(
+        line,
+        title=f"{name} · {labels[unit]}",
+        x_axis=Axis(t("col.month", lang)),
+        y_axis=Axis(name, percent=percent),
+        lines=[
+            ("value", t("unit.trend.this", lang), figures.BLUE, False),
+            ("median", t("unit.trend.median", lang), figures.GREY, True),
+        ],
     )
+    month_codes = [str(m) for m in months]
+    goal_panels.overlay(
+        fig,
+        lang,
+        goals,
+        row,
+        None if is_score else tcode,
+        line["month"].to_list(),
+        month_codes,
+        notes,
+    )
+    widgets.chart(fig, f"un_trend_{unit}")
 
     # ---- control charts: each rate's last 12 months against its own baseline
-    signal_panels.control_section(ctx, unit)
+    signal_panels.control_section(
+        ctx,
+        unit,
+        overlay=lambda fig, code, ms: goal_panels.overlay(
+            fig, lang, goals, row, code, ms, ms, notes
+        ),
+    )
 
 
 def _records(

@@ -19,7 +19,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from queries.access import audit
-from queries.access.roles import Area, Person, Reach
+from queries.access.roles import Area, Change, Person, Reach
 from queries.engine.drilldown import records_behind as read_records_behind
 from queries.model.periods import Period
 from queries.model.settings import Settings
@@ -33,7 +33,7 @@ class Denied(Exception):
     ``area`` is what was asked for, ``unit_id`` which unit (None: every unit).
     """
 
-    def __init__(self, person: Person, area: Area, unit_id: str | None) -> None:
+    def __init__(self, person: Person, area: Area | Change, unit_id: str | None) -> None:
         self.person, self.area, self.unit_id = person, area, unit_id
         where = f"unit {unit_id}" if unit_id else "every unit"
         super().__init__(f"{person.email} ({person.role}) may not see {area} of {where}")

@@ -52,6 +52,25 @@ MATRIX: dict[Role, dict[Area, Reach]] = {
     }.items()
 }
 
+
+class Change(StrEnum):
+    """What a role may change (access.md, "Added with jobs, uploads, goals and notes")."""
+
+    GOALS = "goals"  # set and remove goals
+    NOTES = "notes"  # add notes, remove one's own
+
+
+# access.md's second matrix, the goals and notes columns: for notes, the units a note
+# may be added to (and one's own removed from); who removes anyone's note below
+CHANGES: dict[Role, dict[Change, Reach]] = {
+    Role.ADMIN: {Change.GOALS: _A, Change.NOTES: _A},
+    Role.LEADERSHIP: {Change.GOALS: _A, Change.NOTES: _A},
+    Role.UNIT_HEAD: {Change.GOALS: _N, Change.NOTES: _S},
+    Role.LIAISON: {Change.GOALS: _N, Change.NOTES: _N},
+    Role.VIEWER: {Change.GOALS: _N, Change.NOTES: _N},
+}
+REMOVES_ANY_NOTE = frozenset({Role.ADMIN})
+
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.ADMIN: ("管理员", "Administrator"),
     Role.LEADERSHIP: ("局领导", "Leadership"),
@@ -92,6 +111,16 @@ class Person:
         if reach == Reach.NONE or self.unit_id is None or self.unit_id not in tree.parent:
             return frozenset()
         return frozenset(tree.subtree(self.unit_id))
+
+    def may_change(self, change: Change, unit_id: str | None, tree: Tree) -> bool:
+        """Whether this person may make ``change`` for ``unit_id`` (None: every unit, as
+        a goal for all units): every unit reach, or ``unit_id`` in their subtree."""
+        reach = CHANGES[self.role][change]
+        if reach == Reach.ALL:
+            return True
+        if reach == Reach.NONE or unit_id is None or self.unit_id not in tree.parent:
+            return False
+        return unit_id in tree.subtree(self.unit_id)
 
     def may(self, area: Area, unit_ids: Iterable[str] | None, tree: Tree) -> bool:
         """Whether every unit of ``unit_ids`` (None: every unit, the whole tree) is in

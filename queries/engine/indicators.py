@@ -20,6 +20,7 @@ import polars as pl
 
 from queries.engine import relational
 from queries.engine.classify import DISCLOSURE_CODES, FEEDBACK_CODES
+from queries.engine.goals import goal_year, with_goals
 from queries.engine.kinds import value_columns
 from queries.engine.scoring import insufficient, usable, with_ranks, with_scores
 from queries.model.catalogue import INDICATORS, UNIT_COLUMNS, table_columns
@@ -104,12 +105,17 @@ class IndicatorResult:
     calendar_complete: bool  # the working-day calendar covered every day counted
     counts: pl.DataFrame  # subtree counts of the period (bucket 0)
 
-    def for_unit(self, unit_id: str | None) -> pl.DataFrame:
-        """The table restricted to ``unit_id`` and its subtree (all units if None)."""
+    def for_unit(self, unit_id: str | None, goals: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The table restricted to ``unit_id`` and its subtree (all units if None), with
+        the ``X_goal`` columns of ``goals`` (:func:`queries.engine.goals.with_goals`;
+        which codes have one is judged over every unit)."""
+        table = self.table
+        if goals is not None:
+            table = with_goals(table, goals, goal_year(self.period))
         if unit_id is None:
-            return self.table
-        ids = subtree_of(self.table.select("unit_id", "parent_id"), unit_id)
-        return self.table.filter(pl.col("unit_id").is_in(ids))
+            return table
+        ids = subtree_of(table.select("unit_id", "parent_id"), unit_id)
+        return table.filter(pl.col("unit_id").is_in(ids))
 
     def insufficient_flags(self) -> pl.DataFrame:
         """unit_id and, per indicator, whether it is marked insufficient (n < min_sample)."""
@@ -261,13 +267,16 @@ def indicator_table(
     as_of: datetime | date | str,
     settings: Settings | None = None,
     unit_id: str | None = None,
+    goals: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The indicator table of cli.md: one row per unit (or ``unit_id`` and its subtree),
-    ordered by unit_id; ranks are always among all units of the same level."""
+    ordered by unit_id; ranks are always among all units of the same level. ``goals``
+    (:data:`queries.engine.goals.GOAL_SCHEMA`): their ``X_goal`` columns added, for the
+    codes with a goal for some unit (of every unit, whatever ``unit_id``)."""
     if unit_id is not None:
         subtree_of(frames.units, unit_id)  # UnknownUnitError before any work
     res = compute_table(frames, period, as_of, settings)
-    return res.for_unit(unit_id)
+    return res.for_unit(unit_id, goals)
 
 
 __all__ = [

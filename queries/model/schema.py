@@ -209,3 +209,35 @@ job_run = sa.Table(
     sa.Column("started_by", sa.String(320), nullable=False),
     sa.UniqueConstraint("job_id", "slot", name="uq_job_run_slot"),
 )
+
+# goals (目标值; cli.md "Goals and notes", queries.access.goals): an indicator's value to
+# reach, as the indicator table writes it, for every unit or one level, unit kind or
+# unit (at most one of the three), from ``from_year`` on
+goal = sa.Table(
+    "goal",
+    metadata,
+    sa.Column("goal_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(32), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("level", sa.String(32), nullable=True),
+    sa.Column("kind", sa.String(32), nullable=True),
+    sa.Column("unit_id", sa.String, nullable=True),
+    sa.Column("from_year", sa.Integer, nullable=False),
+    sa.Column("set_by", sa.String(320), nullable=False),
+    sa.Column("set_at", sa.DateTime, nullable=False),
+)
+
+# notes on the charts (queries.access.notes): a text for a unit and the units below it,
+# over the days from_date..to_date, with who wrote it and when
+note = sa.Table(
+    "note",
+    metadata,
+    sa.Column("note_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("unit_id", sa.String, nullable=False),
+    sa.Column("from_date", sa.Date, nullable=False),
+    sa.Column("to_date", sa.Date, nullable=False),
+    sa.Column("text", sa.String, nullable=False),
+    sa.Column("author", sa.String(320), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_note_unit", "unit_id"),
+)

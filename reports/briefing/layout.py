@@ -17,6 +17,7 @@ from reports.briefing.notes import notes_blocks
 from reports.briefing.signals import SignalPart
 from reports.briefing.standings import LevelStanding
 from reports.gap_wording import gap_sentence
+from reports.goal_wording import word as goal_word
 from reports.signal_wording import word
 from reports.wording import pct, score, t
 
@@ -112,6 +113,7 @@ def _section_blocks(b: Briefing, s: ScopeSection, level: int) -> list[Block]:
     out.append(Image(_headline_chart(b, s)))
     if any(v is not None for v in s.trend.get("overall", ())):
         out.append(Image(_trend_chart(b, s)))
+    out.extend(_note_blocks(s, lang, level + 1))
 
     # 2. indicators, by dimension
     out.append(Heading(_part(1, "b.part.indicators", lang), level))
@@ -120,6 +122,10 @@ def _section_blocks(b: Briefing, s: ScopeSection, level: int) -> list[Block]:
         out.append(Heading(d.name_zh if lang == "zh" else d.name_en, level + 1))
         out.append(_indicator_table(lines, b).drop_last_column(not b.shows_last_year))
         out.append(Bullets(tuple(f.sentence for f in lines)))
+    if s.goals is not None:
+        out.append(Heading(t("b.goals", lang), level + 1))
+        out.append(Paragraph(goal_word("goal_note", lang)))
+        out.append(Bullets(s.goals.standings + s.goals.below))
 
     # 3. units
     out.append(Heading(_part(2, "b.part.units", lang), level))
@@ -176,6 +182,19 @@ def _section_blocks(b: Briefing, s: ScopeSection, level: int) -> list[Block]:
     if s.signals is not None:
         out.extend(_signal_blocks(s.signals, lang))
     return out
+
+
+def _note_blocks(s: ScopeSection, lang: str, level: int) -> list[Block]:
+    """The notes of the period on the scope's units: what explains a dip on a chart."""
+    if not s.notes:
+        return []
+    items = tuple(
+        f"{n.unit}，{n.days}：{n.text}（{n.author}）"
+        if lang == "zh"
+        else f"{n.unit}, {n.days}: {n.text} ({n.author})"
+        for n in s.notes
+    )
+    return [Heading(t("b.notes", lang), level), Paragraph(t("b.notes.lead", lang)), Bullets(items)]
 
 
 def _signal_blocks(sp: SignalPart, lang: str) -> list[Block]:

@@ -20,6 +20,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from queries.engine.funnel import funnel_signals
 from queries.engine.gaps import Gap, data_gaps
 from queries.engine.indicators import compute_table, indicator_table
 from queries.engine.series import monthly_scores
@@ -30,6 +31,7 @@ from queries.model.tree import Tree
 from queries.store.schemas import Frames
 from queries.vocabulary.terms import dimension_score
 from reports.briefing.deputies import DeputyItems, deputy_items, subtree_ids
+from reports.briefing.goals import GoalPart, NoteLine, goal_part, note_lines
 from reports.briefing.signals import SignalPart, signal_part
 from reports.briefing.standings import LevelStanding, is_insufficient, level_standings
 from reports.wording import change_sentence, indicator_value, pct, score, t
@@ -90,6 +92,8 @@ class ScopeSection:
     trend: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
     # which differences are larger than chance (reports.briefing.signals)
     signals: SignalPart | None = None
+    goals: GoalPart | None = None  # None: no unit of the scope has a goal
+    notes: tuple[NoteLine, ...] = ()  # the notes of the period that cover its units
 
 
 @dataclass(frozen=True)
@@ -187,11 +191,15 @@ def build_briefing(
     unit_id: str | None = None,
     lang: str = "zh",
     latest_import_at: datetime | None = None,
+    goals: pl.DataFrame | None = None,
+    notes: pl.DataFrame | None = None,
 ) -> Briefing:
     """The briefing for ``period`` at ``as_of``: one section per scope unit.
 
     The scope is ``unit_id`` and its subtree, or each root unit (the whole
-    bureau) when it is None.
+    bureau) when it is None. ``goals`` (queries.access.goals.list_goals): a sentence
+    per scope on its goals; ``notes`` (queries.access.notes.list_notes): those that
+    overlap the period and cover a unit of the scope are listed.
     """
     roots = scope_roots(frames, unit_id)
     # compute_table(...).for_unit(unit) is indicator_table(..., unit_id=unit), plus
@@ -211,9 +219,22 @@ def build_briefing(
     sections = tuple(
         _section(frames, period, as_of, settings, root, tables, names, lang) for root in roots
     )
+    with_goals = current.for_unit(None, goals) if goals is not None and goals.height else None
+    funnel = funnel_signals(frames, period, as_of, settings) if with_goals is not None else None
     sections = tuple(
         replace(
             s,
+            goals=None
+            if with_goals is None or funnel is None
+            else goal_part(
+                with_goals,
+                s.unit_id,
+                subtree_ids(frames.units, [s.unit_id]),
+                funnel,
+                names,
+                lang,
+            ),
+            notes=_notes(frames, [s.unit_id], period, notes, names, lang),
             trend=_trend(scores, s.unit_id, labels),
             signals=signal_part(
                 frames,
@@ -240,6 +261,30 @@ def build_briefing(
         weights={d: dict(w) for d, w in settings.weights.items()},
         gaps=tuple(data_gaps(frames)),
     )
+
+
+def _notes(
+    frames: Frames,
+    roots: list[str],
+    period: Period,
+    notes: pl.DataFrame | None,
+    names: dict[str, str],
+    lang: str,
+) -> tuple[NoteLine, ...]:
+    """The notes that overlap ``period`` and cover a unit of the scope: on a unit of a
+    root's subtree or above a root."""
+    if notes is None or notes.height == 0:
+        return ()
+    tree = Tree.from_units(frames.units)
+    ids = set(subtree_ids(frames.units, roots))
+    for r in roots:
+        ids.update(tree.ancestors(r))
+    shown = notes.filter(
+        pl.col("unit_id").is_in(sorted(ids))
+        & (pl.col("from_date") <= period.end)
+        & (pl.col("to_date") >= period.start)
+    )
+    return note_lines(shown, names, lang)
 
 
 def trend_months(period: Period, as_of: datetime, count: int = 12) -> list[Period]:
