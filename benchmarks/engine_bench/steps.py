@@ -417,7 +417,7 @@ class Bench:
 
     # --- Spark ---------------------------------------------------------------------
     def spark(self, rounds: int) -> None:
-        sys.path.insert(0, str(ROOT / "tests"))
+        sys.path.insert(0, str(ROOT.parent / "tests"))  # ROOT: benchmarks/
         from spark_cluster import running_cluster, spark_missing
 
         missing = spark_missing()

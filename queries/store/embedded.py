@@ -45,7 +45,14 @@ from queries.store.lake import export_lake
 from queries.store.lake_folder import MANIFEST, LakeBusy, LakeError
 from queries.store.lake_read import lake_files, lake_is_current, read_manifest, verified_manifest
 from queries.store.schemas import Frames
-from queries.store.sources import RECORD_TABLES, Bound, Sources, duckdb_bound, lake_views
+from queries.store.sources import (
+    RECORD_TABLES,
+    Bound,
+    Sources,
+    duckdb_bound,
+    duckdb_connect,
+    lake_views,
+)
 
 # how long a reader waits for another process's export of the same lake
 WAIT_SECONDS = 120.0
@@ -199,7 +206,7 @@ def _lake_sources(
 
     @contextmanager
     def open_() -> Iterator[Bound]:
-        con = duckdb.connect()
+        con = duckdb_connect()
         try:
             try:
                 views(con, current())
