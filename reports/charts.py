@@ -12,6 +12,7 @@ import html
 import io
 import math
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,10 +28,7 @@ from matplotlib.typing import RcKeyType
 
 from queries.engine.signals import Z95, Z998
 from queries.vocabulary.formats import score
-
-# Noto Sans CJK SC is the Debian font (fonts-noto-cjk); the others are what
-# Windows and macOS machines have. DejaVu Sans covers Latin digits and signs.
-CJK_FONTS = ["Noto Sans CJK SC", "Microsoft YaHei", "SimHei", "PingFang SC", "DejaVu Sans"]
+from reports.fonts import chart_families, check_drawn
 
 # muted palette that prints readably in greyscale too
 COLOURS = {"now": "#1f5fa8", "previous": "#8fb3de", "last_year": "#c9c9c9", "weak": "#c0504d"}
@@ -48,7 +46,7 @@ class Chart:
 def _style() -> dict[RcKeyType, Any]:
     return {
         "font.family": "sans-serif",
-        "font.sans-serif": CJK_FONTS,
+        "font.sans-serif": list(chart_families()),
         "axes.unicode_minus": False,
         "svg.fonttype": "path",
         # fixed element ids: the same briefing gives the same SVG
@@ -62,11 +60,20 @@ def _style() -> dict[RcKeyType, Any]:
 
 
 def _render(fig: Figure, title: str) -> Chart:
+    """The chart's PNG and SVG; :class:`ChartFontMissing` when a label has a character
+    its fonts cannot draw (never a chart of boxes)."""
     png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=200, bbox_inches="tight", metadata={"Software": None})
     svg = io.StringIO()
-    fig.savefig(svg, format="svg", bbox_inches="tight")
-    plt.close(fig)
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            fig.savefig(
+                png, format="png", dpi=200, bbox_inches="tight", metadata={"Software": None}
+            )
+            fig.savefig(svg, format="svg", bbox_inches="tight")
+        check_drawn([str(w.message) for w in seen], title)
+    finally:
+        plt.close(fig)
     text = svg.getvalue()
     # drop the XML prolog and DOCTYPE (the SVG is inlined in an HTML page) and the
     # metadata block (a creation time and RDF namespaces: the output must not vary)
