@@ -30,6 +30,11 @@ from queries.engine.signals import Z95, Z998
 from queries.vocabulary.formats import score
 from reports.fonts import chart_families, check_drawn
 
+# a chart of more units than this shows its top and bottom CHART_CUT (the briefing's
+# levels, the public page's scores): what a reader can take in; tables keep them all
+CHART_MAX_UNITS = 24
+CHART_CUT = 10
+
 # muted palette that prints readably in greyscale too
 COLOURS = {"now": "#1f5fa8", "previous": "#8fb3de", "last_year": "#c9c9c9", "weak": "#c0504d"}
 
@@ -291,11 +296,23 @@ PLOTLY_FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", Arial, sans
 
 
 def plotly_scores_bar(
-    title: str, labels: Sequence[str], values: Sequence[float], emphasis: Sequence[bool]
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    emphasis: Sequence[bool],
+    *,
+    gap_after: int | None = None,
 ) -> object:
-    """Horizontal bars of scores, first label on top; ``emphasis`` marks the bureau."""
+    """Horizontal bars of scores, first label on top; ``emphasis`` marks the bureau.
+    ``gap_after``: an empty row marked "⋯" after that many bars (a cut list). Each
+    label is one bar: labels must be unique (two units of one name would stack)."""
     import plotly.graph_objects as go
 
+    labels, values, emphasis = list(labels), list(values), list(emphasis)
+    if gap_after is not None:
+        labels.insert(gap_after, "⋯")
+        values.insert(gap_after, None)
+        emphasis.insert(gap_after, False)
     n = len(labels)
     fig = go.Figure(
         go.Bar(
@@ -303,7 +320,7 @@ def plotly_scores_bar(
             y=[plotly_text(label) for label in labels][::-1],
             orientation="h",
             marker_color=[COLOURS["now"] if e else COLOURS["previous"] for e in emphasis][::-1],
-            text=[score(v) for v in values][::-1],
+            text=["" if v is None else score(v) for v in values][::-1],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:.1f}<extra></extra>",
