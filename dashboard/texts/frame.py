@@ -118,6 +118,10 @@ STRINGS: dict[str, Text] = {
     ),
     "download.csv": Text("下载 CSV", "Download CSV"),
     "download.xlsx": Text("下载 Excel", "Download Excel"),
+    "download.xlsx.prepare": Text("生成 Excel（{n} 行）", "Make the Excel file ({n} rows)"),
+    "download.xlsx.progress": Text(
+        "正在生成 Excel：已写 {done} / {n} 行", "Writing the Excel file: {done} of {n} rows"
+    ),
     "download.refused.session": Text(
         "已拒绝：此下载不属于本会话。请刷新页面后重试。",
         "Refused: this download does not belong to this session. Reload the page and retry.",
