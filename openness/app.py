@@ -193,7 +193,10 @@ def open_database(
 def _writer() -> str:
     """What the running command needs: "`openness users add` writes to it"."""
     # Typer carries its own copy of Click (0.29): its context, not an installed Click's
-    from typer._click.globals import get_current_context
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # a Typer on the installed Click
+        from click import get_current_context  # type: ignore[no-redef]
 
     ctx = get_current_context(silent=True)
     name = ctx.command_path if ctx is not None else "this command"
