@@ -94,15 +94,20 @@ def download_buttons(
             icon=":material/download:",
             type="tertiary",
         )
-        if frame.height <= prepare_above:
-            make = deferred(lambda: to_xlsx_bytes(frame, stem), xlsx_name, frame.height, who, needs)
-        elif (ready := _prepared(key, frame, stem, lang)) is not None:  # type: ignore[arg-type]
-            make = deferred(lambda: ready, xlsx_name, frame.height, who, needs)
-        else:
+        # a large table's file is made first, in this run, with a progress bar
+        large = frame.height > prepare_above
+        ready = _prepared(key, frame, stem, lang) if large else None  # type: ignore[arg-type]
+        if large and ready is None:
             return
         st.download_button(
             t("download.xlsx", lang),  # type: ignore[arg-type]
-            data=make,
+            data=deferred(
+                lambda: ready if ready is not None else to_xlsx_bytes(frame, stem),
+                xlsx_name,
+                frame.height,
+                who,
+                needs,
+            ),
             file_name=xlsx_name,
             mime=XLSX_MIME,
             key=f"{key}_xlsx",
