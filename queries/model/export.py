@@ -39,6 +39,8 @@ from typing import IO
 
 import polars as pl
 
+from queries.model.xlsx import write_xlsx
+
 BOM = b"\xef\xbb\xbf"
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -164,8 +166,6 @@ def xlsx_bytes(
     """``frame`` as one XLSX worksheet with its header row (:mod:`queries.model.xlsx`):
     strings as strings, never formulas or links. ``progress`` is told the share done
     (0..1) as the rows are written."""
-    from queries.model.xlsx import write_xlsx
-
     buf = io.BytesIO()
     write_xlsx(frame, buf, _sheet_name(sheet), progress)
     return buf.getvalue()
