@@ -244,14 +244,16 @@ WRITERS = [
 ]
 
 
-def _read_only_urls(kind: str, url: str, stack: list[sa.Engine]) -> list[str]:
+def _read_only_urls(kind: str, url: str, stack: list[sa.Engine], readers: list[str]) -> list[str]:
     """The read-only ways in to an initialised database ``url``: SQLite's mode=ro;
-    PostgreSQL's default_transaction_read_only and a role that may only SELECT."""
+    PostgreSQL's default_transaction_read_only and a role that may only SELECT (its
+    name added to ``readers``, for :func:`_drop_readers`)."""
     if kind == "sqlite":
         path = sa.engine.make_url(url).database
         return [f"sqlite:///file:{path}?mode=ro&uri=true"]
     u = sa.engine.make_url(url)
     reader = f"reader_{uuid.uuid4().hex[:6]}"
+    readers.append(reader)
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     stack.append(admin)
     with admin.connect() as conn:
@@ -279,7 +281,7 @@ def fresh_replica(url: str, admin: sa.Engine) -> str:
     return sa.engine.make_url(url).set(database=copy).render_as_string(hide_password=False)
 
 
-def _drop_readers(url: str) -> None:
+def _drop_readers(url: str, readers: list[str]) -> None:
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = sa.engine.make_url(url).database
     with admin.connect() as conn:
@@ -288,10 +290,7 @@ def _drop_readers(url: str) -> None:
             (f"{name}_ro",),
         )
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}_ro"')
-        readers = conn.exec_driver_sql(
-            "SELECT rolname FROM pg_roles WHERE rolname LIKE 'reader\\_%%'"
-        ).scalars()
-        for reader in list(readers):
+        for reader in readers:
             db_owner = sa.create_engine(url, isolation_level="AUTOCOMMIT")
             with db_owner.connect() as c:
                 c.exec_driver_sql(f"DROP OWNED BY {reader}")
@@ -311,8 +310,9 @@ def test_every_writing_command_says_read_only(
         engine.dispose()
         assert cli("import", str(tmp_path / "units.csv"), "--db", url)[0] == 0
         stack: list[sa.Engine] = []
+        readers: list[str] = []
         try:
-            for ro in _read_only_urls(kind, url, stack):
+            for ro in _read_only_urls(kind, url, stack, readers):
                 for args in WRITERS:
                     given = [
                         a.format(units=tmp_path / "units.csv", lake=tmp_path / "lake") for a in args
@@ -331,7 +331,7 @@ def test_every_writing_command_says_read_only(
             for e in stack:
                 e.dispose()
             if kind == "postgresql":
-                _drop_readers(url)
+                _drop_readers(url, readers)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
@@ -342,8 +342,9 @@ def test_the_dashboard_on_a_read_only_database_says_so(
     with own_database(kind, tmp_path, "read_only_page") as url:
         assert cli("import", str(tmp_path / "units.csv"), "--db", url)[0] == 0
         stack: list[sa.Engine] = []
+        readers: list[str] = []
         try:
-            ro = _read_only_urls(kind, url, stack)[0]
+            ro = _read_only_urls(kind, url, stack, readers)[0]
             monkeypatch.setenv("OPENNESS_DB", ro)
             for lang, said in (("en", "read-only"), ("zh", "只读")):
                 at = dashboard(lang=lang)
@@ -354,4 +355,4 @@ def test_the_dashboard_on_a_read_only_database_says_so(
             for e in stack:
                 e.dispose()
             if kind == "postgresql":
-                _drop_readers(url)
+                _drop_readers(url, readers)
