@@ -23,7 +23,7 @@ if str(_ROOT) not in sys.path:
 from dashboard import data, signin, state  # noqa: E402
 from dashboard.i18n import md, t  # noqa: E402
 from queries.access.roles import Area, Person, Reach  # noqa: E402
-from queries.model.db import hide_secrets  # noqa: E402
+from queries.model.db import hide_secrets, read_only_cause  # noqa: E402
 from queries.model.settings import SettingsError  # noqa: E402
 from queries.store.integrity import DatabaseUnreadable  # noqa: E402
 
@@ -111,7 +111,22 @@ def _empty_page() -> None:
 
 def main() -> None:
     with data.run_slot():
-        _main()
+        try:
+            _main()
+        except sa.exc.DBAPIError as exc:
+            # a database that turned read-only under the dashboard (a fail-over to a
+            # replica): the audit trail cannot be written, so nothing is shown
+            if (cause := read_only_cause(exc)) is None:
+                raise
+            read_only(cause)
+
+
+def read_only(cause: str) -> None:
+    """Say the database is read-only, in place of the page (logged with its cause)."""
+    import logging
+
+    logging.getLogger("openness.dashboard").error("database is read-only: %s", cause)
+    st.error(t("error.read_only", state.resolve_language()), icon=":material/error:")
 
 
 def _main() -> None:

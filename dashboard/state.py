@@ -157,6 +157,7 @@ def resolve_language() -> Lang:
 
 def language_widget() -> Lang:
     ss = st.session_state
+    before = ss["_lang"]
     if ss.get("f_lang") not in LANGS or ss.get("_restore"):
         ss["f_lang"] = ss["_lang"]
     st.sidebar.segmented_control(
@@ -168,7 +169,23 @@ def language_widget() -> Lang:
     )
     if ss.get("f_lang") in LANGS:  # a click on the chosen one deselects it: keep it
         ss["_lang"] = ss["f_lang"]
+    ss["_relabel"] = ss["_lang"] != before
     return ss["_lang"]
+
+
+def relabelled(key: str) -> str:
+    """``key``, a widget's whose options are shown in the reader's language, its value
+    sent to the browser again in the run that changed the language.
+
+    Streamlit's browser side keeps a select box's choice as the option's label, and
+    sends it back at the next run (a page opened, another widget changed), where the
+    labels are those of the other language: no option has it, and the widget falls back
+    to its first option (2026-Q1 became 2026-03). A value set in the session state is
+    sent with the widget, in the new language's label."""
+    ss = st.session_state
+    if ss.get("_relabel") and key in ss:
+        ss[key] = ss[key]
+    return key
 
 
 # ---------------------------------------------------------------- periods
@@ -356,6 +373,8 @@ def sidebar_filters(lang: Lang, source: Source, today: date, home: str | None = 
         # the sidebar's widgets, so put back the values they had
         for k, v in ss.get("_saved", {}).items():
             ss[k] = v
+    for key in _WIDGET_KEYS:
+        relabelled(key)
     st.sidebar.header(t("filter.header", lang), divider="gray")
     st.sidebar.date_input(
         t("filter.as_of", lang),

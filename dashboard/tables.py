@@ -35,6 +35,7 @@ from queries.model.catalogue import (
 )
 from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
+from queries.model.tree import unit_names
 from reports.goal_wording import standing_cell
 
 if TYPE_CHECKING:
@@ -53,11 +54,9 @@ _ENUM_COLUMNS = {
 
 
 def unit_labels(units: pl.DataFrame, lang: Lang) -> dict[str, str]:
-    """unit_id -> display name in ``lang`` (English name when there is one)."""
-    out: dict[str, str] = {}
-    for uid, name, name_en in units.select("unit_id", "name", "name_en").iter_rows():
-        out[uid] = (name_en or name) if lang == "en" else (name or name_en or uid)
-    return out
+    """unit_id -> display name in ``lang`` (English name when there is one), a name two
+    units share made unique (:func:`queries.model.tree.unit_names`)."""
+    return unit_names(units, lang)
 
 
 def relabel(frame: pl.DataFrame, column: str, label: Callable[[Any], str]) -> pl.Expr:

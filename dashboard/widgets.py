@@ -18,7 +18,7 @@ from dashboard.i18n import Lang, fmt_int, fmt_score, md, t, unit_name
 from dashboard.tables import interval_text, to_display, unit_labels, value_text
 from queries.engine.gaps import data_gaps
 from queries.model.catalogue import Direction, Unit, indicator
-from queries.model.db import hide_secrets
+from queries.model.db import hide_secrets, read_only_cause
 from queries.model.settings import Settings
 from queries.model.tree import Tree
 from queries.store.integrity import DatabaseUnreadable
@@ -297,6 +297,10 @@ def guarded(render: Any) -> None:
     except DatabaseUnreadable as exc:
         st.error(t("error.db", lang, error=md(exc)), icon=":material/error:")
     except sa.exc.SQLAlchemyError as exc:
+        if cause := read_only_cause(exc):
+            logging.getLogger("openness.dashboard").error("database is read-only: %s", cause)
+            st.error(t("error.read_only", lang), icon=":material/error:")
+            return
         # the message only, its passwords hidden (a traceback would repeat it whole)
         why = hide_secrets(str(getattr(exc, "orig", None) or exc), state.current().source.url)
         logging.getLogger("openness.dashboard").error("database error: %s", why)

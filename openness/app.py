@@ -8,6 +8,7 @@ but found problems, 2 bad usage or unusable input (``cli.md``).
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -30,6 +31,13 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
+# a server's refusal of the login (libpq's words): a raw @ : / # % in the password
+# is a usual cause, written percent-encoded
+_LOGIN_REFUSED = re.compile(
+    r"password authentication failed|not permitted to log in|role \".*\" does not exist"
+    r"|no password supplied|authentication failed"
+)
+
 # the URLs this run opened, for hiding their passwords in an error (_Commands)
 _opened: list[str] = []
 
@@ -46,7 +54,10 @@ class _Commands(typer.core.TyperGroup):
 
             if not isinstance(exc, sa.exc.DBAPIError):
                 raise
-            from queries.model.db import hide_secrets
+            from queries.model.db import hide_secrets, read_only_cause
+
+            if cause := read_only_cause(exc):
+                fail(f"database is read-only: {cause}; {_writer()}")
 
             why = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             for url in _opened:
@@ -146,22 +157,50 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def open_database(db: str | None, *, create: bool = False) -> sa.Engine:
+# what the audit trail is written to: the dashboard's every look, the CLI's changes
+AUDIT_TABLES = ("audit_event", "audit_chain")
+
+
+def open_database(
+    db: str | None, *, create: bool = False, writes: tuple[str, ...] = (), why_write: str = ""
+) -> sa.Engine:
     """An engine on an initialised database (created when ``create``), else exit 2 in one
-    line, its passwords hidden."""
-    from queries.model.db import init_db, is_initialised, make_engine
+    line, its passwords hidden. A command that writes names the tables it writes
+    (``writes``; ``create`` writes them all): a database that refuses writes into them (a
+    replica, a read-only role or file) is exit 2 saying "read-only" before anything is
+    done, ``why_write`` saying what needs the writes (default: the command's name)."""
+    from queries.model.db import init_db, is_initialised, make_engine, read_only_reason
+    from queries.model.schema import metadata
 
     with database_errors(db) as (url, shown):
         file = url.database if url.get_backend_name() == "sqlite" else None
+        if file and file.startswith("file:"):  # a URI filename (?mode=ro&uri=true)
+            file = file.removeprefix("file:").split("?", 1)[0]
         if not create and file and file != ":memory:" and not Path(file).exists():
             # a read never creates an empty database file where none was
             fail(f"no database at {file}: run `openness init` or `openness import` first")
         engine = make_engine(url.render_as_string(hide_password=False))
+        tables = tuple(metadata.tables) if create else writes
+        if tables and (cause := read_only_reason(engine, tables)):
+            fail(f"database {shown} is read-only: {cause}; {why_write or _writer()}")
         if create:
             init_db(engine)
         elif not is_initialised(engine):
             fail(f"database {shown} has no current schema: run `openness init` first")
     return engine
+
+
+def _writer() -> str:
+    """What the running command needs: "`openness users add` writes to it"."""
+    # Typer carries its own copy of Click (0.29): its context, not an installed Click's
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # a Typer on the installed Click
+        from click import get_current_context  # type: ignore[no-redef]
+
+    ctx = get_current_context(silent=True)
+    name = ctx.command_path if ctx is not None else "this command"
+    return f"`{name}` writes to it (give the primary's URL, or a role that may write)"
 
 
 @contextmanager
@@ -171,20 +210,35 @@ def database_errors(db: str | None) -> Iterator[tuple[sa.URL, str]]:
     URL) is exit 2 in one line with every password of the URL hidden."""
     import sqlalchemy as sa
 
-    from queries.model.db import hide_secrets, resolve_url, shown_url
+    from queries.model.db import (
+        PERCENT_HINT,
+        hide_secrets,
+        raw_password_fault,
+        read_only_cause,
+        resolve_url,
+        shown_raw_url,
+        shown_url,
+    )
 
     raw = resolve_url(db)
     _opened.append(raw)
+    if fault := raw_password_fault(raw):
+        # never parsed: its host would be read from the password's tail and shown
+        fail(f"bad database URL {shown_raw_url(raw)}: {fault}; {PERCENT_HINT}")
     try:
         url = sa.engine.make_url(raw)
     except (sa.exc.ArgumentError, ValueError) as exc:  # ValueError: a port not a number
-        fail(f"bad database URL {shown_url(raw)}: {hide_secrets(str(exc), raw)}")
+        hint = f"; {PERCENT_HINT}" if "@" in raw else ""
+        fail(f"bad database URL {shown_raw_url(raw)}: {hide_secrets(str(exc), raw)}{hint}")
     shown = shown_url(url)
     try:
         yield url, shown
     except sa.exc.DBAPIError as exc:  # locked, not a database, unreachable...
+        if cause := read_only_cause(exc):
+            fail(f"database {shown} is read-only: {cause}; {_writer()}")
         why = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        fail(f"cannot open database {shown}: {hide_secrets(why, url)}")
+        hint = f"; {PERCENT_HINT}" if url.password and _LOGIN_REFUSED.search(why) else ""
+        fail(f"cannot open database {shown}: {hide_secrets(why, url)}{hint}")
     except OSError as exc:
         fail(f"cannot open database {shown}: {hide_secrets(str(exc.strerror or exc), url)}")
     except sa.exc.ArgumentError as exc:

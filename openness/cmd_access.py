@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from openness.app import (
+    AUDIT_TABLES,
     EXIT_PROBLEMS,
     ConfigOption,
     DbOption,
@@ -22,6 +23,9 @@ from openness.app import (
     open_database,
     write_output,
 )
+
+# what users add and remove write: the people, their sign-ins, the audit trail
+USER_TABLES = ("app_user", "user_identity", "sign_in", *AUDIT_TABLES)
 
 users_app = typer.Typer(
     help="Who may sign in to the dashboard, with which role (access.md).",
@@ -54,7 +58,7 @@ def users_add(
     from queries.access.chain import AuditKeyError
     from queries.access.users import UserError, add_user
 
-    engine = open_database(db)
+    engine = open_database(db, writes=USER_TABLES)
     key = audit_key(config, create=True)
     try:
         person = add_user(engine, email, role, unit, by=cli_user(), key=key)
@@ -76,7 +80,7 @@ def users_remove(
     from queries.access.chain import AuditKeyError
     from queries.access.users import UserError, remove_user
 
-    engine = open_database(db)
+    engine = open_database(db, writes=USER_TABLES)
     key = audit_key(config, create=True)
     try:
         remove_user(engine, email, by=cli_user(), key=key)

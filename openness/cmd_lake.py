@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from openness.app import (
+    AUDIT_TABLES,
     ConfigOption,
     DbOption,
     app,
@@ -53,7 +54,9 @@ def lake_export(
     from queries.store.lake import LakeError, export_lake
 
     settings = read_settings(config)
-    engine = open_database(db)
+    engine = open_database(
+        db, writes=AUDIT_TABLES, why_write="the export is recorded in its audit trail"
+    )
     key = audit_key(config, create=True)
     where = directory.resolve()
 

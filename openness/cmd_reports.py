@@ -96,26 +96,31 @@ def briefing(
         fail("the database has no units: import units.csv or run `openness seed` first")
     if unit is not None and unit not in set(frames.units["unit_id"].to_list()):
         fail(f"--unit: unknown unit {unit!r}")
-    with engine_errors():
-        b = build_briefing(
-            frames,
-            p,
-            at,
-            settings,
-            unit_id=unit,
-            lang=lang,
-            latest_import_at=latest,
-            goals=marks[0],
-            notes=marks[1],
-        )
-    if fmt == "docx":
-        from reports.briefing.docx import briefing_docx
+    from reports.fonts import ChartFontMissing
 
-        data = briefing_docx(b)
-    else:
-        from reports.briefing.html import briefing_html
+    try:
+        with engine_errors():
+            b = build_briefing(
+                frames,
+                p,
+                at,
+                settings,
+                unit_id=unit,
+                lang=lang,
+                latest_import_at=latest,
+                goals=marks[0],
+                notes=marks[1],
+            )
+        if fmt == "docx":
+            from reports.briefing.docx import briefing_docx
 
-        data = briefing_html(b).encode("utf-8")
+            data = briefing_docx(b)
+        else:
+            from reports.briefing.html import briefing_html
+
+            data = briefing_html(b).encode("utf-8")
+    except ChartFontMissing as exc:  # never a chart of boxes
+        fail(str(exc))
     write_output(out, data)
     err.print(f"briefing for {p} (as of {b.as_of_text}) written to {out}")
 

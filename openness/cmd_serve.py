@@ -39,7 +39,16 @@ import typer
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-from openness.app import EXIT_USAGE, ConfigOption, DbOption, app, err, fail, open_database
+from openness.app import (
+    AUDIT_TABLES,
+    EXIT_USAGE,
+    ConfigOption,
+    DbOption,
+    app,
+    err,
+    fail,
+    open_database,
+)
 
 # the server process: Streamlit's server with the product's hooks (dashboard/guard.py)
 SERVER_PATH = Path(__file__).resolve().parent.parent / "dashboard" / "openness_server.py"
@@ -382,7 +391,12 @@ def serve(
     base = base_path_of(base_path)
     if auth is not None:
         read_auth(auth, base)
-    engine = open_database(db)
+    engine = open_database(
+        db,
+        writes=AUDIT_TABLES,
+        why_write="the dashboard records every look in its audit trail and does not start "
+        "without a writable one (give the primary's URL, or a role that may write)",
+    )
     url = absolute_url(engine.url.render_as_string(hide_password=False))
     engine.dispose()
     _check_config(config)

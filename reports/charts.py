@@ -12,6 +12,7 @@ import html
 import io
 import math
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,10 +28,12 @@ from matplotlib.typing import RcKeyType
 
 from queries.engine.signals import Z95, Z998
 from queries.vocabulary.formats import score
+from reports.fonts import chart_families, check_drawn
 
-# Noto Sans CJK SC is the Debian font (fonts-noto-cjk); the others are what
-# Windows and macOS machines have. DejaVu Sans covers Latin digits and signs.
-CJK_FONTS = ["Noto Sans CJK SC", "Microsoft YaHei", "SimHei", "PingFang SC", "DejaVu Sans"]
+# a chart of more units than this shows its top and bottom CHART_CUT (the briefing's
+# levels, the public page's scores): what a reader can take in; tables keep them all
+CHART_MAX_UNITS = 24
+CHART_CUT = 10
 
 # muted palette that prints readably in greyscale too
 COLOURS = {"now": "#1f5fa8", "previous": "#8fb3de", "last_year": "#c9c9c9", "weak": "#c0504d"}
@@ -48,7 +51,7 @@ class Chart:
 def _style() -> dict[RcKeyType, Any]:
     return {
         "font.family": "sans-serif",
-        "font.sans-serif": CJK_FONTS,
+        "font.sans-serif": list(chart_families()),
         "axes.unicode_minus": False,
         "svg.fonttype": "path",
         # fixed element ids: the same briefing gives the same SVG
@@ -62,11 +65,20 @@ def _style() -> dict[RcKeyType, Any]:
 
 
 def _render(fig: Figure, title: str) -> Chart:
+    """The chart's PNG and SVG; :class:`ChartFontMissing` when a label has a character
+    its fonts cannot draw (never a chart of boxes)."""
     png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=200, bbox_inches="tight", metadata={"Software": None})
     svg = io.StringIO()
-    fig.savefig(svg, format="svg", bbox_inches="tight")
-    plt.close(fig)
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            fig.savefig(
+                png, format="png", dpi=200, bbox_inches="tight", metadata={"Software": None}
+            )
+            fig.savefig(svg, format="svg", bbox_inches="tight")
+        check_drawn([str(w.message) for w in seen], title)
+    finally:
+        plt.close(fig)
     text = svg.getvalue()
     # drop the XML prolog and DOCTYPE (the SVG is inlined in an HTML page) and the
     # metadata block (a creation time and RDF namespaces: the output must not vary)
@@ -284,11 +296,23 @@ PLOTLY_FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", Arial, sans
 
 
 def plotly_scores_bar(
-    title: str, labels: Sequence[str], values: Sequence[float], emphasis: Sequence[bool]
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    emphasis: Sequence[bool],
+    *,
+    gap_after: int | None = None,
 ) -> object:
-    """Horizontal bars of scores, first label on top; ``emphasis`` marks the bureau."""
+    """Horizontal bars of scores, first label on top; ``emphasis`` marks the bureau.
+    ``gap_after``: an empty row marked "⋯" after that many bars (a cut list). Each
+    label is one bar: labels must be unique (two units of one name would stack)."""
     import plotly.graph_objects as go
 
+    labels, values, emphasis = list(labels), list(values), list(emphasis)
+    if gap_after is not None:
+        labels.insert(gap_after, "⋯")
+        values.insert(gap_after, None)
+        emphasis.insert(gap_after, False)
     n = len(labels)
     fig = go.Figure(
         go.Bar(
@@ -296,7 +320,7 @@ def plotly_scores_bar(
             y=[plotly_text(label) for label in labels][::-1],
             orientation="h",
             marker_color=[COLOURS["now"] if e else COLOURS["previous"] for e in emphasis][::-1],
-            text=[score(v) for v in values][::-1],
+            text=["" if v is None else score(v) for v in values][::-1],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:.1f}<extra></extra>",

@@ -115,6 +115,7 @@ def _wipe(engine: sa.Engine) -> None:
         for table in reversed(metadata.sorted_tables):
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {table.name}"))
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        conn.execute(sa.text("DROP TABLE IF EXISTS openness_alembic_version"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

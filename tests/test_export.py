@@ -90,3 +90,42 @@ def test_downloads_neutralise_hostile_cells_and_keep_links_dead() -> None:
     ]
     assert [c.data_type for c in cells] == ["s", "s", "n", "s", "s", "n"]
     assert all(c.hyperlink is None for c in cells)
+
+
+def _large_table_page() -> None:
+    """A page with one table of 60 rows, its XLSX made behind a button above 10 rows."""
+    import polars as pl
+    import sqlalchemy as sa
+
+    from dashboard.downloads import Asker, Needs
+    from dashboard.export import download_buttons
+    from queries.access.audit import Where
+    from queries.model.tree import Tree
+
+    frame = pl.DataFrame({"编号": [f"C{i}" for i in range(60)], "天数": list(range(60))})
+    tree = Tree.from_units(pl.DataFrame({"unit_id": ["A"], "parent_id": [None]}))
+    who = Asker(None, sa.create_engine("sqlite://"), Where(page="t"), tree, "en")
+    download_buttons(
+        frame, stem="records", period="2026", unit=None, lang="en", key="t",
+        who=who, needs=Needs(), prepare_above=10,
+    )  # fmt: skip
+
+
+def test_a_large_tables_xlsx_is_made_behind_a_button_with_progress() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_large_table_page, default_timeout=60)
+    at.run()
+    assert not at.exception
+    # the CSV at once; the Excel file first made, its rows counted on a progress bar
+    assert [b.label for b in at.button] == ["Make the Excel file (60 rows)"]
+    assert len(at.get("download_button")) == 1
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 2
+    _, data = at.session_state["t_xlsx_made"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert rows[0] == ("编号", "天数") and rows[60] == ("C59", 59) and len(rows) == 61
+    # the next run keeps the file made for this table: the button is not asked again
+    at.run()
+    assert [b.label for b in at.button] == [] and len(at.get("download_button")) == 2

@@ -167,3 +167,46 @@ def test_atomic_write_failure_keeps_the_old_file(
 def test_atomic_write_refuses_a_folder(tmp_path: Path) -> None:
     with pytest.raises(IsADirectoryError):
         write_bytes_atomic(tmp_path, b"x")
+
+
+def test_xlsx_cells_keep_their_types_and_text() -> None:
+    from datetime import date, datetime
+
+    frame = pl.DataFrame(
+        {
+            "文本": ["a<b&c>", "_x0041_", "tab\there", "bell\x07", "x" * 40_000, None],
+            "整数": [1, -2, 3, None, 5, 6],
+            "小数": [0.5, float("nan"), float("inf"), None, 1e20, -3.25],
+            "日期": [date(2026, 3, 2), None, date(1900, 3, 1), None, None, None],
+            "时间": [datetime(2026, 3, 2, 9, 30), None, None, None, None, None],
+            "是否": [True, False, None, True, True, False],
+        }
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, "x"))).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["文本", "整数", "小数", "日期", "时间", "是否"]
+    texts = [r[0] for r in rows[1:]]
+    # markup as text; a control character as Excel's escape, and a literal _x0041_
+    # with its underscore escaped (_x005F_), so that Excel shows it as itself: openpyxl
+    # reads both back undecoded; Excel's 32,767 characters at most
+    assert texts[:4] == ["a<b&c>", "_x005F_x0041_", "tab\there", "bell_x0007_"]
+    assert texts[4] == "x" * 32_767 and texts[5] is None
+    assert [r[1] for r in rows[1:]] == [1, -2, 3, None, 5, 6]
+    assert [r[2] for r in rows[1:]] == [0.5, "#NUM!", "#NUM!", None, 1e20, -3.25]
+    # dates: Excel serial numbers with a date format, read back as date-times
+    assert rows[1][3] == datetime(2026, 3, 2) and rows[3][3] == datetime(1900, 3, 1)
+    assert rows[1][4] == datetime(2026, 3, 2, 9, 30)
+    assert sheet["D2"].number_format == "yyyy-mm-dd"
+    assert [r[5] for r in rows[1:]] == [True, False, None, True, True, False]
+
+
+def test_xlsx_reports_its_progress_by_chunks_of_rows() -> None:
+    from queries.model.xlsx import CHUNK_ROWS
+
+    frame = pl.DataFrame({"n": range(2 * CHUNK_ROWS + 10_000)})
+    shares: list[float] = []
+    data = xlsx_bytes(frame, "x", progress=shares.append)
+    # 25,000 + 25,000 + 10,000 rows of 60,000
+    assert shares == [25_000 / 60_000, 50_000 / 60_000, 1.0]
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
+    assert sheet.max_row == 60_001

@@ -393,3 +393,79 @@ def test_summary_csv_neutralises_hostile_unit_names(small_city: Frames) -> None:
     assert rows["X"]["name"] == '\'=HYPERLINK("http://evil.example","甲")'
     assert rows["Y"]["name_en"] == "'+cmd|' /C calc'!A0"
     assert rows["B"]["name"] == "某市公安局"
+
+
+# --- units of one name, and more units than a reader can take in ----------------------
+
+
+def _scores_chart(index: str, lang: str) -> dict[str, list[object]]:
+    """The public page's score chart in ``lang``: its bars' labels (top first) and values."""
+    start = re.search(rf'Plotly\.newPlot\(\s*"scores-{lang}",\s*', index)
+    assert start is not None
+    decoder = json.JSONDecoder()
+    data, end = decoder.raw_decode(index, start.end())
+    layout, _ = decoder.raw_decode(index, index.index("{", end))
+    (bar,) = data
+    return {"y": bar["y"][::-1], "x": bar["x"][::-1], "title": [layout["title"]["text"]]}
+
+
+def _city(uid: str, name: str, name_en: str) -> list[dict[str, object]]:
+    """A city bureau and its branch named 城区分局, as two cities of a province have."""
+    return [
+        {"unit_id": uid, "name": name, "name_en": name_en, "level": "bureau",
+         "kind": "management"},
+        {"unit_id": f"{uid}-CQ", "name": "城区分局", "name_en": "Chengqu Branch",
+         "parent_id": uid, "level": "branch", "kind": "comprehensive"},
+    ]  # fmt: skip
+
+
+def test_units_of_one_name_are_two_bars_with_labels_told_apart() -> None:
+    units = _city("A", "A市公安局", "City A Bureau") + _city("B", "B市公安局", "City B Bureau")
+    branches = ["A-CQ", "B-CQ"]
+    frames = make_frames(
+        units=units,
+        disclosures=[_disclosure(i, branches[i % 2]) for i in range(20)],
+        feedback=[_complaint(i, branches[i % 2]) for i in range(24)],
+    )
+    s = public_summary(frames, PERIOD, AS_OF, DEFAULT_SETTINGS)
+    index = bundle_files(s)["index.html"].decode("utf-8")
+    zh, en = _scores_chart(index, "zh"), _scores_chart(index, "en")
+    # four units, four bars: the two 城区分局 each their own, named by their city
+    assert sorted(map(str, zh["y"])) == sorted(
+        ["A市公安局", "B市公安局", "城区分局（A市公安局）", "城区分局（B市公安局）"]
+    )
+    assert "Chengqu Branch (City A Bureau)" in en["y"] and len(set(en["y"])) == 4
+    # no bar past 100 (one bar for two units stacked to 200 before)
+    assert all(isinstance(v, float) and 0 <= v <= 100 for v in zh["x"])
+
+
+def test_a_chart_of_many_units_shows_its_top_and_bottom_ten() -> None:
+    # 30 branches of one bureau: B0..B29, branch i with i of its 30 complaints late
+    units = [UNITS[0]] + [
+        {"unit_id": f"X{i:02d}", "name": f"第{i}分局", "name_en": f"Branch {i}",
+         "parent_id": "B", "level": "branch", "kind": "comprehensive"}
+        for i in range(30)
+    ]  # fmt: skip
+    feedback = []
+    for i in range(30):
+        for j in range(30):
+            c = _complaint(i * 100 + j, f"X{i:02d}")
+            if j < i:  # closed a month late
+                c["closed_at"] = "2026-04-05 09:00"
+            feedback.append(c)
+    frames = make_frames(units=units, feedback=feedback)
+    s = public_summary(frames, PERIOD, AS_OF, DEFAULT_SETTINGS)
+    ranked = sorted(
+        (u for u in s.units if u.scores["overall"] is not None),
+        key=lambda u: (-float(u.scores["overall"] or 0), u.unit_id),
+    )
+    assert len(ranked) == 31  # the bureau and its 30 branches
+    index = bundle_files(s)["index.html"].decode("utf-8")
+    chart = _scores_chart(index, "zh")
+    # 10 + a gap + 10 bars, not 31
+    assert chart["y"] == [u.name for u in ranked[:10]] + ["⋯"] + [u.name for u in ranked[-10:]]
+    assert chart["x"][10] is None
+    assert str(chart["title"][0]).endswith("：31个单位中的前10名与后10名，全部见下表")
+    # the score table keeps every unit
+    for u in ranked:
+        assert f'<td><span class="l-zh">{u.name}</span>' in index

@@ -96,6 +96,12 @@ STRINGS: dict[str, Text] = {
         "无法读取数据库：{error}",
         "Cannot read the database: {error}",
     ),
+    "error.read_only": Text(
+        "数据库为只读（如只读副本）：看板把每次查看记入审计记录，不能在只读数据库上运行。"
+        "请改用可写的主库地址。",
+        "The database is read-only (a replica, say): the dashboard records every look in "
+        "its audit trail and cannot run on a read-only database. Give it the primary's URL.",
+    ),
     "error.settings": Text("配置文件有误：{error}", "The settings file is wrong: {error}"),
     "error.unknown_unit": Text(
         "找不到单位 {unit}，已改为显示 {fallback}。",
@@ -112,6 +118,10 @@ STRINGS: dict[str, Text] = {
     ),
     "download.csv": Text("下载 CSV", "Download CSV"),
     "download.xlsx": Text("下载 Excel", "Download Excel"),
+    "download.xlsx.prepare": Text("生成 Excel（{n} 行）", "Make the Excel file ({n} rows)"),
+    "download.xlsx.progress": Text(
+        "正在生成 Excel：已写 {done} / {n} 行", "Writing the Excel file: {done} of {n} rows"
+    ),
     "download.refused.session": Text(
         "已拒绝：此下载不属于本会话。请刷新页面后重试。",
         "Refused: this download does not belong to this session. Reload the page and retry.",

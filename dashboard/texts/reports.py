@@ -26,6 +26,15 @@ STRINGS: dict[str, Text] = {
     "briefing.whole": Text("全局（根单位）", "the whole bureau (root units)"),
     "briefing.generate": Text("生成简报", "Generate the briefing"),
     "briefing.generating": Text("正在生成…", "Generating…"),
+    "briefing.no_font": Text(
+        "本机没有能显示中文的字体，简报的图表无法绘制（否则中文会显示为方框）。"
+        "请服务器管理员安装中文字体 fonts-noto-cjk（Debian、Ubuntu：apt install fonts-noto-cjk），"
+        "或微软雅黑、黑体。",
+        "No font on this server can draw Chinese, so the briefing's charts cannot be drawn "
+        "(they would show boxes). The server's administrator should install a Chinese font: "
+        "fonts-noto-cjk (Debian, Ubuntu: apt install fonts-noto-cjk), or Microsoft YaHei "
+        "or SimHei.",
+    ),
     "briefing.preview": Text("预览", "Preview"),
     "briefing.download": Text("下载 {fmt}", "Download {fmt}"),
     "briefing.stale": Text(

@@ -47,7 +47,7 @@ def render() -> None:
         list(audit.EVENTS),
         format_func=lambda e: t(f"audit.ev.{e}", lang),
         placeholder=t("audit.every_event", lang),
-        key="au_events",
+        key=state.relabelled("au_events"),
     )
     start = c3.date_input(t("audit.from", lang), today - timedelta(days=30), key="au_from")
     end = c4.date_input(t("audit.to", lang), today, key="au_to")

@@ -17,6 +17,7 @@ from dashboard.export import Needs, deferred
 from dashboard.i18n import t
 from queries.access.gate import Denied
 from queries.access.roles import Area
+from reports.fonts import ChartFontMissing
 
 # this page's own words (the document's words live in reports.wording)
 LANGS = {"zh": "中文", "en": "English"}
@@ -121,8 +122,12 @@ def render() -> None:
     if made != key:
         st.info(t("briefing.stale", lang), icon=":material/refresh:")
         return
-    with st.spinner(t("briefing.generating", lang)):
-        docs = _documents(*key, _source=src)
+    try:
+        with st.spinner(t("briefing.generating", lang)):
+            docs = _documents(*key, _source=src)
+    except ChartFontMissing:  # never a chart of boxes: say which font to install
+        st.error(t("briefing.no_font", lang), icon=":material/error:")
+        return
     stem = f"briefing_{f.period}_{f.scope or 'all'}_{doc_lang}"
     ext = {"DOCX": "docx", "HTML": "html"}[fmt]
     st.download_button(

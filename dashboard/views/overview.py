@@ -97,7 +97,7 @@ def render() -> None:
             t("overview.whiskers.indicator", lang),
             rate_codes,
             format_func=lambda c: indicator(c).name(lang),
-            key="ov_ind",
+            key=state.relabelled("ov_ind"),
         )
         state.set_page_param("ind", code)
         ind = indicator(code)

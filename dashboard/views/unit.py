@@ -148,7 +148,7 @@ def render() -> None:
         format_func=lambda c: (
             t(f"col.{c}", lang) if c in trend_codes[:4] else indicator(c).name(lang)
         ),
-        key="un_trend",
+        key=state.relabelled("un_trend"),
     )
     peers = table.filter(pl.col("level") == row["level"])["unit_id"].to_list()
     months = src.trend_months(f.period, f.as_of)
@@ -224,7 +224,7 @@ def _records(
         format_func=lambda c: (
             f"{dimension(indicator(c).dimension, lang)} · {indicator(c).name(lang)}"
         ),
-        key="un_ind",
+        key=state.relabelled("un_ind"),
     )
     state.set_page_param("records", code)
     state.set_page_param("ind", code)  # what links made before `records` still carry

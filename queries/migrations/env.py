@@ -11,5 +11,6 @@ with engine.begin() as connection:
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        version_table=context.config.attributes["version_table"],
     )
     context.run_migrations()

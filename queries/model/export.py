@@ -33,11 +33,13 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
 import polars as pl
+
+from queries.model.xlsx import write_xlsx
 
 BOM = b"\xef\xbb\xbf"
 CSV_MIME = "text/csv"
@@ -158,28 +160,14 @@ def _sheet_name(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "_", name).lstrip("'")[:31] or "data"
 
 
-def xlsx_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
-    """``frame`` as one XLSX worksheet with its header row.
-
-    Written with xlsxwriter's ``strings_to_formulas`` and ``strings_to_urls``
-    off: a cell is a formula or a link only if we say so, and we never do.
-    """
-    from xlsxwriter import Workbook
-
+def xlsx_bytes(
+    frame: pl.DataFrame, sheet: str = "data", progress: Callable[[float], None] | None = None
+) -> bytes:
+    """``frame`` as one XLSX worksheet with its header row (:mod:`queries.model.xlsx`):
+    strings as strings, never formulas or links. ``progress`` is told the share done
+    (0..1) as the rows are written."""
     buf = io.BytesIO()
-    wb = Workbook(
-        buf,
-        {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "nan_inf_to_errors": True,
-            "in_memory": True,
-        },
-    )
-    # a private copy, as in csv_bytes
-    frame.clone().write_excel(wb, worksheet=_sheet_name(sheet), autofit=True, include_header=True)
-    wb.close()
+    write_xlsx(frame, buf, _sheet_name(sheet), progress)
     return buf.getvalue()
 
 

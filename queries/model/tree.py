@@ -119,3 +119,48 @@ class Tree:
         return pl.DataFrame(
             {"ancestor": anc, "unit_id": desc}, schema={"ancestor": pl.String, "unit_id": pl.String}
         )
+
+
+def unit_names(units: pl.DataFrame, lang: str) -> dict[str, str]:
+    """unit_id -> the unit's name as charts and tables show it in ``lang`` (the English
+    name when there is one, else the Chinese), a name several units share made unique:
+    by its parent's name in brackets, and by its id where that is shared too. Charts
+    key units by id; two units must never be one bar, nor one label.
+
+    >>> units = pl.DataFrame({
+    ...     "unit_id": ["A", "B", "A1", "B1", "B2"],
+    ...     "name": ["A市公安局", "B市公安局", "城区分局", "城区分局", "城区分局"],
+    ...     "name_en": ["A City", "B City", "Chengqu", None, "Chengqu"],
+    ...     "parent_id": [None, None, "A", "B", "B"],
+    ... })
+    >>> unit_names(units, "zh")["A1"], unit_names(units, "zh")["B1"]
+    ('城区分局（A市公安局）', '城区分局（B1）')
+    >>> unit_names(units, "en")["A1"], unit_names(units, "en")["B1"]
+    ('Chengqu (A City)', '城区分局')
+    """
+    cols = ["unit_id", "name", "name_en", "parent_id"]
+    rows = units.select([c for c in cols if c in units.columns]).to_dicts()
+    plain: dict[str, str] = {}
+    for r in rows:
+        zh, en = r.get("name") or "", r.get("name_en") or ""
+        plain[r["unit_id"]] = (en or zh if lang == "en" else zh or en) or r["unit_id"]
+    parents = {r["unit_id"]: r.get("parent_id") for r in rows}
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+
+    def shared(names: dict[str, str]) -> set[str]:
+        seen: dict[str, int] = {}
+        for n in names.values():
+            seen[n] = seen.get(n, 0) + 1
+        return {n for n, k in seen.items() if k > 1}
+
+    out = dict(plain)
+    repeated = shared(plain)
+    for uid, name in plain.items():
+        parent = parents.get(uid)
+        if name in repeated and parent in plain:
+            out[uid] = f"{name}{open_}{plain[parent]}{close}"
+    repeated = shared(out)
+    for uid, name in out.items():
+        if name in repeated:
+            out[uid] = f"{plain[uid]}{open_}{uid}{close}"
+    return out

@@ -169,6 +169,9 @@ def postgres_sources(engine: sa.Engine, units: pl.DataFrame) -> Sources:
 
     @contextmanager
     def open_() -> Iterator[Bound]:
+        # the URL's libpq options too (a schema of our own by options=-csearch_path=...,
+        # sslmode...), as SQLAlchemy passes them to its own connections
+        options: dict[str, Any] = {k: v for k, v in url.query.items() if isinstance(v, str)}
         conn = psycopg.connect(
             host=url.host or "localhost",
             port=url.port or 5432,
@@ -176,6 +179,7 @@ def postgres_sources(engine: sa.Engine, units: pl.DataFrame) -> Sources:
             password=url.password,
             dbname=url.database,
             autocommit=True,
+            **options,
         )
         try:
             yield postgres_bound(conn)

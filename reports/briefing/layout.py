@@ -22,8 +22,7 @@ from reports.signal_wording import word
 from reports.wording import pct, score, t
 
 # a level with more ranked units than this is charted as its top and bottom ones
-CHART_MAX_UNITS = 24
-CHART_CUT = 10
+CHART_MAX_UNITS, CHART_CUT = charts.CHART_MAX_UNITS, charts.CHART_CUT
 _ZH_NUMERALS = "一二三四五六七八九十"
 
 

@@ -27,7 +27,7 @@ from queries.engine.series import monthly_scores
 from queries.model.catalogue import DIMENSION_CODES, DIMENSIONS, INDICATORS, Indicator, Unit
 from queries.model.periods import Period
 from queries.model.settings import Settings
-from queries.model.tree import Tree
+from queries.model.tree import Tree, unit_names
 from queries.store.schemas import Frames
 from queries.vocabulary.terms import dimension_score
 from reports.briefing.deputies import DeputyItems, deputy_items, subtree_ids
@@ -166,10 +166,7 @@ def _get(row: dict[str, object] | None, col: str) -> float | None:
 
 
 def _unit_names(frames: Frames, lang: str) -> dict[str, str]:
-    out = {}
-    for uid, name, name_en in frames.units.select("unit_id", "name", "name_en").iter_rows():
-        out[uid] = (name_en or name) if lang == "en" else name
-    return out
+    return unit_names(frames.units, lang)
 
 
 def scope_roots(frames: Frames, unit_id: str | None) -> list[str]:

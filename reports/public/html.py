@@ -291,17 +291,29 @@ def _charts(s: PublicSummary) -> str:
     top = s.units[0].level if s.units else None
     if ranked:
         parts = []
+        # thousands of units: the top and bottom ones (as the briefing), all in the tables
+        total, gap = len(ranked), None
+        if total > charts.CHART_MAX_UNITS:
+            k = gap = charts.CHART_CUT
+            ranked = ranked[:k] + ranked[-k:]
         for lang in ("zh", "en"):
             title = (
                 f"总分（{s.period_label('zh')}，截至{s.as_of_text}）"
                 if lang == "zh"
                 else f"Overall score ({s.period_label('en')}, as of {s.as_of_text})"
             )
+            if gap is not None:
+                title += (
+                    f"：{total}个单位中的前{gap}名与后{gap}名，全部见下表"
+                    if lang == "zh"
+                    else f": top {gap} and bottom {gap} of {total} units, all in the tables below"
+                )
             fig = charts.plotly_scores_bar(
                 title,
                 [_name(u, lang) for u in ranked],
                 [float(u.scores["overall"] or 0) for u in ranked],
                 [u.level == top for u in ranked],
+                gap_after=gap,
             )
             parts.append(f'<div class="l-{lang} chart">{_plot_div(fig, f"scores-{lang}")}</div>')
         out.append(

@@ -23,6 +23,7 @@ from queries.model.catalogue import DIMENSION_CODES, INDICATORS
 from queries.model.periods import Period
 from queries.model.records import LEVEL_ORDER
 from queries.model.settings import Settings
+from queries.model.tree import unit_names
 from queries.store.schemas import Frames
 from queries.vocabulary.terms import TERMS
 from queries.vocabulary.text import Text
@@ -175,7 +176,8 @@ def public_summary(
     order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
     rows = sorted(table.to_dicts(), key=lambda r: (order[r["level"]], r["unit_id"]))
     ids = [r["unit_id"] for r in rows]
-    names_en = dict(frames.units.select("unit_id", "name_en").iter_rows())
+    # a name two units share is made unique (its parent's name): never one bar for two
+    names_zh, names_en = unit_names(frames.units, "zh"), unit_names(frames.units, "en")
     months = trend_months(period, as_of)
     # the period and the trend months overlap: two passes (period_summaries needs disjoint)
     (now,) = _public_rows(frames, [period], as_of, settings, ids)
@@ -188,8 +190,8 @@ def public_summary(
     units = [
         PublicUnit(
             unit_id=r["unit_id"],
-            name=r["name"],
-            name_en=names_en.get(r["unit_id"]) or r["name"],
+            name=names_zh[r["unit_id"]],
+            name_en=names_en[r["unit_id"]],
             level=r["level"],
             rank=ranks[r["unit_id"]],
             scores=now[r["unit_id"]][2],
