@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from openness.app import (
+    AUDIT_TABLES,
     ConfigOption,
     DbOption,
     app,
@@ -87,7 +88,7 @@ def goals_set(
         if not from_year.strip().isdigit():
             fail(f"--from: {from_year!r} is not a year (2026)")
         year = int(from_year)
-    engine = open_database(db)
+    engine = open_database(db, writes=("goal", *AUDIT_TABLES))
     key = audit_key(config, create=True)
     try:
         goal_id = set_goal(
@@ -130,7 +131,7 @@ def goals_remove(
     from queries.access.chain import AuditKeyError
     from queries.access.goals import GoalError, remove_goal
 
-    engine = open_database(db)
+    engine = open_database(db, writes=("goal", *AUDIT_TABLES))
     key = audit_key(config, create=True)
     try:
         remove_goal(engine, _cli_person(), goal_id, key=key)
@@ -165,7 +166,7 @@ def notes_add(
         first, last = note_days(start, end)
     except NoteError as exc:
         fail(str(exc))
-    engine = open_database(db)
+    engine = open_database(db, writes=("note", *AUDIT_TABLES))
     key = audit_key(config, create=True)
     try:
         tree = unit_tree(engine)
@@ -222,7 +223,7 @@ def notes_remove(
     from queries.access.chain import AuditKeyError
     from queries.access.notes import NoteError, remove_note, unit_tree
 
-    engine = open_database(db)
+    engine = open_database(db, writes=("note", *AUDIT_TABLES))
     key = audit_key(config, create=True)
     try:
         tree = unit_tree(engine)

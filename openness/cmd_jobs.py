@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from openness.app import (
+    AUDIT_TABLES,
     EXIT_PROBLEMS,
     DbOption,
     EngineOption,
@@ -23,6 +24,9 @@ from openness.app import (
     open_database,
     read_settings,
 )
+
+# what every jobs command may write: the jobs, their runs, the audit trail
+JOB_TABLES = ("job", "job_run", *AUDIT_TABLES)
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -182,7 +186,7 @@ def jobs_add(
         cron = check_schedule(schedule)
     except ScheduleError as exc:
         fail(f"--schedule: {exc}")
-    engine = open_database(db)
+    engine = open_database(db, writes=JOB_TABLES)
     given = {
         "folder": folder,
         "period": period,
@@ -231,7 +235,7 @@ def jobs_remove(
     """Remove a job (the audit trail keeps what it did)."""
     from queries.jobs.store import JobError, remove_job
 
-    engine = open_database(db)
+    engine = open_database(db, writes=JOB_TABLES)
     key = audit_key(config, create=True)
     try:
         remove_job(engine, name, actor=cli_user(), key=key)
@@ -275,7 +279,7 @@ def jobs_run(
     from queries.model.clock import now_local
     from reports.jobs.runner import run_now
 
-    engine = open_database(db)
+    engine = open_database(db, writes=JOB_TABLES)
     try:
         j = get_job(engine, name)
         if j is None:
@@ -319,7 +323,7 @@ def jobs_run_due(
         when = parse_as_of(at) if at is not None else now_local()
     except ValueError as exc:
         fail(f"--at: {exc}")
-    engine = open_database(db)
+    engine = open_database(db, writes=JOB_TABLES)
     if not due_jobs(engine, when):  # most minutes: done before the engine is loaded
         engine.dispose()
         return

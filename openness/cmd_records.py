@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from openness.app import (
+    AUDIT_TABLES,
     ConfigOption,
     DbOption,
     app,
@@ -47,7 +48,9 @@ def records_remove(
     from queries.access.chain import AuditKeyError
     from queries.access.removal import RemovalError, remove_records
 
-    engine = open_database(db)
+    engine = open_database(
+        db, writes=("disclosures", "feedback", "supervision", "record_version", *AUDIT_TABLES)
+    )
     key = audit_key(config, create=True)
     try:
         removed = remove_records(engine, kind, keys, reason, by=cli_user(), key=key)

@@ -241,6 +241,28 @@ WRITERS = [
     ["users", "remove", "ann@bureau.example"],
     ["lake", "export", "{lake}"],
     ["seed", "--scale", "tiny"],
+    # the commands of goals, notes, jobs and removals (issues 19, 20, 21)
+    ["goals", "set", "R_ONTIME", "0.95"],
+    ["goals", "remove", "1"],
+    ["notes", "add", "--unit", "A", "--from", "2026-03-01", "new hotline system"],
+    ["notes", "remove", "1"],
+    [
+        "jobs",
+        "add",
+        "publish",
+        "--name",
+        "nightly",
+        "--schedule",
+        "0 2 * * *",
+        "--period",
+        "previous-month",
+        "--out",
+        "{lake}",
+    ],
+    ["jobs", "remove", "nightly"],
+    ["jobs", "run", "nightly"],
+    ["jobs", "run-due"],
+    ["records", "remove", "feedback", "F1", "--reason", "imported twice"],
 ]
 
 
