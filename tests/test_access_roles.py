@@ -18,13 +18,14 @@ TREE = Tree.from_units(
     )
 )
 
-# access.md's table, written out again: aggregates, records, briefing, data, audit
+# access.md's tables, written out again: aggregates, records, briefing, data, audit, and
+# upload records ("Added with jobs, uploads, goals and notes")
 SPEC = {
-    "admin": ("every", "every", "every", "every", "yes"),
-    "leadership": ("every", "every", "every", "every", "no"),
-    "unit_head": ("every", "subtree", "subtree", "subtree", "no"),
-    "liaison": ("every", "none", "every", "none", "no"),
-    "viewer": ("every", "none", "none", "none", "no"),
+    "admin": ("every", "every", "every", "every", "yes", "every"),
+    "leadership": ("every", "every", "every", "every", "no", "every"),
+    "unit_head": ("every", "subtree", "subtree", "subtree", "no", "subtree"),
+    "liaison": ("every", "none", "every", "none", "no", "no"),
+    "viewer": ("every", "none", "none", "none", "no", "no"),
 }
 WORDS = {
     "every": Reach.ALL,

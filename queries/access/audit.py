@@ -22,7 +22,15 @@ from queries.model.export import csv_bytes
 from queries.model.schema import audit_event
 
 # access.md's events, in its order
-EVENTS = ("sign_in", "sign_out", "view_records", "download", "denied", "users_changed")
+EVENTS = (
+    "sign_in",
+    "sign_out",
+    "view_records",
+    "download",
+    "denied",
+    "users_changed",
+    "upload",
+)
 
 # the trail's columns, in access.md's order (the table's user_email is ``user``)
 COLUMNS: dict[str, pl.DataType] = {

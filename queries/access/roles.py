@@ -30,6 +30,7 @@ class Area(StrEnum):
     BRIEFING = "briefing"
     DATA = "data"  # the Data page: imports, rejected rows, freshness
     AUDIT = "audit"
+    UPLOAD = "upload"  # record files uploaded on the Data page (access.md, "Added with ...")
 
 
 class Reach(StrEnum):
@@ -39,15 +40,16 @@ class Reach(StrEnum):
 
 
 _A, _S, _N = Reach.ALL, Reach.SUBTREE, Reach.NONE
-# access.md's role matrix, row by row: aggregates, records, briefing, data, audit
+# access.md's role matrix, row by row: aggregates, records, briefing, data, audit, and
+# from its "Added with jobs, uploads, goals and notes": upload records
 MATRIX: dict[Role, dict[Area, Reach]] = {
     role: dict(zip(Area, reaches, strict=True))
     for role, reaches in {
-        Role.ADMIN: (_A, _A, _A, _A, _A),
-        Role.LEADERSHIP: (_A, _A, _A, _A, _N),
-        Role.UNIT_HEAD: (_A, _S, _S, _S, _N),
-        Role.LIAISON: (_A, _N, _A, _N, _N),
-        Role.VIEWER: (_A, _N, _N, _N, _N),
+        Role.ADMIN: (_A, _A, _A, _A, _A, _A),
+        Role.LEADERSHIP: (_A, _A, _A, _A, _N, _A),
+        Role.UNIT_HEAD: (_A, _S, _S, _S, _N, _S),
+        Role.LIAISON: (_A, _N, _A, _N, _N, _N),
+        Role.VIEWER: (_A, _N, _N, _N, _N, _N),
     }.items()
 }
 

@@ -85,6 +85,8 @@ class Settings:
     # the audit trail's HMAC key (queries.access.chain), relative to the data folder
     audit_key_file: str = field(default_factory=default_of("audit_key_file"))
     engine: str = field(default_factory=default_of("engine"))
+    # the Data page's upload limit, in MB (and Streamlit's server.maxUploadSize)
+    upload_max_mb: int = field(default_factory=default_of("upload_max_mb"))
 
     def as_dict(self) -> dict[str, Any]:
         """A plain, JSON-friendly view (dates as ISO strings, tuples as lists)."""
