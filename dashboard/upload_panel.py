@@ -58,7 +58,12 @@ def render(ctx: state.Context, tree: Tree) -> None:
     st.subheader(t("data.upload", lang))
     subtree = person.reach(Area.UPLOAD) == Reach.SUBTREE
     reach = (
-        t("data.upload.reach.subtree", lang, unit=md(widgets.scope_name(ctx, person.unit_id)))
+        t(
+            "data.upload.reach.subtree",
+            lang,
+            unit=md(widgets.scope_name(ctx, person.unit_id)),
+            unit_id=md(person.unit_id),
+        )
         if subtree
         else t("data.upload.reach.all", lang)
     )
@@ -188,7 +193,13 @@ def _preview(p: Preview, lang: Any) -> None:
     if p.missing_optional:
         st.caption(t("data.upload.preview.missing", lang, cols=", ".join(p.missing_optional)))
     st.caption(t("data.upload.preview.first", lang, n=p.first.height))
-    st.dataframe(p.first, hide_index=True, width="stretch", key="da_upload_first")
+    st.dataframe(
+        p.first,
+        hide_index=True,
+        width="stretch",
+        key="da_upload_first",
+        placeholder=widgets.NULL_CELL,
+    )
 
 
 def _result(ctx: state.Context, results: list[ImportResult], unit: str | None) -> None:

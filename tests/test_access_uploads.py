@@ -94,7 +94,9 @@ def test_a_unit_head_s_rows_of_other_units_are_rejected_with_the_reason(
     assert "names no unit" in reasons["C5"] and "reach" not in reasons["C5"]
     # the rejects file is the command line's: named after the uploaded name, its lines
     # row, key, columns, reasons, then the record's columns as read
-    assert r.rejects_file is not None and r.rejects_file.name.endswith("_三月诉求_feedback_rejects.csv")
+    assert r.rejects_file is not None and r.rejects_file.name.endswith(
+        "_三月诉求_feedback_rejects.csv"
+    )
     lines = pl.read_csv(r.rejects_file, infer_schema=False)
     assert lines.columns[:5] == ["row", "key", "columns", "reasons", "case_id"]
     assert lines.select("row", "key", "columns").rows() == [

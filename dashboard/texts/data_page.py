@@ -62,8 +62,9 @@ STRINGS: dict[str, Text] = {
         "可上传所有单位的记录。", "You may upload records of every unit."
     ),
     "data.upload.reach.subtree": Text(
-        "只能上传 {unit} 及其下属单位的记录：其他单位的行会被拒绝并写明原因。",
-        "You may upload records of {unit} and the units below it only: rows of any other "
+        "只能上传 {unit}（{unit_id}）及其下属单位的记录：其他单位的行会被拒绝并写明原因。",
+        "You may upload records of {unit} ({unit_id}) and the units below it only: rows of "
+        "any other "
         "unit are rejected, with that reason.",
     ),
     "data.upload.file": Text("记录文件（.csv、.xlsx、.xls）", "Record file (.csv, .xlsx, .xls)"),
