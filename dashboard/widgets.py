@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import downloads, guard, state
+from dashboard import downloads, guard, state, workbook
 from dashboard.data import Source
 from dashboard.downloads import Asker, Needs
 from dashboard.export import download_buttons
@@ -100,6 +100,7 @@ def table(
     picked = selected_row(event) if open_unit is not None else None
     if picked is not None:
         state.open_unit(ctx.filters, open_unit[picked])  # type: ignore[index]
+    workbook.collect(workbook.PageTable(stem, frame.select(order), needs or Needs(), unit))
     download_buttons(
         frame.select(order),
         stem=stem,
@@ -291,9 +292,12 @@ def guarded(render: Any) -> None:
 
     import sqlalchemy as sa
 
-    lang = state.current().lang
+    ctx = state.current()
+    lang = ctx.lang
+    workbook.begin()
     try:
         render()
+        workbook.offer(ctx)
     except DatabaseUnreadable as exc:
         st.error(t("error.db", lang, error=md(exc)), icon=":material/error:")
     except sa.exc.SQLAlchemyError as exc:
