@@ -112,6 +112,11 @@ STRINGS: dict[str, Text] = {
     ),
     "download.csv": Text("下载 CSV", "Download CSV"),
     "download.xlsx": Text("下载 Excel", "Download Excel"),
+    # a table on a phone (issue 21): the rest of a row behind a tap
+    "table.details": Text("每行详情（全部列）", "Row details (every column)"),
+    "table.details.pick": Text("选择一行", "Pick a row"),
+    "table.details.field": Text("列", "Column"),
+    "table.details.value": Text("值", "Value"),
     # one workbook of the page (issue 21): its button, cover and sheets
     "workbook.button": Text("下载本页（Excel 工作簿）", "Download this page (Excel workbook)"),
     "workbook.help": Text(
