@@ -192,6 +192,7 @@ def _row_details(
             width="stretch",
             height=38 + 35 * shown.height,
             key=f"{key}_detail_rows",
+            placeholder=NULL_CELL,
         )
 
 

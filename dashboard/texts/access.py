@@ -172,4 +172,5 @@ STRINGS: dict[str, Text] = {
     "audit.ev.download": Text("下载", "Download"),
     "audit.ev.denied": Text("越权请求", "Denied"),
     "audit.ev.users_changed": Text("用户变更", "Users changed"),
+    "audit.ev.upload": Text("上传记录文件", "Upload"),
 }
