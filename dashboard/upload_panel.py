@@ -97,7 +97,7 @@ def render(ctx: state.Context, tree: Tree) -> None:
         kinds,
         index=kinds.index(named) if named in kinds else None,
         format_func=lambda k: t(f"data.kind.{k}", lang),
-        key="da_upload_kind",
+        key=f"da_upload_kind_{held.file_id}",  # a new file: its own kind
     )
     if kind is None:
         st.info(t("data.upload.kind.pick", lang), icon=":material/help:")
