@@ -135,6 +135,7 @@ def narrow_table(
     wide one): the ``compact`` columns, each as narrow as its content allows, then the
     rest of a row behind a tap (an expander: pick a row, see every field). Returns its
     selection event (a tap on a row acts as on the wide table)."""
+    # its own keys start apart from ``key`` (a page's `st-key-<key>` classes stay its own)
     key = kwargs["key"]
     config = dict(kwargs["column_config"])
     for name in compact:
@@ -150,7 +151,7 @@ def narrow_table(
             to_display(frame),
             **{
                 **kwargs,
-                "key": f"{key}_narrow",
+                "key": f"phone_{key}",
                 "column_order": list(compact),
                 "column_config": config,
             },
@@ -173,7 +174,7 @@ def _row_details(
             t("table.details.pick", lang),
             range(frame.height),
             format_func=lambda i: names[i],
-            key=f"{key}_detail",
+            key=f"phonepick_{key}",
         )
         row = frame.row(at or 0, named=True)
         shown = pl.DataFrame(
@@ -191,7 +192,7 @@ def _row_details(
             hide_index=True,
             width="stretch",
             height=38 + 35 * shown.height,
-            key=f"{key}_detail_rows",
+            key=f"phonerow_{key}",
             placeholder=NULL_CELL,
         )
 
