@@ -77,6 +77,13 @@ _CSS = """
 [data-testid="stSidebarHeader"] {padding-bottom: 0;}
 h1 {font-size: 1.75rem !important;}
 h3 {font-size: 1.2rem !important; margin-top: .6rem;}
+/* a phone (issue 21): a table with a compact form shows it, and hides its wide one */
+[class*="st-key-narrow_"] {display: none !important;}
+@media (max-width: 640px) {
+  [class*="st-key-wide_"] {display: none !important;}
+  [class*="st-key-narrow_"] {display: flex !important;}
+  .block-container {padding-left: .75rem; padding-right: .75rem; padding-top: 4.5rem;}
+}
 </style>
 """
 
@@ -134,7 +141,7 @@ def _main() -> None:
         page_title="警务公开评价 · Openness",
         page_icon=PAGE_ICON,
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",
     )
     st.html(_CSS)
     lang = state.resolve_language()

@@ -21,8 +21,9 @@ under the button and sends no file.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -38,7 +39,7 @@ from dashboard.guard import REQUESTER, Refused
 from dashboard.i18n import Lang, t
 from queries.access import audit
 from queries.access.gate import Denied, Gate
-from queries.access.roles import Area
+from queries.access.roles import Area, Person
 from queries.model.tree import Tree
 
 
@@ -80,10 +81,13 @@ def _in_session(ctx: ScriptRunContext) -> Iterator[None]:
         setattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, before)
 
 
-def authorise(who: Asker, needs: Needs, name: str, rows: int | None) -> None:
+def authorise(
+    who: Asker, needs: Needs, name: str, rows: int | None, also: Sequence[Needs] = ()
+) -> Person:
     """Raise :class:`Refused` unless the person of ``who``'s session, as the database
-    says now, may take a file holding ``needs``; audit the ``download`` (or the
-    ``denied``). ``name``: the file's name; ``rows``: how many records it holds."""
+    says now, may take a file holding ``needs`` (and each of ``also``: a workbook of
+    several tables); audit one ``download`` (or the ``denied``). ``name``: the file's
+    name; ``rows``: how many records it holds. Returns the person as they are now."""
     lang = who.lang
     session = who.session
     if session is None or REQUESTER.get() != session.session_id:
@@ -109,20 +113,40 @@ def authorise(who: Asker, needs: Needs, name: str, rows: int | None) -> None:
         raise Refused(t("download.refused.person", lang))
     gate = Gate(who.engine, person, who.where)
     try:
-        gate.check(needs.area, needs.unit_id, who.tree, f"download {name}")
+        for each in (needs, *also):
+            gate.check(each.area, each.unit_id, who.tree, f"download {name}")
     except Denied as exc:
         raise Refused(t("download.refused.reach", lang)) from exc
     gate.download(name, unit_id=needs.unit_id, records=rows)
+    return person
+
+
+# the person a file is being made for, as :func:`authorise` found them (inside ``make``)
+_DOWNLOADER: ContextVar[Person | None] = ContextVar("openness_downloader", default=None)
+
+
+def downloader() -> Person | None:
+    """Inside a deferred file's ``make``: the person it is made for, as they are now."""
+    return _DOWNLOADER.get()
 
 
 def deferred(
-    make: Callable[[], bytes], name: str, rows: int | None, who: Asker, needs: Needs
+    make: Callable[[], bytes],
+    name: str,
+    rows: int | None,
+    who: Asker,
+    needs: Needs,
+    also: Sequence[Needs] = (),
 ) -> Callable[[], bytes]:
     """``make`` for st.download_button's deferred data, authorised and audited first
-    (:func:`authorise`) each time Streamlit calls it (once per click)."""
+    (:func:`authorise`, for ``needs`` and each of ``also``: one ``download``) each time
+    Streamlit calls it (once per click); ``make`` may ask :func:`downloader` for whom."""
 
     def made() -> bytes:
-        authorise(who, needs, name, rows)
-        return make()
+        token = _DOWNLOADER.set(authorise(who, needs, name, rows, also))
+        try:
+            return make()
+        finally:
+            _DOWNLOADER.reset(token)
 
     return made

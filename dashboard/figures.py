@@ -24,13 +24,64 @@ LIGHT_GREY = "#eef0f3"
 PALETTE = [BLUE, "#e07b39", GREEN, "#8e5ea2", "#3ba3b6", AMBER, RED, "#6b7b8c"]
 
 
+# a title's line, in the width of a Latin letter (a Chinese character is two): what a
+# phone's chart (about 340 px at 16 px) holds
+TITLE_LINE = 40
+
+
+def title_lines(title: str, width: int = TITLE_LINE) -> list[str]:
+    """``title`` in lines a phone's chart holds: a new line at each `` · ``, and a long
+    part broken at a space (or, in Chinese, anywhere) before ``width``.
+
+    >>> title_lines("Indicator compared (95% interval) · Closed on time")
+    ['Indicator compared (95% interval)', 'Closed on time']
+    >>> title_lines("指标对比（含 95% 置信区间）· 按期办结率")
+    ['指标对比（含 95% 置信区间）· 按期办结率']
+    """
+    lines: list[str] = []
+    for part in title.split(" · "):
+        line = ""
+        for word in part.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if _width(candidate) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+            while _width(line) > width:  # no space to break at (Chinese)
+                cut = _cut(line, width)
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return [ln for ln in lines if ln]
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> int:
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0x2E80 else 1
+        if used > width:
+            return max(i, 1)
+    return len(text)
+
+
 def _layout(fig: go.Figure, title: str, *, height: int = 380, legend: bool = True) -> go.Figure:
+    lines = title_lines(title)
     fig.update_layout(
-        title={"text": plain(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={
+            "text": "<br>".join(plain(line) for line in lines),
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 16},
+        },
         font={"family": FONT, "size": 13, "color": "#1c2733"},
         template="plotly_white",
         height=height,
-        margin={"l": 10, "r": 20, "t": 56, "b": 90 if legend else 40},
+        margin={"l": 10, "r": 20, "t": 36 + 20 * len(lines), "b": 90 if legend else 40},
         showlegend=legend,
         # below the x-axis title, whatever the figure's height
         legend={

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import downloads, guard, state
+from dashboard import downloads, guard, state, workbook
 from dashboard.data import Source
 from dashboard.downloads import Asker, Needs
 from dashboard.export import download_buttons
@@ -27,6 +27,9 @@ from reports.gap_wording import gap_sentence
 # what a table shows for a missing value (Streamlit shows a grey "None"); the
 # downloads keep null as an empty cell
 NULL_CELL = "—"
+
+# a whole-number column of a table on a phone, in px
+NARROW_NUMBER = 52
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -70,6 +73,7 @@ def table(
     height: int | str = "auto",
     hide: tuple[str, ...] = (),
     needs: Needs | None = None,
+    compact: tuple[str, ...] = (),
 ) -> Any:
     """Draw ``frame`` (text as text, never markup) with its CSV/XLSX downloads.
 
@@ -78,6 +82,9 @@ def table(
 
     With ``select`` the user can pick one row; returns the selection event.
     With ``open_unit`` (the unit id of each row) picking a row opens that unit's page.
+    With ``compact`` (column names) a narrow screen (a phone) shows only those
+    columns, and the rest of a row behind a tap (:func:`narrow_table`); the downloads
+    and a wide screen keep every column.
     """
     if frame.is_empty():
         st.info(t("empty.table", ctx.lang), icon=":material/info:")
@@ -96,10 +103,18 @@ def table(
     }
     if open_unit is not None or select:
         kwargs.update(on_select="rerun", selection_mode="single-row")
-    event = st.dataframe(to_display(frame), **kwargs)
+    if compact:
+        with st.container(key=f"wide_{key}"):
+            event = st.dataframe(to_display(frame), **kwargs)
+        narrow = narrow_table(ctx, frame.select(order), compact, kwargs)
+        if selected_row(narrow) is not None:
+            event = narrow
+    else:
+        event = st.dataframe(to_display(frame), **kwargs)
     picked = selected_row(event) if open_unit is not None else None
     if picked is not None:
         state.open_unit(ctx.filters, open_unit[picked])  # type: ignore[index]
+    workbook.collect(workbook.PageTable(stem, frame.select(order), needs or Needs(), unit))
     download_buttons(
         frame.select(order),
         stem=stem,
@@ -111,6 +126,83 @@ def table(
         needs=needs or Needs(),
     )
     return event
+
+
+def narrow_table(
+    ctx: state.Context, frame: pl.DataFrame, compact: tuple[str, ...], kwargs: dict[str, Any]
+) -> Any:
+    """The table as a phone shows it (app.py's CSS shows it under 640 px, and hides the
+    wide one): the ``compact`` columns, each as narrow as its content allows, then the
+    rest of a row behind a tap (an expander: pick a row, see every field). Returns its
+    selection event (a tap on a row acts as on the wide table)."""
+    # its own keys start apart from ``key`` (a page's `st-key-<key>` classes stay its own)
+    key = kwargs["key"]
+    config = dict(kwargs["column_config"])
+    for name in compact:
+        # whole numbers (a rank, n) need little; the rest share what is left
+        width: Any = NARROW_NUMBER if frame.schema[name].is_integer() else "small"
+        column = config.get(name)
+        if column is None:
+            config[name] = st.column_config.Column(name, width=width)
+        else:
+            config[name] = {**column, "width": width}
+    with st.container(key=f"narrow_{key}"):
+        event = st.dataframe(
+            to_display(frame),
+            **{
+                **kwargs,
+                "key": f"phone_{key}",
+                "column_order": list(compact),
+                "column_config": config,
+            },
+        )
+        rest = [c for c in frame.columns if c not in compact]
+        if rest:
+            _row_details(ctx, frame, compact, key)
+    return event
+
+
+def _row_details(
+    ctx: state.Context, frame: pl.DataFrame, compact: tuple[str, ...], key: str
+) -> None:
+    """Every field of one row, as two narrow columns (field, value)."""
+    lang = ctx.lang
+    labels = [c for c in compact if frame.schema[c] == pl.String] or [frame.columns[0]]
+    names = [str(v) if v is not None else NULL_CELL for v in frame.get_column(labels[0])]
+    with st.expander(t("table.details", lang), icon=":material/unfold_more:"):
+        at = st.selectbox(
+            t("table.details.pick", lang),
+            range(frame.height),
+            format_func=lambda i: names[i],
+            key=f"phonepick_{key}",
+        )
+        row = frame.row(at or 0, named=True)
+        shown = pl.DataFrame(
+            {
+                t("table.details.field", lang): list(row),
+                t("table.details.value", lang): [_cell(v) for v in row.values()],
+            },
+            schema={
+                t("table.details.field", lang): pl.String,
+                t("table.details.value", lang): pl.String,
+            },
+        )
+        st.dataframe(
+            to_display(shown),
+            hide_index=True,
+            width="stretch",
+            height=38 + 35 * shown.height,
+            key=f"phonerow_{key}",
+            placeholder=NULL_CELL,
+        )
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return NULL_CELL
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
 
 
 def asker(ctx: state.Context) -> Asker:
@@ -291,9 +383,12 @@ def guarded(render: Any) -> None:
 
     import sqlalchemy as sa
 
-    lang = state.current().lang
+    ctx = state.current()
+    lang = ctx.lang
+    workbook.begin()
     try:
         render()
+        workbook.offer(ctx)
     except DatabaseUnreadable as exc:
         st.error(t("error.db", lang, error=md(exc)), icon=":material/error:")
     except sa.exc.SQLAlchemyError as exc:

@@ -161,13 +161,15 @@ def streamlit_command(
     secrets: Path | None = None,
     hosts: list[str] | None = None,
     base_path: str = "",
+    upload_mb: int | None = None,
 ) -> list[str]:
     """The command line that runs the dashboard's server, every Streamlit option pinned
     (openness/server_options.py).
 
     ``secrets``: the only secrets file Streamlit reads (the ``--auth`` file, or an
     empty one); ``hosts``: server.allowedHosts (default: the loopback names);
-    ``base_path``: server.baseUrlPath, without slashes ("" for none).
+    ``base_path``: server.baseUrlPath, without slashes ("" for none); ``upload_mb``:
+    server.maxUploadSize, the settings' upload_max_mb (None: its default).
     """
     from openness.server_options import pinned_options
 
@@ -180,6 +182,8 @@ def streamlit_command(
     }
     if secrets is not None:
         own["secrets.files"] = (str(secrets),)
+    if upload_mb is not None:
+        own["server.maxUploadSize"] = str(upload_mb)
     cmd = [sys.executable, "-m", "streamlit", "run", str(SERVER_PATH)]
     for key, value in pinned_options(own):
         cmd += [f"--{key}", value]
@@ -281,6 +285,13 @@ def _check_config(config: Path | None) -> None:
         fail(f"{config}: {exc}")
 
 
+def _upload_mb(config: Path | None) -> int:
+    """The settings' upload_max_mb (a file already checked by :func:`_check_config`)."""
+    from queries.model.settings import load_settings
+
+    return int(load_settings(config).upload_max_mb)
+
+
 def child_env(
     url: str, config: Path | None, auth: bool, home: Path | None = None, warm_up: str = ""
 ) -> dict[str, str]:
@@ -337,7 +348,12 @@ def run_dashboard(
         if auth is None:
             secrets.write_text("", encoding="utf-8")
         cmd = streamlit_command(
-            port, address, secrets=secrets, hosts=allowed_hosts(redirect), base_path=base_path
+            port,
+            address,
+            secrets=secrets,
+            hosts=allowed_hosts(redirect),
+            base_path=base_path,
+            upload_mb=_upload_mb(config),
         )
         token = secrets_token()
         env = child_env(url, config, auth is not None, home=Path(home), warm_up=token)

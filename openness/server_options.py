@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from queries.model.settings.declarations import setting
+
 # the product's values; every other option is pinned to Streamlit's default
 PRODUCT: dict[str, str | Sequence[str]] = {
     "server.headless": "true",
@@ -36,7 +38,9 @@ PRODUCT: dict[str, str | Sequence[str]] = {
     # no st.user attribute on the metrics endpoint (closed anyway: dashboard/guard.py;
     # an empty list cannot be given on a command line, a key st.user never has is as good)
     "server.unsafeMetricsUserAttributes": ("openness_none",),
-    "server.maxUploadSize": "1",
+    # the Data page's uploads: the setting upload_max_mb (its default here; `serve` gives
+    # the value of the settings file in force), so Streamlit refuses no file the page takes
+    "server.maxUploadSize": str(setting("upload_max_mb").default),
     "server.enableExpensiveMemoryStats": "false",
     "client.showErrorDetails": "none",
     "client.showErrorLinks": "false",

@@ -40,3 +40,20 @@ def open_page(at: AppTest, page: str) -> AppTest:
         at.switch_page(f"views/{page}.py")
     at.run()
     return clean(at)
+
+
+def wide_frames(at: AppTest) -> list[object]:
+    """The tables as a wide screen shows them: without the compact copies a phone shows
+    (``widgets.narrow_table``: a few columns of the frame, where the wide table hides at
+    most its unit id) and their row details (two columns, "Column" and "Value")."""
+    from dashboard.i18n import t
+
+    details = {(t("table.details.field", g), t("table.details.value", g)) for g in ("zh", "en")}
+    out = []
+    for d in at.dataframe:
+        columns = list(d.value.columns)
+        order = list(d.proto.column_order)
+        if (order and len(order) < len(columns) - 1) or tuple(columns) in details:
+            continue
+        out.append(d)
+    return out

@@ -19,13 +19,13 @@ TREE = Tree.from_units(
 )
 
 # access.md's tables, written out again: aggregates, records, briefing, data, audit; then
-# the jobs column of "Added with jobs, uploads, goals and notes"
+# from "Added with jobs, uploads, goals and notes": jobs, upload records
 SPEC = {
-    "admin": ("every", "every", "every", "every", "yes", "yes"),
-    "leadership": ("every", "every", "every", "every", "no", "no"),
-    "unit_head": ("every", "subtree", "subtree", "subtree", "no", "no"),
-    "liaison": ("every", "none", "every", "none", "no", "no"),
-    "viewer": ("every", "none", "none", "none", "no", "no"),
+    "admin": ("every", "every", "every", "every", "yes", "yes", "every"),
+    "leadership": ("every", "every", "every", "every", "no", "no", "every"),
+    "unit_head": ("every", "subtree", "subtree", "subtree", "no", "no", "subtree"),
+    "liaison": ("every", "none", "every", "none", "no", "no", "no"),
+    "viewer": ("every", "none", "none", "none", "no", "no", "no"),
 }
 WORDS = {
     "every": Reach.ALL,

@@ -105,7 +105,7 @@ def test_ranking_row_to_unit_to_records_and_csv(server: str, browser: object) ->
     no_errors(page)
     assert page.get_by_text("“响应率”背后的记录").count() == 1
     assert "ind=R_RESPONSE" in page.url
-    records = page.locator('[data-testid="stDataFrame"]').nth(1)
+    records = page.locator('[data-testid="stDataFrame"]:visible').nth(1)
     records.scroll_into_view_if_needed()
     shot(page, "click_records")
     context.close()

@@ -22,6 +22,7 @@ from dashboard_harness import (
     app,
     clean,
     open_page,
+    wide_frames,
 )
 from streamlit.testing.v1 import AppTest
 
@@ -120,7 +121,7 @@ def test_unit_page_shows_indicators_and_the_records_behind(
         )
     finally:
         engine.dispose()
-    records = at.dataframe[1].value
+    records = wide_frames(at)[1].value  # type: ignore[attr-defined]
     assert len(records) == behind.height
     # late cases first: the rows that pull the rate down
     late = int((behind["status"] == "late").sum())
@@ -304,7 +305,7 @@ def test_coverage_records_list_the_missing_categories_first(
     at.run()
     open_page(at, "unit")
     row = engine_table.filter(pl.col("unit_id") == station).row(0, named=True)
-    records = at.dataframe[1].value
+    records = wide_frames(at)[1].value  # type: ignore[attr-defined]
     # one row per mandatory category of the station's kind: n of O_COVERAGE
     assert len(records) == row["O_COVERAGE_n"]
     missing = round((1 - row["O_COVERAGE"]) * row["O_COVERAGE_n"])

@@ -10,7 +10,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from dashboard_harness import AS_OF, PERIOD, REF, app, open_page
+from dashboard_harness import AS_OF, PERIOD, REF, app, open_page, wide_frames
 
 from queries.access import audit, signins
 from queries.access.users import add_user, remove_user
@@ -110,9 +110,9 @@ def test_the_records_link_for_each_role(signed: sa.Engine) -> None:
             trail = audit.read(signed)[before:]
             if ok:
                 # indicators, then the records, then the units below
-                assert len(at.dataframe) == 3, email
+                assert len(wide_frames(at)) == 3, email
                 if unit == "B01":
-                    assert len(at.dataframe[1].value) == b01_rows
+                    assert len(wide_frames(at)[1].value) == b01_rows  # type: ignore[attr-defined]
                 views = trail.filter(trail["event"] == "view_records")
                 assert views["user"].to_list() == [email]
                 assert views["unit_id"].to_list() == [unit]
@@ -120,7 +120,7 @@ def test_the_records_link_for_each_role(signed: sa.Engine) -> None:
             else:
                 assert "Not in your reach" in _texts(at), (email, unit)
                 # the indicators and the units below: aggregates; no records table
-                assert len(at.dataframe) == 2, (email, unit)
+                assert len(wide_frames(at)) == 2, (email, unit)
                 denied = trail.filter(trail["event"] == "denied")
                 assert denied["user"].to_list() == [email]
                 assert denied["unit_id"].to_list() == [unit]

@@ -89,3 +89,17 @@ def test_the_redirect_uri_must_be_under_the_base_path(
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1, result.output
     assert "redirect_uri must be under --base-path /openness" in lines[0]
+
+
+def test_streamlit_s_upload_limit_is_the_setting(tmp_path: Path) -> None:
+    """Issue 21, uploads: Streamlit's own limit (server.maxUploadSize, MB) raised to the
+    setting upload_max_mb: its default, or the settings file's value."""
+    from openness.cmd_serve import _upload_mb
+
+    cmd = streamlit_command(8501, "127.0.0.1")
+    assert cmd[cmd.index("--server.maxUploadSize") + 1] == "200"
+    config = tmp_path / "settings.toml"
+    config.write_text("upload_max_mb = 7\n", encoding="utf-8")
+    cmd = streamlit_command(8501, "127.0.0.1", upload_mb=_upload_mb(config))
+    assert cmd[cmd.index("--server.maxUploadSize") + 1] == "7"
+    assert cmd.count("--server.maxUploadSize") == 1

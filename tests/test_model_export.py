@@ -20,6 +20,7 @@ from queries.model.export import (
     csv_rows_bytes,
     neutralise_frame,
     safe_text,
+    workbook_bytes,
     write_bytes_atomic,
     write_csv,
     xlsx_bytes,
@@ -210,3 +211,27 @@ def test_xlsx_reports_its_progress_by_chunks_of_rows() -> None:
     assert shares == [25_000 / 60_000, 50_000 / 60_000, 1.0]
     sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
     assert sheet.max_row == 60_001
+
+
+def test_a_workbook_cover_and_sheets_values_only_names_valid() -> None:
+    """Issue 21, one workbook: a cover, then a sheet per table; sheet names valid in
+    Excel (<= 31 characters, none of []:*?/\\, distinct); no formula, no link."""
+    texts = [*FORMULAS, *LINKS]
+    tables = [
+        ("排名: 2026/Q1 [分局]", pl.DataFrame({"单位": texts})),
+        ("排名: 2026/Q1 [分局]", pl.DataFrame({"n": [1, 2]})),
+        ("x" * 40, pl.DataFrame({"a": [1.5]})),
+    ]
+    data = workbook_bytes("封面", [("页面", "总览"), ("下载人", "=cmd@x.cn")], tables)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["封面", "排名_ 2026_Q1 _分局_", "排名_ 2026_Q1 _分局_ (2)", "x" * 31]
+    assert [[c.value for c in r] for r in book["封面"].iter_rows()] == [
+        ["页面", "总览"],
+        ["下载人", "=cmd@x.cn"],
+    ]
+    for sheet in book.worksheets:
+        assert not sheet._hyperlinks
+        for row in sheet.iter_rows():
+            assert all(c.data_type != "f" for c in row)
+    first = [r[0].value for r in book.worksheets[1].iter_rows(min_row=2)]
+    assert first == [t.replace("\r", "_x000D_") for t in texts]

@@ -263,10 +263,9 @@ def test_settings_of_the_methodology_are_all_declared() -> None:
         "outbox_folder",
         "channels",
     }
-    assert (
-        named | {"catalogue", "weights", "weights.overall", "audit_key_file", "engine"} | delivery
-        == keys
-    )
+    # issue 21 (uploads): "a size limit", with Streamlit's own raised to it
+    beyond = {"catalogue", "weights", "weights.overall", "audit_key_file", "engine"}
+    assert named | beyond | delivery | {"upload_max_mb"} == keys
 
 
 def test_the_declarations_pass_every_rule() -> None:
@@ -410,4 +409,16 @@ def test_the_engine_setting_takes_a_spark_url_or_nothing(tmp_path: Path) -> None
         f = tmp_path / "bad.toml"
         f.write_text(f'engine = "{bad}"\n', encoding="utf-8")
         with pytest.raises(SettingsError, match="engine"):
+            load_settings(f)
+
+
+def test_the_upload_limit_is_whole_megabytes_at_least_one(tmp_path: Path) -> None:
+    """Issue 21, uploads: "a size limit (a setting)"; 200 MB unless set."""
+    assert load_settings(None).upload_max_mb == 200
+    f = tmp_path / "ok.toml"
+    f.write_text("upload_max_mb = 5\n", encoding="utf-8")
+    assert load_settings(f).upload_max_mb == 5
+    for bad in ("0", "-1", '"big"', "2.5"):
+        f.write_text(f"upload_max_mb = {bad}\n", encoding="utf-8")
+        with pytest.raises(SettingsError, match="upload_max_mb"):
             load_settings(f)

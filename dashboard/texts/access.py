@@ -175,4 +175,5 @@ STRINGS: dict[str, Text] = {
     "audit.ev.delivered": Text("消息投递", "Delivered"),
     "audit.ev.job_run": Text("定时任务运行", "Job run"),
     "audit.ev.changed": Text("变更", "Changed"),
+    "audit.ev.upload": Text("上传记录文件", "Upload"),
 }

@@ -49,4 +49,67 @@ STRINGS: dict[str, Text] = {
     "data.status.running": Text("正在导入", "running"),
     "data.status.interrupted": Text("已中断（进程中止）", "interrupted (the process died)"),
     "data.db": Text("数据库：{url}", "Database: {url}"),
+    # uploads (issue 21; access.md, "Added with jobs, uploads, goals and notes")
+    "data.upload": Text("上传记录文件", "Upload a record file"),
+    "data.upload.help": Text(
+        "与服务器上的 openness import 相同：CSV 或 Excel 工作簿，记录类型由文件名判断"
+        "（如 2026-03_feedback.xlsx），也可在下面选择；每个文件不超过 {mb} MB。{reach}",
+        "The same as openness import on the server: CSV or an Excel workbook, the kind told "
+        "from the file's name (e.g. 2026-03_feedback.xlsx) or chosen below; at most {mb} MB a "
+        "file. {reach}",
+    ),
+    "data.upload.reach.all": Text(
+        "可上传所有单位的记录。", "You may upload records of every unit."
+    ),
+    "data.upload.reach.subtree": Text(
+        "只能上传 {unit}（{unit_id}）及其下属单位的记录：其他单位的行会被拒绝并写明原因。",
+        "You may upload records of {unit} ({unit_id}) and the units below it only: rows of "
+        "any other "
+        "unit are rejected, with that reason.",
+    ),
+    "data.upload.file": Text("记录文件（.csv、.xlsx、.xls）", "Record file (.csv, .xlsx, .xls)"),
+    "data.upload.too_big": Text(
+        "文件“{name}”有 {size} MB，超过上传上限 {mb} MB（设置 upload_max_mb）：请拆分文件，"
+        "或在服务器上用 openness import 导入。",
+        "The file '{name}' is {size} MB, over the upload limit of {mb} MB (setting "
+        "upload_max_mb): split it, or import it on the server with openness import.",
+    ),
+    "data.upload.kind": Text("记录类型", "Record kind"),
+    "data.upload.kind.pick": Text(
+        "无法从文件名判断记录类型：请选择。", "The kind cannot be told from the name: pick it."
+    ),
+    "data.upload.preview": Text("导入前预览", "Preview before importing"),
+    "data.upload.preview.what": Text(
+        "类型：{kind} · 格式：{format} · 记录行数：{rows}",
+        "Kind: {kind} · format: {format} · record rows: {rows}",
+    ),
+    "data.upload.preview.sheet": Text(
+        "读取工作表：{sheet}（表头上方跳过 {above} 行）",
+        "Sheet read: {sheet} ({above} row(s) above the header skipped)",
+    ),
+    "data.upload.preview.header": Text("读到的表头：", "Header as read:"),
+    "data.upload.preview.missing": Text(
+        "文件中没有这些可选列（将留空）：{cols}",
+        "Optional columns not in the file (left empty): {cols}",
+    ),
+    "data.upload.preview.first": Text("前 {n} 行（原样）", "First {n} rows (as read)"),
+    "data.upload.go": Text("导入", "Import"),
+    "data.upload.progress": Text(
+        "正在导入“{name}”：已读 {done} / {rows} 行",
+        "Importing '{name}': {done} of {rows} rows read",
+    ),
+    "data.upload.done": Text(
+        "“{name}”已导入：读取 {read} 行，接收 {accepted} 行，拒绝 {rejected} 行。",
+        "'{name}' imported: {read} rows read, {accepted} accepted, {rejected} rejected.",
+    ),
+    "data.upload.failed": Text("未导入任何内容：{error}", "Nothing was imported: {error}"),
+    "data.upload.rejects": Text("被拒绝的行", "Rejected rows"),
+    "data.upload.rejects.file": Text(
+        "下载被拒行文件（改正后可原样再导入）",
+        "Download the rejects file (correct it and import it again as it is)",
+    ),
+    "data.upload.again": Text(
+        "此文件已导入。要再次导入，请重新选择文件。",
+        "This file has been imported. To import it again, choose the file again.",
+    ),
 }

@@ -65,6 +65,8 @@ def render() -> None:
         open_unit=rows["unit_id"].to_list(),
         hide=(uid,),
         height=min(38 + 35 * frame.height, 720),
+        # a phone: unit, indicator and signal; the finding and the values behind a tap
+        compact=tuple(t(f"col.{c}", lang) for c in ("unit", "indicator", "kind_signal")),
         column_config={
             t("col.finding", lang): st.column_config.TextColumn(
                 t("col.finding", lang), width="large"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import signin, state, tables, widgets
+from dashboard import signin, state, tables, upload_panel, widgets
 from dashboard.export import Needs
 from dashboard.i18n import enum_label, fmt_int, md, t
 from queries.access.gate import Denied
@@ -36,6 +36,8 @@ def render() -> None:
     counts = src.counts()
     for col, (kind, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
         col.metric(t(f"data.kind.{kind}", lang), fmt_int(n, lang), border=True)
+
+    upload_panel.render(ctx, tree)
 
     st.subheader(t("data.imports", lang))
     if whole:

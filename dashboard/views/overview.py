@@ -84,6 +84,8 @@ def render() -> None:
         open_unit=ranking[uid_col].to_list(),
         height=min(38 + 35 * ranking.height, 460),
         hide=(uid_col,),
+        # a phone: rank, unit, score and signal; the rest behind a tap
+        compact=tuple(t(f"col.{c}", lang) for c in ("rank", "unit", "overall", "signal")),
     )
     goal_panels.goals_panel(ctx, labels)
     # ---- indicator with intervals, and the three-score map

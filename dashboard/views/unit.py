@@ -85,6 +85,8 @@ def render() -> None:
         stem="indicators",
         unit=unit,
         select=True,
+        # a phone: indicator, value and n; the rest behind a tap
+        compact=tuple(t(f"col.{c}", lang) for c in ("indicator", "value", "n")),
         column_config={
             t("col.status", lang): st.column_config.TextColumn(
                 t("col.status", lang), width="medium"
@@ -122,6 +124,11 @@ def render() -> None:
             open_unit=kids[uid_col].to_list(),
             hide=(uid_col,),
             height=min(38 + 35 * kids.height, 420),
+            compact=tuple(
+                c
+                for c in (t(f"col.{k}", lang) for k in ("rank", "unit", "overall"))
+                if c in kids.columns
+            ),
             column_config={
                 t("col.overall", lang): st.column_config.ProgressColumn(
                     t("col.overall", lang), min_value=0, max_value=100, format="%.1f"
@@ -264,6 +271,8 @@ def _records(
         unit=unit,
         height=380,
         needs=Needs(Area.RECORDS, unit),
+        # a phone: the status and the record's key; the rest behind a tap
+        compact=tuple(shown.columns[:2]),
     )
 
 

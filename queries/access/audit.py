@@ -32,6 +32,7 @@ EVENTS = (
     "delivered",
     "job_run",
     "changed",
+    "upload",
 )
 
 # the trail's columns, in access.md's order (the table's user_email is ``user``)

@@ -31,6 +31,7 @@ class Area(StrEnum):
     DATA = "data"  # the Data page: imports, rejected rows, freshness
     AUDIT = "audit"
     JOBS = "jobs"  # the Jobs page: scheduled jobs, their runs and deliveries, "run now"
+    UPLOAD = "upload"  # record files uploaded on the Data page (access.md, "Added with ...")
 
 
 class Reach(StrEnum):
@@ -40,15 +41,16 @@ class Reach(StrEnum):
 
 
 _A, _S, _N = Reach.ALL, Reach.SUBTREE, Reach.NONE
-# access.md's role matrices, row by row: aggregates, records, briefing, data, audit, jobs
+# access.md's role matrices, row by row: aggregates, records, briefing, data, audit, and
+# from its "Added with jobs, uploads, goals and notes": jobs, upload records
 MATRIX: dict[Role, dict[Area, Reach]] = {
     role: dict(zip(Area, reaches, strict=True))
     for role, reaches in {
-        Role.ADMIN: (_A, _A, _A, _A, _A, _A),
-        Role.LEADERSHIP: (_A, _A, _A, _A, _N, _N),
-        Role.UNIT_HEAD: (_A, _S, _S, _S, _N, _N),
-        Role.LIAISON: (_A, _N, _A, _N, _N, _N),
-        Role.VIEWER: (_A, _N, _N, _N, _N, _N),
+        Role.ADMIN: (_A, _A, _A, _A, _A, _A, _A),
+        Role.LEADERSHIP: (_A, _A, _A, _A, _N, _N, _A),
+        Role.UNIT_HEAD: (_A, _S, _S, _S, _N, _N, _S),
+        Role.LIAISON: (_A, _N, _A, _N, _N, _N, _N),
+        Role.VIEWER: (_A, _N, _N, _N, _N, _N, _N),
     }.items()
 }
 

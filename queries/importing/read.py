@@ -14,7 +14,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from queries.importing.csv_source import (
@@ -75,6 +75,8 @@ class RecordFile:
     sha256: str = ""
     sheet: str | None = None
     rows_above: int = 0
+    # the header row as read (every column, also those records.md does not name)
+    header: list[str] = field(default_factory=list)
     _csv: CsvReader | None = None
     _table: SheetTable | None = None
 
@@ -200,7 +202,7 @@ def _open(path: Path, kind: str) -> RecordFile:
     if positions is None:
         raise UnusableFileError(path, _missing(spec, names))
     reader = CsvReader(path, decoder, len(raw_header), len(names), positions, cr)
-    return RecordFile(path, spec, "csv", size, positions, _csv=reader)
+    return RecordFile(path, spec, "csv", size, positions, header=names, _csv=reader)
 
 
 def _open_workbook(path: Path, spec: RecordKind, size: int, xls: bool) -> RecordFile:
@@ -224,6 +226,7 @@ def _open_workbook(path: Path, spec: RecordKind, size: int, xls: bool) -> Record
         sha256=digest.hexdigest(),
         sheet=table.sheet.name,
         rows_above=table.rows_above,
+        header=list(table.header),
         _table=table,
     )
 

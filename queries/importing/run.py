@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,6 +23,7 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
+from queries.importing.failures import cause, environment_error, log_failure, stage_close
 from queries.importing.forest import forest_rejects
 from queries.importing.log import (
     Progress,
@@ -37,9 +38,9 @@ from queries.importing.source import REJECT_SCHEMA, ROW, Batch, UnusableFileErro
 from queries.importing.validate import BatchValidator, Labels
 from queries.importing.write import Stage
 from queries.model.clock import now_local
-from queries.model.db import hide_secrets, shown_url
 from queries.model.records import IMPORT_ORDER, KINDS, RecordKind
 from queries.model.schema import units
+from queries.model.tree import Tree
 from queries.store.changes import RecordChanges, records_marker_on, run_of
 from queries.store.frames import refresh_cache
 from queries.vocabulary.text import Text
@@ -135,6 +136,10 @@ def import_files(
     strict: bool = False,
     progress: bool = True,
     labels: Labels | None = None,
+    *,
+    reach: str | None = None,
+    on_rows: Callable[[int], None] | None = None,
+    names: Mapping[Path, str] | None = None,
 ) -> list[ImportResult]:
     """Import record files, units first, each file in one transaction.
 
@@ -147,29 +152,55 @@ def import_files(
     before it stay imported. ``labels`` maps source labels to codes per field
     (``Settings.labels``).
 
+    An upload (the dashboard's Data page) gives ``reach``: the unit whose subtree
+    the rows may name (None: every unit); a row naming a unit outside it is
+    rejected with that reason, checked against the units in the database as the
+    file is written. ``on_rows`` is called with the rows read so far after each
+    batch; ``names``: the name each path is logged and reported under (the
+    uploaded file's own name rather than where the server keeps it).
+
     Raises
     ------
     ImportUsageError
-        A file's kind cannot be told, or ``kind`` is unknown.
+        A file's kind cannot be told, or ``kind`` is unknown, or a units file is
+        given with a ``reach`` (the hierarchy is not one unit's to change).
     UnusableFileError
         A file is missing, empty, binary, not a table, or lacks a required
         column; or the rejects folder, the disk or the database fails.
     """
     resolved = resolve_kinds(paths, kind)
+    if reach is not None and any(k == "units" for _, k in resolved):
+        raise ImportUsageError(
+            Text(
+                f"只能导入 {reach} 及其下属单位的记录：单位层级文件（units）不能这样导入",
+                f"only records of {reach} and the units below it may be imported: not a "
+                "units file (the hierarchy)",
+            ),
+            next(p for p, k in resolved if k == "units"),
+        )
+    run = _Run(strict, progress, labels, reach, on_rows, names or {})
     try:
-        return _import_files(engine, resolved, strict, progress, labels)
+        return _import_files(engine, resolved, run)
     except sa.exc.DBAPIError as exc:  # locked, full, not a database: before or between files
-        error = _environment_error(exc, engine, None)
+        error = environment_error(exc, engine, None)
         assert error is not None
         raise error from None
 
 
+@dataclass(frozen=True)
+class _Run:
+    """How one call of :func:`import_files` imports its files."""
+
+    strict: bool
+    progress: bool
+    labels: Labels | None
+    reach: str | None
+    on_rows: Callable[[int], None] | None
+    names: Mapping[Path, str]
+
+
 def _import_files(
-    engine: sa.Engine,
-    resolved: list[tuple[Path, str]],
-    strict: bool,
-    progress: bool,
-    labels: Labels | None,
+    engine: sa.Engine, resolved: list[tuple[Path, str]], run: _Run
 ) -> list[ImportResult]:
     settle_interrupted(engine)
     try:
@@ -190,17 +221,19 @@ def _import_files(
             raise
     results = []
     for rf in files:
-        show = progress and rf.size >= PROGRESS_MIN_BYTES
+        show = run.progress and rf.size >= PROGRESS_MIN_BYTES
         result = _import(
             engine,
-            str(rf.path),
+            run.names.get(rf.path, str(rf.path)),
             rf.kind,
             rf.batches,
             partial(getattr, rf, "sha256"),
-            strict,
+            run.strict,
             progress_total=rf.size if show else None,
             expected_rows=rf.size // BYTES_PER_ROW_GUESS,
-            labels=labels,
+            labels=run.labels,
+            reach=run.reach,
+            on_rows=run.on_rows,
         )
         result.sheet, result.rows_above, result.rows_below = rf.sheet, rf.rows_above, rf.rows_below
         results.append(result)
@@ -260,6 +293,8 @@ def _import(
     progress_total: int | None,
     expected_rows: int = 0,
     labels: Labels | None = None,
+    reach: str | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> ImportResult:
     import_id = start_log(engine, source, spec.name)
 
@@ -276,7 +311,9 @@ def _import(
             stage = Stage(conn, spec, expected_rows)
             # SQLite: the stage holds the write lock; what the database was before this file
             before = records_marker_on(conn)
-            validator = BatchValidator(spec, _known_units(conn, spec), labels or {})
+            validator = BatchValidator(
+                spec, _known_units(conn, spec), labels or {}, *_reach(conn, reach)
+            )
             # units wait for the forest check; other kinds are prepared for the
             # stage in the reading thread, while the previous batch is written
             units_kind = spec.name == "units"
@@ -297,6 +334,8 @@ def _import(
                         stage.write(item.prepared, import_id)
                     rows_accepted += frame.height
                     bar.advance(item.nbytes)
+                    if on_rows is not None:
+                        on_rows(rows_read)
             if units_kind and held:
                 accepted = pl.concat(held)
                 bad = forest_rejects(accepted, _db_units(conn))
@@ -355,8 +394,8 @@ def _import(
             if rejects_file is not None:
                 with contextlib.suppress(OSError):
                     rejects_file.unlink()
-            error = _environment_error(exc, engine, rejects_file, source)
-            _log_failure(engine, import_id, rows_read, error.reason if error else _cause(exc))
+            error = environment_error(exc, engine, rejects_file, source)
+            log_failure(engine, import_id, rows_read, error.reason if error else cause(exc))
             if error is not None:
                 raise error from None
             raise
@@ -374,70 +413,6 @@ def _import(
         reject_rows=lines,
         changes=changes,
     )
-
-
-def _cause(exc: BaseException) -> str:
-    if isinstance(exc, KeyboardInterrupt):
-        return "中断 / interrupted (Ctrl-C)"
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
-
-
-def _environment_error(
-    exc: BaseException, engine: sa.Engine, rejects_file: Path | None, source: str = ""
-) -> UnusableFileError | None:
-    """The exit-2 error for a file or environment that failed part-way, else None
-    (an interrupt: Ctrl-C, a signal, a system exit, is raised as it is).
-
-    Any other error while importing ``source`` names the file and the error in one
-    line, never a traceback; the file is rolled back and logged ``failed`` with it.
-    """
-    if isinstance(exc, UnusableFileError):
-        return exc
-    if isinstance(exc, OSError):
-        where = exc.filename or rejects_file or "rejects file"
-        why = exc.strerror or exc
-        return UnusableFileError(
-            where, Text(f"无法写入被拒行文件：{why}", f"cannot write the rejects file: {why}")
-        )
-    if isinstance(exc, sa.exc.DBAPIError):
-        orig = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        url = shown_url(engine.url)
-        orig = hide_secrets(orig, engine.url)
-        return UnusableFileError(
-            f"database {url}", Text(f"数据库出错：{orig}", f"database error: {orig}")
-        )
-    if isinstance(exc, Exception) and source:
-        text = str(exc).strip()
-        first = text.splitlines()[0] if text else ""
-        why = f"{type(exc).__name__}: {first}"
-        return UnusableFileError(source, Text(f"无法导入：{why}", f"cannot be imported: {why}"))
-    return None
-
-
-def _log_failure(engine: sa.Engine, import_id: int, rows_read: int, message: str) -> None:
-    """Log the import ``failed`` with its cause (if the database still takes a write:
-    else the log row stays ``running`` until :func:`settle_interrupted` finds it)."""
-    with contextlib.suppress(Exception), engine.begin() as log_conn:
-        finish_log(
-            log_conn,
-            import_id,
-            {
-                "finished_at": now_local(),
-                "status": "failed",
-                "rows_read": rows_read,
-                "message": message,
-            },
-        )
-
-
-def stage_close(stage: Stage | None) -> None:
-    """Let a merge in flight end before rolling back (its own error is moot then)."""
-    if stage is None:
-        return
-    with contextlib.suppress(Exception):
-        stage.wait()
-    stage.close()
 
 
 @dataclass
@@ -487,6 +462,16 @@ def _known_units(conn: sa.Connection, spec: RecordKind) -> pl.Series | None:
         return None
     ids = conn.execute(sa.select(units.c.unit_id)).scalars().all()
     return pl.Series("unit_id", ids, dtype=pl.String)
+
+
+def _reach(conn: sa.Connection, unit_id: str | None) -> tuple[pl.Series | None, str]:
+    """The unit ids an upload limited to ``unit_id``'s subtree may name (None: every
+    unit), from the units in the database now; and the unit, for the reason."""
+    if unit_id is None:
+        return None, ""
+    tree = Tree.from_units(_db_units(conn))
+    ids = tree.subtree(unit_id) if unit_id in tree.parent else []
+    return pl.Series("unit_id", ids, dtype=pl.String), unit_id
 
 
 def _db_units(conn: sa.Connection) -> pl.DataFrame:

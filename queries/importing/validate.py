@@ -171,6 +171,10 @@ class BatchValidator:
     known_units: pl.Series | None = None
     # source labels the settings map to codes, per field
     labels: Labels = field(default_factory=dict)
+    # an upload's reach: the unit ids its rows may name, and the unit whose subtree
+    # they are (None: every unit); a row naming a known unit outside it is rejected
+    reach: pl.Series | None = None
+    reach_root: str = ""
     _seen: pl.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
@@ -345,6 +349,28 @@ class BatchValidator:
                         "单位不存在 / unit_id '{}' names no unit (neither in the database "
                         "nor in a units file of this import)",
                         _shown("unit_id"),
+                    ),
+                )
+            )
+        if self.reach is not None and "unit_id" in self.kind.columns:
+            known = (
+                pl.col("unit_id").is_in(self.known_units.implode())
+                if self.known_units is not None
+                else pl.lit(True)
+            )
+            checks.append(
+                Check(
+                    "unit_id",
+                    pl.col("unit_id").is_not_null()
+                    & known
+                    & ~pl.col("unit_id").is_in(self.reach.implode()),
+                    pl.format(
+                        "单位“{}”不在上传人的范围内（{} 及其下属单位）/ unit_id '{}' is outside "
+                        "the uploader's reach ({} and the units below it)",
+                        _shown("unit_id"),
+                        pl.lit(self.reach_root),
+                        _shown("unit_id"),
+                        pl.lit(self.reach_root),
                     ),
                 )
             )

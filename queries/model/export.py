@@ -22,6 +22,8 @@ Functions
 - :func:`csv_bytes` / :func:`write_csv` — a frame as CSV (UTF-8, BOM by default).
 - :func:`csv_rows_bytes` — header + rows of Python values as CSV (same rule).
 - :func:`xlsx_bytes` — a frame as one XLSX worksheet, strings as strings.
+- :func:`workbook_bytes` — a cover sheet and several frames as one XLSX, same rules.
+- :func:`sheet_names` — titles made valid, distinct Excel sheet names.
 - :func:`write_bytes_atomic` — bytes to a path, written beside then renamed.
 """
 
@@ -156,8 +158,40 @@ def csv_rows_bytes(
 
 
 def _sheet_name(name: str) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ and not starting with '
-    return re.sub(r"[\[\]:*?/\\]", "_", name).lstrip("'")[:31] or "data"
+    # Excel: at most 31 characters, none of []:*?/\ and not starting or ending with '
+    return re.sub(r"[\[\]:*?/\\]", "_", name).strip("'")[:31].strip("'") or "data"
+
+
+def sheet_names(titles: Sequence[str]) -> list[str]:
+    """Each title as a valid Excel sheet name, all distinct (case-insensitively, as
+    Excel compares them): at most 31 characters, none of ``[]:*?/`` and the backslash, no apostrophe
+    at either end; a repeated name gets `` (2)``, `` (3)``... within the 31.
+
+    >>> sheet_names(["排名: 2026/Q1", "a" * 40, "排名: 2026/Q1", "History"])
+    ['排名_ 2026_Q1', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '排名_ 2026_Q1 (2)', 'History (2)']
+    """
+    out: list[str] = []
+    taken = {"history"}  # Excel keeps this name for itself
+    for title in titles:
+        name = _sheet_name(title)
+        n = 1
+        candidate = name
+        while candidate.lower() in taken:
+            n += 1
+            tail = f" ({n})"
+            candidate = name[: 31 - len(tail)] + tail
+        taken.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+_WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "nan_inf_to_errors": True,
+    "in_memory": True,
+}
 
 
 def xlsx_bytes(
@@ -168,6 +202,35 @@ def xlsx_bytes(
     (0..1) as the rows are written."""
     buf = io.BytesIO()
     write_xlsx(frame, buf, _sheet_name(sheet), progress)
+    return buf.getvalue()
+
+
+def workbook_bytes(
+    cover_title: str,
+    cover: Sequence[tuple[str, str]],
+    sheets: Sequence[tuple[str, pl.DataFrame]],
+) -> bytes:
+    """One XLSX: a cover sheet (``cover_title``; one ``(label, value)`` line each) then a
+    sheet per ``(title, frame)`` with its header row, in order; sheet names made valid
+    and distinct by :func:`sheet_names`. Strings stay strings, as in :func:`xlsx_bytes`:
+    no formula, no link, whatever a cell holds.
+    """
+    from xlsxwriter import Workbook
+
+    names = sheet_names([cover_title, *(title for title, _ in sheets)])
+    buf = io.BytesIO()
+    wb = Workbook(buf, _WORKBOOK_OPTIONS)
+    bold = wb.add_format({"bold": True})
+    front = wb.add_worksheet(names[0])
+    for i, (label, value) in enumerate(cover):
+        front.write_string(i, 0, label, bold)
+        front.write_string(i, 1, value)
+    front.set_column(0, 0, max((len(label) for label, _ in cover), default=8) + 4)
+    front.set_column(1, 1, min(max((len(v) for _, v in cover), default=8) + 4, 100))
+    for name, (_, frame) in zip(names[1:], sheets, strict=True):
+        # a private copy, as in csv_bytes
+        frame.clone().write_excel(wb, worksheet=name, autofit=True, include_header=True)
+    wb.close()
     return buf.getvalue()
 
 

@@ -358,6 +358,19 @@ SETTINGS: tuple[Setting, ...] = (
         "*_env (an environment variable), never in this file; a channel listed is replaced "
         "whole. Fields: docs/deploy.md.",
     ),
+    Setting(
+        key="upload_max_mb",
+        attr="upload_max_mb",
+        default=200,
+        parse=v.at_least(1, int),
+        type_zh="整数（MB），≥ 1",
+        type_en="whole number (MB) >= 1",
+        help_zh="数据页上传记录文件的大小上限（MB）；openness serve 把 Streamlit 自己的上传上限"
+        "（server.maxUploadSize）设为同一值。更大的文件请在服务器上用 openness import 导入。",
+        help_en="The largest record file the Data page takes as an upload (MB); openness serve "
+        "sets Streamlit's own upload limit (server.maxUploadSize) to the same value. Import "
+        "larger files on the server with openness import.",
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

@@ -91,6 +91,8 @@ class Settings:
     delivery_backoff_seconds: float = field(default_factory=default_of("delivery_backoff_seconds"))
     outbox_folder: str = field(default_factory=default_of("outbox_folder"))
     channels: dict[str, dict[str, Any]] = field(default_factory=default_of("channels"))
+    # the Data page's upload limit, in MB (and Streamlit's server.maxUploadSize)
+    upload_max_mb: int = field(default_factory=default_of("upload_max_mb"))
 
     def as_dict(self) -> dict[str, Any]:
         """A plain, JSON-friendly view (dates as ISO strings, tuples as lists)."""
