@@ -50,10 +50,16 @@ class EngineCounts:
     calendar_covered: dict[int, bool]  # per bucket: every counted day on the official calendar
 
 
+# DuckDB holds every value of a median's group in memory (a holistic aggregate does not
+# spill): the medians are computed in this many queries, each for the ancestors of one
+# depth in the tree (roots, their children, grandchildren, the rest), so that a query
+# holds each record's value at most once, not once per ancestor
+MEDIAN_GROUPS = {"duckdb": 4}
+
 # the record tables and the small tables every computation registers, unbound: the SQL
 # is compiled for a dialect without a connection, and kept (_STATEMENTS)
 SMALL_TABLES: dict[str, dict[str, str]] = {
-    "openness_closure": {"ancestor": "string", "unit_id": "string"},
+    "openness_closure": {"ancestor": "string", "unit_id": "string", "depth_group": "int32"},
     "openness_buckets": {"bucket": "int32", "p_start": "date", "p_end": "date"},
     "openness_mandatory": {"unit_id": "string", "category": "string"},
     "openness_calendar": {
@@ -76,6 +82,19 @@ def _small_tables(
     typed as :data:`SMALL_TABLES` declares them."""
     settings, periods = scope.settings, scope.periods
     closure = Tree.from_units(units.select("unit_id", "parent_id")).closure()
+    # an ancestor's depth: the units above it, its rows in the closure less its own
+    depth = (
+        closure.group_by("unit_id")
+        .len()
+        .select(pl.col("unit_id").alias("ancestor"), (pl.col("len") - 1).alias("depth"))
+    )
+    closure = closure.join(depth, on="ancestor", how="left").select(
+        "ancestor",
+        "unit_id",
+        pl.min_horizontal(pl.col("depth"), pl.lit(max(MEDIAN_GROUPS.values()) - 1))
+        .cast(pl.Int32)
+        .alias("depth_group"),
+    )
     buckets = pl.DataFrame(
         {
             "bucket": pl.Series(range(len(periods)), dtype=pl.Int32),
@@ -103,11 +122,15 @@ def _small_tables(
 
 
 def _plan(
-    scope: CountScope, median_buckets: Sequence[int] | None, partitioned: bool
+    scope: CountScope,
+    median_buckets: Sequence[int] | None,
+    partitioned: bool,
+    median_groups: int = 1,
 ) -> dict[str, ir.Table]:
     """Every query of a computation, by name: ``part:<n>`` (aggregates to join on
-    unit_id, bucket) and ``calendar`` (per bucket, the disclosures counted off the
-    official calendar)."""
+    unit_id, bucket; ``part:<n>/<g>`` the ``median_groups`` queries of one median, whose
+    rows are stacked: each the ancestors of one depth group) and ``calendar`` (per
+    bucket, the disclosures counted off the official calendar)."""
     settings = scope.settings
     ds = record_table("disclosures", partitioned)
     sv = record_table("supervision", partitioned)
@@ -144,7 +167,12 @@ def _plan(
         if ind.kind == Kind.MEDIAN:
             if median_buckets is not None:
                 t = t.filter(t.bucket.isin(list(median_buckets)))
-            plan[f"part:{len(plan)}"] = medians(ind, t, closure)
+            n = len(plan)
+            for g in range(median_groups):
+                by_depth = (
+                    closure if median_groups == 1 else closure.filter(closure.depth_group == g)
+                )
+                plan[f"part:{n}/{g}"] = medians(ind, t, by_depth)
     d = by_record_kind["disclosures"]
     plan["calendar"] = d.group_by("bucket").aggregate(uncovered=count_if(~d.calendar_covered))
     return plan
@@ -178,7 +206,11 @@ def _statements(
         found = _STATEMENTS.get(key)
     if found is not None:
         return found
-    plan = {"span": _span_query(scope, partitioned), **_plan(scope, median_buckets, partitioned)}
+    groups = MEDIAN_GROUPS.get(dialect, 1)
+    plan = {
+        "span": _span_query(scope, partitioned),
+        **_plan(scope, median_buckets, partitioned, groups),
+    }
     made = {name: compile_sql(expr, dialect) for name, expr in plan.items()}
     with _STATEMENTS_LOCK:
         while len(_STATEMENTS) >= _STATEMENTS_KEPT:
@@ -213,7 +245,11 @@ def subtree_counts(
             years = [start.year, end.year] + [d.year for d in row if d is not None]
             for name, frame in _small_tables(units, scope, (min(years), max(years))).items():
                 bound.put(name, frame)
-            parts = [bound.run(q) for name, q in sql.items() if name.startswith("part:")]
+            ran: dict[str, list[pl.DataFrame]] = {}
+            for name, q in sql.items():
+                if name.startswith("part:"):
+                    ran.setdefault(name.split("/")[0], []).append(bound.run(q))
+            parts = [pl.concat(frames, how="vertical_relaxed") for frames in ran.values()]
             flags = bound.run(sql["calendar"])
     except EngineUnavailable:
         raise
