@@ -232,8 +232,17 @@ def test_a_target_is_checked_against_the_settings_channels(db_url: str, tmp_path
     config = write(tmp_path / "settings.toml", '[channels.ops]\nkind = "outbox"\n')
     add = ["jobs", "add", "alerts", "--name", "daily", "--schedule", "0 9 * * *", "--db", db_url]
 
+    # one line, the --to value named once
     code, _, err = _cli(*add, "--to", "dingtalk:group", "--config", str(config))
-    assert code == 2 and "the settings have no [channels.group] table" in err
+    assert (code, err) == (
+        2,
+        "error: --to 'dingtalk:group': the settings have no [channels.group] table\n",
+    )
+    code, _, err = _cli(*add, "--to", "dingtalk:ops", "--config", str(config))
+    assert (code, err) == (
+        2,
+        "error: --to 'dingtalk:ops': [channels.ops] is an outbox channel, not dingtalk\n",
+    )
 
     code, _, err = _cli(*add, "--to", "outbox:ops", "--config", str(config))
     assert code == 0, err
