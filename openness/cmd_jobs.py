@@ -41,7 +41,7 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         envvar="OPENNESS_CONFIG",
-        help="Settings file (TOML): the [channels.NAME] jobs deliver to, public_base_url "
+        help="Settings file (TOML): the \\[channels.NAME] jobs deliver to, public_base_url "
         "(default: $OPENNESS_CONFIG).",
         dir_okay=False,
         show_default=False,
