@@ -45,7 +45,7 @@ TEXT: dict[str, Text] = {
         "chart with its own previous 12 months):",
     ),
     "scope": Text("{unit}及下属单位", " of {unit} and the units below it"),
-    "page": Text("单位页面", "unit page"),
+    "page": Text("单位页面：{link}", "unit page: {link}"),
 }
 
 
@@ -146,7 +146,7 @@ def digest(
             )
             lines.append(f"{i}. {sentence}")
             if link is not None:
-                lines.append(f"   {TEXT['page'].of(lang)}: {link}")
+                lines.append("   " + TEXT["page"].of(lang, link=link))
         blocks.append("\n".join(lines))
     subject = " / ".join(
         TEXT["subject"].of(lang, n=len(fresh), period=period.label(lang)) for lang in LANGS
