@@ -203,7 +203,8 @@ def test_run_due_exits_1_naming_the_job_that_failed(
     [
         (["report", "--name", "x", "--schedule", "* * * * *"], "KIND must be one of import"),
         (["import", "--name", "x", "--schedule", "0 8 * *"], "--schedule: a schedule is five cron fields"),
-        (["import", "--name", "x", "--schedule", "61 8 * * *"], "--schedule: schedule '61 8 * * *'"),
+        (["import", "--name", "x", "--schedule", "61 8 * * *"], "--schedule: schedule '61 8 * * *': the minute field '61' is not within 0-59"),
+        (["import", "--name", "x", "--schedule", "0 8 31 2 *"], "the day field '31' is not a day 1-31 that the months given have"),
         (["import", "--name", "x", "--schedule", "* * * * *"], "import jobs need --folder"),
         (["import", "--name", "x y", "--schedule", "* * * * *", "--folder", "."], "a job's name is"),
         (["publish", "--name", "x", "--schedule", "* * * * *", "--period", "2026-03", "--out", "p"], "--period must be one of previous-month"),
