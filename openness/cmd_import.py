@@ -58,7 +58,7 @@ def import_(
         Path | None,
         typer.Option(
             "--config",
-            help="Settings file (TOML): its [labels.<field>] tables map source labels to codes.",
+            help="Settings file (TOML): its \\[labels.<field>] tables map source labels to codes.",
             show_default=False,
         ),
     ] = None,

@@ -41,7 +41,7 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         envvar="OPENNESS_CONFIG",
-        help="Settings file (TOML): the [channels.NAME] jobs deliver to, public_base_url "
+        help="Settings file (TOML): the \\[channels.NAME] jobs deliver to, public_base_url "
         "(default: $OPENNESS_CONFIG).",
         dir_okay=False,
         show_default=False,
@@ -108,8 +108,8 @@ def _options(
         for target in given["to"]:
             try:
                 parse_target(target, settings)
-            except ValueError as exc:
-                fail(f"--to {target}: {exc}")
+            except ValueError as exc:  # its message names the --to value
+                fail(str(exc))
         opts["to"] = list(given["to"])
     if "unit" in present:
         _check_unit(engine, given["unit"])

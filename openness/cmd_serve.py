@@ -69,7 +69,7 @@ AuthOption = Annotated[
     Path | None,
     typer.Option(
         "--auth",
-        help="Sign-in with OpenID Connect: a TOML file with an [auth] table "
+        help="Sign-in with OpenID Connect: a TOML file with an \\[auth] table "
         "(redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url). "
         "Required to listen on any address but loopback.",
         dir_okay=False,

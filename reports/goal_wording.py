@@ -18,7 +18,10 @@ GOAL_TEXTS: dict[str, Text] = {
     "goal": Text("目标值", "goal"),
     "met": Text("达到目标值", "meets the goal"),
     "not_met": Text("未达目标值", "below the goal"),
+    # fewer is better (days to close): missing the goal is being above it
+    "not_met_lower": Text("未达目标值", "above the goal"),
     "by": Text("差{gap}", "short by {gap}"),
+    "by_lower": Text("差{gap}", "over by {gap}"),
     "ahead": Text("优于目标{gap}", "ahead by {gap}"),
     "exactly": Text("恰好持平", "exactly on it"),
     "points": Text("个百分点", " pt"),
@@ -40,13 +43,14 @@ GOAL_TEXTS: dict[str, Text] = {
         "{name}{value}，{verdict}{goal}（{how}）",
         "{name} {value}: {verdict} of {goal} ({how})",
     ),
+    # {are}: "unit is" / "units are"; {side}: below, or above where fewer is better
     "below_list": Text(
         "{name}目标值为{goal}，未达到的单位{count}个：{units}。",
-        "{count} units are below the {name} goal of {goal}: {units}.",
+        "{count} {are} {side} the {name} goal of {goal}: {units}.",
     ),
     "below_list_own": Text(
         "{name}未达到本单位目标值的单位{count}个：{units}。",
-        "{count} units are below their own {name} goal: {units}.",
+        "{count} {are} {side} {own} own {name} goal: {units}.",
     ),
     "more": Text("等", " and {k} more"),
     "all_met": Text("{name}：有目标值的单位均已达到。", "{name}: every unit with a goal meets it."),
@@ -60,6 +64,14 @@ GOAL_TEXTS: dict[str, Text] = {
 
 def word(key: str, lang: str) -> str:
     return GOAL_TEXTS[key].of(lang)
+
+
+def _fewer_is_better(code: str) -> bool:
+    return indicator(code).direction != Direction.HIGHER
+
+
+def _not_met(code: str, lang: str) -> str:
+    return word("not_met_lower" if _fewer_is_better(code) else "not_met", lang)
 
 
 def value_text(code: str, value: float, lang: str) -> str:
@@ -84,7 +96,7 @@ def how_far(s: Standing, lang: str) -> str:
     better = s.gap if indicator(s.code).direction == Direction.HIGHER else -s.gap
     if round(abs(s.gap) * (1 if indicator(s.code).unit == Unit.DAYS else 100), 1) == 0:
         return word("exactly", lang)
-    key = "ahead" if better > 0 else "by"
+    key = "ahead" if better > 0 else "by_lower" if _fewer_is_better(s.code) else "by"
     return GOAL_TEXTS[key].of(lang).format(gap=gap_text(s.code, s.gap, lang))
 
 
@@ -99,7 +111,7 @@ def standing_cell(s: Standing | None, lang: str) -> str:
     if s is None:
         return ""
     mark = "✓ " if s.met else "✗ "
-    verdict = word("met" if s.met else "not_met", lang)
+    verdict = word("met", lang) if s.met else _not_met(s.code, lang)
     goal = value_text(s.code, s.goal, lang)
     how = how_far(s, lang)
     return mark + (f"{verdict}{goal}（{how}）" if lang == "zh" else f"{verdict} {goal} ({how})")
@@ -121,7 +133,7 @@ def standing_sentence(s: Standing, lang: str, funnel: str | None = None) -> str:
         .format(
             name=name,
             value=value_text(s.code, s.value, lang),
-            verdict=word("met" if s.met else "not_met", lang),
+            verdict=word("met", lang) if s.met else _not_met(s.code, lang),
             goal=value_text(s.code, s.goal, lang),
             how=how_far(s, lang),
         )
@@ -141,7 +153,10 @@ def below_list_sentence(
 
     >>> s = Standing("R_ONTIME", 0.93, 0.95, False)
     >>> below_list_sentence("R_ONTIME", 0.95, [("B01", s)], "en")
-    '1 units are below the Closed on time goal of 95.0%: B01 (short by 2.0 pt).'
+    '1 unit is below the Closed on time goal of 95.0%: B01 (short by 2.0 pt).'
+    >>> d = Standing("R_CLOSE_DAYS", 7.5, 3.0, False)
+    >>> below_list_sentence("R_CLOSE_DAYS", 3.0, [("B01", d), ("B02", d)], "en")
+    '2 units are above the Days to close goal of 3.0 days: B01 (over by 4.5 days), B02 (over by 4.5 days).'
     """
     name = indicator(code).name(lang)
     if not below:
@@ -157,4 +172,14 @@ def below_list_sentence(
         units += word("more", lang).format(k=len(ranked) - most)
     key = "below_list" if goal is not None else "below_list_own"
     shown = value_text(code, goal, lang) if goal is not None else ""
-    return GOAL_TEXTS[key].of(lang).format(name=name, goal=shown, count=len(below), units=units)
+    one = len(below) == 1
+    return GOAL_TEXTS[key].of(
+        lang,
+        name=name,
+        goal=shown,
+        count=len(below),
+        units=units,
+        are="unit is" if one else "units are",
+        side="above" if _fewer_is_better(code) else "below",
+        own="its" if one else "their",
+    )

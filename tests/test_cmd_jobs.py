@@ -203,7 +203,8 @@ def test_run_due_exits_1_naming_the_job_that_failed(
     [
         (["report", "--name", "x", "--schedule", "* * * * *"], "KIND must be one of import"),
         (["import", "--name", "x", "--schedule", "0 8 * *"], "--schedule: a schedule is five cron fields"),
-        (["import", "--name", "x", "--schedule", "61 8 * * *"], "--schedule: schedule '61 8 * * *'"),
+        (["import", "--name", "x", "--schedule", "61 8 * * *"], "--schedule: schedule '61 8 * * *': the minute field '61' is not within 0-59"),
+        (["import", "--name", "x", "--schedule", "0 8 31 2 *"], "the day field '31' is not a day 1-31 that the months given have"),
         (["import", "--name", "x", "--schedule", "* * * * *"], "import jobs need --folder"),
         (["import", "--name", "x y", "--schedule", "* * * * *", "--folder", "."], "a job's name is"),
         (["publish", "--name", "x", "--schedule", "* * * * *", "--period", "2026-03", "--out", "p"], "--period must be one of previous-month"),
@@ -232,8 +233,17 @@ def test_a_target_is_checked_against_the_settings_channels(db_url: str, tmp_path
     config = write(tmp_path / "settings.toml", '[channels.ops]\nkind = "outbox"\n')
     add = ["jobs", "add", "alerts", "--name", "daily", "--schedule", "0 9 * * *", "--db", db_url]
 
+    # one line, the --to value named once
     code, _, err = _cli(*add, "--to", "dingtalk:group", "--config", str(config))
-    assert code == 2 and "the settings have no [channels.group] table" in err
+    assert (code, err) == (
+        2,
+        "error: --to 'dingtalk:group': the settings have no [channels.group] table\n",
+    )
+    code, _, err = _cli(*add, "--to", "dingtalk:ops", "--config", str(config))
+    assert (code, err) == (
+        2,
+        "error: --to 'dingtalk:ops': [channels.ops] is an outbox channel, not dingtalk\n",
+    )
 
     code, _, err = _cli(*add, "--to", "outbox:ops", "--config", str(config))
     assert code == 0, err

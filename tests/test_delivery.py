@@ -58,7 +58,7 @@ def test_a_target_names_a_channel_of_its_kind() -> None:
     assert parse_target("outbox:ops", s) == Target("outbox", "ops")
     with pytest.raises(ValueError, match=r"no \[channels.other\] table"):
         parse_target("outbox:other", s)
-    with pytest.raises(ValueError, match=r"\[channels.ops\] is a outbox channel, not dingtalk"):
+    with pytest.raises(ValueError, match=r"\[channels.ops\] is an outbox channel, not dingtalk"):
         parse_target("dingtalk:ops", s)
     with pytest.raises(ValueError, match=r"no \[channels.mail\] table"):
         parse_target("mail:a@b.cn", s)

@@ -34,9 +34,14 @@ def test_a_unit_s_digest_holds_its_subtree_s_new_signals_only(world) -> None:  #
     assert d.new == ["B01-S03|R_ADOPTION|shift|below|2025-12"]
     assert d.found == d.new
     zh, en = d.text.split("\n\n")
+    assert zh.splitlines()[0] == (
+        "截至 2026-07-02 09:00，本提醒上次运行后，金水分局及下属单位新出现以下需关注的信号"
+        "（2026年6月，漏斗图与同级单位比较，控制图与本单位前 12 个月比较）："
+    )
     assert zh.splitlines()[1:] == [
         "1. 马关派出所 建议采纳率连续 7 个月低于基线（2025年12月至2026年6月）",
-        "   单位页面: https://openness.example/dash/unit?unit=B01-S03&period=2026-06&lang=zh",
+        # a Chinese line's colon is full-width
+        "   单位页面：https://openness.example/dash/unit?unit=B01-S03&period=2026-06&lang=zh",
     ]
     assert en.splitlines()[1].endswith(
         ": suggestions adopted below its baseline 7 months running (2025-12–2026-06)"

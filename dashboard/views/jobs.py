@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, signin, state, widgets
-from dashboard.i18n import Lang, t
+from dashboard.i18n import STRINGS, Lang, t
 from dashboard.tables import relabel, to_display
 from queries.access.gate import Denied
 from queries.jobs.store import jobs_view
@@ -36,14 +36,14 @@ def render() -> None:
     jobs = view.jobs.with_columns(
         relabel(view.jobs, "kind", lambda k: t(f"jobs.kind.{k}", lang)),
         relabel(view.jobs, "scope", lambda s: t("jobs.scope.all", lang) if s == "all" else s),
-        relabel(view.jobs, "last_result", lambda r: _result(r, lang)),
+        relabel(view.jobs, "last_result", lambda r: result_text(r, lang)),
     )
     _table(jobs, lang, key="jobs_table")
     st.subheader(t("jobs.runs", lang))
     if view.runs.is_empty():
         st.caption(t("jobs.runs.none", lang))
     else:
-        runs = view.runs.with_columns(relabel(view.runs, "result", lambda r: _result(r, lang)))
+        runs = view.runs.with_columns(relabel(view.runs, "result", lambda r: result_text(r, lang)))
         _table(runs, lang, key="jobs_runs")
     st.subheader(t("jobs.deliveries", lang))
     if view.deliveries.is_empty():
@@ -65,22 +65,28 @@ def _run_now(ctx: state.Context, name: str, lang: Lang) -> None:
     if outcome.result is None:
         st.warning(t("jobs.run.busy", lang, job=name), icon=":material/hourglass:")
         return
-    shown = t("jobs.run.done", lang, job=name, result=_result(outcome.result, lang))
+    shown = t("jobs.run.done", lang, job=name, result=result_text(outcome.result, lang))
     if outcome.failed:
         st.error(shown, icon=":material/error:")
     else:
         st.success(shown, icon=":material/check_circle:")
 
 
-def _result(result: str, lang: Lang) -> str:
-    """cli.md's ``ok``, ``failed: CAUSE``, ``skipped: CAUSE`` in the page's language (the
-    cause as the run wrote it)."""
+def result_text(result: str, lang: Lang) -> str:
+    """cli.md's ``ok``, ``failed: CAUSE``, ``skipped: CAUSE`` in the page's language: the
+    causes the runs word themselves translated, any other as the run wrote it.
+
+    >>> result_text("skipped: still being written: a.csv, b.csv", "zh")
+    '跳过：文件仍在写入：a.csv, b.csv'
+    """
     word, sep, cause = result.partition(": ")
     if word not in ("ok", "failed", "skipped"):
         return result
-    return t(f"jobs.result.{word}", lang) + (
-        ("：" if lang == "zh" else ": ") + cause if sep else ""
-    )
+    colon = "：" if lang == "zh" else ": "
+    known, rest_sep, rest = cause.partition(": ")
+    if f"jobs.cause.{known}" in STRINGS:
+        cause = t(f"jobs.cause.{known}", lang) + (colon + rest if rest_sep else "")
+    return t(f"jobs.result.{word}", lang) + (colon + cause if sep else "")
 
 
 def _table(frame: pl.DataFrame, lang: Lang, *, key: str) -> None:

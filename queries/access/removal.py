@@ -56,7 +56,10 @@ def remove_records(
         named); nothing is removed.
     """
     if kind not in REMOVABLE:
-        raise RemovalError(f"KIND: {kind!r} cannot be removed from; one of {', '.join(REMOVABLE)}")
+        raise RemovalError(
+            f"KIND: {kind!r} is not a kind of record that can be removed; "
+            f"one of {', '.join(REMOVABLE)}"
+        )
     wanted = list(dict.fromkeys(k.strip() for k in keys))
     table = RECORD_TABLES[kind]
     id_col = table.c[KINDS[kind].key]

@@ -21,6 +21,16 @@ class ScheduleError(ValueError):
     """A schedule that is not five cron fields (the message says why)."""
 
 
+# cronsim's "Bad FIELD": which of the five fields, its name here and what it takes
+_FIELDS = {
+    "Bad minute": (0, "minute", "within 0-59"),
+    "Bad hour": (1, "hour", "within 0-23"),
+    "Bad day-of-month": (2, "day", "a day 1-31 that the months given have"),
+    "Bad month": (3, "month", "within 1-12 (or JAN-DEC)"),
+    "Bad day-of-week": (4, "weekday", "within 0-7 (or SUN-SAT; 0 and 7 are Sunday)"),
+}
+
+
 def check_schedule(expr: str) -> str:
     """``expr`` normalised (single spaces) when it is five cron fields; else ScheduleError.
 
@@ -30,6 +40,10 @@ def check_schedule(expr: str) -> str:
     Traceback (most recent call last):
     ...
     queries.jobs.schedule.ScheduleError: a schedule is five cron fields (minute hour day month weekday), not '@daily'
+    >>> check_schedule("0 8 31 2 *")
+    Traceback (most recent call last):
+    ...
+    queries.jobs.schedule.ScheduleError: schedule '0 8 31 2 *': the day field '31' is not a day 1-31 that the months given have
     """
     fields = expr.split()
     if len(fields) != 5:
@@ -40,6 +54,11 @@ def check_schedule(expr: str) -> str:
     try:
         next(CronSim(text, datetime(2026, 1, 1)))
     except (CronSimError, StopIteration) as exc:
+        if str(exc) in _FIELDS:
+            i, name, takes = _FIELDS[str(exc)]
+            raise ScheduleError(
+                f"schedule {text!r}: the {name} field {fields[i]!r} is not {takes}"
+            ) from None
         raise ScheduleError(f"schedule {text!r}: {exc}") from None
     return text
 

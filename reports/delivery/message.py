@@ -128,7 +128,8 @@ def check_target(target: Target, settings: Settings) -> dict[str, object]:
         raise ValueError(f"--to '{target}': the settings have no [channels.{target.channel}] table")
     if table["kind"] != target.kind:
         raise ValueError(
-            f"--to '{target}': [channels.{target.channel}] is a {table['kind']} channel, "
+            f"--to '{target}': [channels.{target.channel}] is "
+            f"{'an' if str(table['kind'])[0] in 'aeiou' else 'a'} {table['kind']} channel, "
             f"not {target.kind}"
         )
     return table

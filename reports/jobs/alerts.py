@@ -38,14 +38,14 @@ TEXT: dict[str, Text] = {
         "Police openness: {n} new unfavourable signal(s) ({period})",
     ),
     "lead": Text(
-        "截至 {at}，{scope}以下需关注的信号为本提醒上次运行后新出现（{period}，"
+        "截至 {at}，本提醒上次运行后{scope}新出现以下需关注的信号（{period}，"
         "漏斗图与同级单位比较，控制图与本单位前 12 个月比较）：",
         "As of {at}, these unfavourable signals{scope} are new since this alert last ran "
         "({period}; the funnel compares a unit with the units of its level, the control "
         "chart with its own previous 12 months):",
     ),
-    "scope": Text("{unit}及下属单位", " of {unit} and the units below it"),
-    "page": Text("单位页面", "unit page"),
+    "scope": Text("，{unit}及下属单位", " of {unit} and the units below it"),
+    "page": Text("单位页面：{link}", "unit page: {link}"),
 }
 
 
@@ -146,7 +146,7 @@ def digest(
             )
             lines.append(f"{i}. {sentence}")
             if link is not None:
-                lines.append(f"   {TEXT['page'].of(lang)}: {link}")
+                lines.append("   " + TEXT["page"].of(lang, link=link))
         blocks.append("\n".join(lines))
     subject = " / ".join(
         TEXT["subject"].of(lang, n=len(fresh), period=period.label(lang)) for lang in LANGS
