@@ -7,6 +7,7 @@ by :mod:`dashboard.i18n`.
 
 from __future__ import annotations
 
+from queries.vocabulary.terms import TERMS
 from queries.vocabulary.text import Text
 
 STRINGS: dict[str, Text] = {
@@ -34,7 +35,7 @@ STRINGS: dict[str, Text] = {
         "most specific goal (unit, then kind, then level, then all), the latest in force.",
     ),
     "goals.form": Text("设定目标值", "Set a goal"),
-    "goals.indicator": Text("指标", "Indicator"),
+    "goals.indicator": TERMS["indicator"],
     "goals.value.pct": Text("目标值（%）", "Goal (%)"),
     "goals.value.days": Text("目标值（天，越少越好）", "Goal (days, fewer is better)"),
     "goals.scope": Text("适用于", "For"),
@@ -81,7 +82,7 @@ STRINGS: dict[str, Text] = {
         "{role}不能在{unit}添加或删除这条备注。",
         "{role} cannot add or remove this note on {unit}.",
     ),
-    "notes.col.unit": Text("单位", "Unit"),
+    "notes.col.unit": TERMS["unit"],
     "notes.col.days": Text("日期", "Days"),
     "notes.col.text": Text("内容", "Text"),
     "notes.col.author": Text("写入人", "Written by"),

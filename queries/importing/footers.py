@@ -23,10 +23,11 @@ from typing import Any
 import polars as pl
 
 from queries.importing.source import ROW, Batch
+from queries.vocabulary.terms import TERMS
 
 # what a footer's first cell begins with (spaces and a full-width colon may follow)
 FOOTER_WORDS = (
-    "合计",
+    TERMS["total"].zh,
     "总计",
     "填报",  # 填报人, 填报单位, 填报日期
     "填表",  # 填表人, 填表日期
