@@ -77,7 +77,7 @@ def test_leadership_sets_a_goal_and_a_note_shows(world: World, browser: object) 
     page.get_by_role("option", name="Closed on time").click()  # type: ignore[attr-defined]
     settle(page, WAIT)
     expect(
-        page.get_by_text(f"{len(below)} units are below the Closed on time goal.")  # type: ignore[attr-defined]
+        page.get_by_text(f"Units not meeting the Closed on time goal: {len(below)}.")  # type: ignore[attr-defined]
     ).to_be_visible(timeout=WAIT)
     no_errors(page)
     shot(page, "goals_overview_en")

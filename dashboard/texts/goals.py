@@ -14,10 +14,11 @@ STRINGS: dict[str, Text] = {
     "col.goal": Text("目标值", "Goal"),
     "goal.col": Text("{indicator}（目标）", "{indicator} (goal)"),
     "goal.line": Text("目标值", "Goal"),
-    "goal.filter": Text("只看未达目标值的单位", "Only the units below the goal of"),
+    "goal.filter": Text("只看未达目标值的单位", "Only the units not meeting the goal of"),
     "goal.filter.none": Text("（全部单位）", "(every unit)"),
     "goal.filter.count": Text(
-        "{count} 个单位未达{indicator}目标值。", "{count} units are below the {indicator} goal."
+        "未达{indicator}目标值的单位：{count} 个。",
+        "Units not meeting the {indicator} goal: {count}.",
     ),
     "goal.apart": Text(
         "目标值是局领导设定的要求，不是信号，也不是漏斗图的“同级比率”：一个单位可能未达目标值，"
