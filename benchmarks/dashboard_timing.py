@@ -189,10 +189,13 @@ def main() -> None:
     try:
         wait_port(port)
         started = time.perf_counter()
-        with urllib.request.urlopen(f"{base}/_stcore/script-health-check", timeout=300):
+        # the script health check is closed to anyone but serve's own warm-up (issue
+        # "many people at once"), which runs in the background: the first load below may
+        # wait for the rest of it (the embedded lake built on a first start)
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=300):
             pass
         print(
-            f"server ready (warm-up run done) {time.perf_counter() - started:.2f} s after listening"
+            f"server answers /_stcore/health {time.perf_counter() - started:.2f} s after listening"
         )
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

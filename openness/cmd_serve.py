@@ -45,6 +45,7 @@ from openness.app import (
     ConfigOption,
     DbOption,
     app,
+    audit_key,
     err,
     fail,
     open_database,
@@ -413,10 +414,23 @@ def serve(
         why_write="the dashboard records every look in its audit trail and does not start "
         "without a writable one (give the primary's URL, or a role that may write)",
     )
+    _check_config(config)
+    _check_audit_key(engine, config)
     url = absolute_url(engine.url.render_as_string(hide_password=False))
     engine.dispose()
-    _check_config(config)
     raise typer.Exit(run_dashboard(url, port, address, config, auth, base))
+
+
+def _check_audit_key(engine: sa.Engine, config: Path | None) -> None:
+    """Exit 2 in one line when the audit key is not the one the database's trail is
+    chained with: every page writes to the trail, and each would fail."""
+    from queries.access.chain import AuditKeyError, check_key
+
+    key = audit_key(config, create=True)
+    try:
+        check_key(engine, key)
+    except AuditKeyError as exc:
+        fail(str(exc))
 
 
 def _has_records(engine: sa.Engine) -> bool:

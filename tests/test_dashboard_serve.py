@@ -45,6 +45,36 @@ def test_serve_refuses_a_missing_settings_file(db_url: str, tmp_path: Path) -> N
     assert "does not exist" in result.output
 
 
+def test_serve_refuses_an_audit_key_that_did_not_start_the_trail(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database whose trail another data folder's key started (found in the field: the
+    province's database served with a new OPENNESS_DATA) showed Streamlit's error page
+    on every view; serve now says so before it starts, in one line."""
+    from queries.access.audit import write
+    from queries.access.chain import load_key
+
+    monkeypatch.setenv("OPENNESS_DATA", str(tmp_path / "first"))
+    (tmp_path / "first").mkdir()
+    engine = sa.create_engine(db_url)
+    first = load_key(tmp_path / "first" / "audit.key", create=True)
+    write(
+        engine,
+        "users_changed",
+        None,
+        detail="chained with the first key",
+        email="cli:test",
+        key=first,
+    )
+    engine.dispose()
+    monkeypatch.setenv("OPENNESS_DATA", str(tmp_path / "second"))
+    (tmp_path / "second").mkdir()
+    result = CliRunner().invoke(app, ["serve", "--db", db_url, "--port", "1"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "audit key file is not the key the trail is chained with" in lines[0]
+
+
 @pytest.mark.parametrize("command", ["serve", "demo"])
 def test_help_names_the_options(command: str) -> None:
     result = CliRunner().invoke(app, [command, "--help"])

@@ -195,6 +195,19 @@ class Verdict:
         return out + ([self.cut] if self.cut else [])
 
 
+def check_key(engine: sa.Engine, key: bytes) -> None:
+    """Raise :class:`AuditKeyError` unless ``key`` is the key the trail is chained with
+    (or the trail has no key yet): what a server checks before it starts, so that no
+    event is ever refused while someone uses it."""
+    with engine.connect() as conn:
+        head = conn.execute(sa.select(audit_chain).where(audit_chain.c.chain_id == HEAD_ID)).first()
+    if head is not None and head.key_check not in (None, key_check(key)):
+        raise AuditKeyError(
+            "the audit key file is not the key the trail is chained with (audit_key_file): "
+            "give the settings (--config) and data folder (OPENNESS_DATA) whose key started it"
+        )
+
+
 def verify(engine: sa.Engine, key: bytes) -> Verdict:
     """Walk the trail in event order and check every link, every time and the end.
 
