@@ -172,7 +172,8 @@ def main() -> None:
     args = ap.parse_args()
     READ_PAUSE[0] = args.pause
     tmp = Path(tempfile.mkdtemp(prefix="openness-bench-"))
-    env = {**os.environ, "OPENNESS_DATA": str(tmp)}
+    # a database brought with --db keeps its data folder (its audit key): OPENNESS_DATA
+    env = {**os.environ, "OPENNESS_DATA": os.environ.get("OPENNESS_DATA", str(tmp))}
     url = args.db or f"sqlite:///{tmp / 'openness.db'}"
     openness = [sys.executable, "-m", "openness"]
     if not args.db:
