@@ -20,6 +20,7 @@ from dashboard import signin, state, widgets
 from dashboard.downloads import Needs, deferred
 from dashboard.export import CSV_MIME
 from dashboard.i18n import fmt_int, md, t
+from dashboard.tables import to_display
 from queries.access.gate import Denied
 from queries.access.roles import Area, Reach
 from queries.access.uploads import may_upload, upload_files
@@ -194,7 +195,7 @@ def _preview(p: Preview, lang: Any) -> None:
         st.caption(t("data.upload.preview.missing", lang, cols=", ".join(p.missing_optional)))
     st.caption(t("data.upload.preview.first", lang, n=p.first.height))
     st.dataframe(
-        p.first,
+        to_display(p.first),
         hide_index=True,
         width="stretch",
         key="da_upload_first",
@@ -221,7 +222,12 @@ def _result(ctx: state.Context, results: list[ImportResult], unit: str | None) -
             continue
         st.caption(t("data.upload.rejects", lang))
         lines = r.reject_rows.select("row", "key", "columns", "reasons")
-        st.dataframe(lines.head(200), hide_index=True, width="stretch", key=f"da_rej_{r.import_id}")
+        st.dataframe(
+            to_display(lines.head(200)),
+            hide_index=True,
+            width="stretch",
+            key=f"da_rej_{r.import_id}",
+        )
         path = r.rejects_file
         st.download_button(
             t("data.upload.rejects.file", lang),

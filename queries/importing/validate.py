@@ -66,14 +66,33 @@ def enum_lookup(f: Field) -> dict[str, str]:
     return lookup
 
 
+_SHOWN = "__shown_"
+
+
 def _shown(col: str) -> pl.Expr:
     r"""The raw value as quoted in a reason (long values cut, invisible characters
-    escaped: ``A\u200b1``)."""
-    v = pl.col(col)
-    cut = (
-        pl.when(v.str.len_chars() > _MAX_SHOWN).then(v.str.slice(0, _MAX_SHOWN) + "…").otherwise(v)
+    escaped: ``A\u200b1``): the column :func:`_with_shown` adds."""
+    return pl.col(_SHOWN + col)
+
+
+def _with_shown(frame: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    """``frame`` with each of ``cols`` as a reason quotes it (:func:`_shown`). The
+    escaping is Python, run here on the calling thread, never inside polars' pool (the
+    dashboard's server imports uploads: docs/DECISIONS.md, "Many sessions at once")."""
+    cut = frame.select(
+        [
+            pl.when(pl.col(c).str.len_chars() > _MAX_SHOWN)
+            .then(pl.col(c).str.slice(0, _MAX_SHOWN) + "…")
+            .otherwise(pl.col(c))
+            .alias(_SHOWN + c)
+            for c in cols
+        ]
     )
-    return pl.when(v.str.contains(INVISIBLE)).then(cut.map_batches(_escape_series)).otherwise(cut)
+    escaped = [
+        _escape_series(column) if column.str.contains(INVISIBLE).any() else column
+        for column in cut.get_columns()
+    ]
+    return frame.with_columns(escaped)
 
 
 def escape_invisible(text: str) -> str:
@@ -187,12 +206,13 @@ class BatchValidator:
     def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(accepted rows, typed, with ``__row``; rejects: row, column, reason)."""
         frame = self._normalise(batch)
-        frame = frame.with_columns(self._parse_exprs())
+        frame = frame.with_columns(self._parse_exprs(frame))
         frame = self._with_first_row(frame)
         checks = self._checks()
         masks = frame.select([c.mask.fill_null(False).alias(f"m{i}") for i, c in enumerate(checks)])
         bad = masks.select(pl.any_horizontal(pl.all()).alias("bad")).to_series()
         if bad.any():
+            frame = _with_shown(frame, [f.name for f in self.kind.fields])
             parts = []
             for i, check in enumerate(checks):
                 mask = masks.get_column(f"m{i}")
@@ -235,7 +255,9 @@ class BatchValidator:
                 exprs.append(pl.lit(None, pl.String).alias(f.name))
         return batch.select(pl.col(ROW).cast(pl.Int64), *exprs)
 
-    def _parse_exprs(self) -> list[pl.Expr]:
+    def _parse_exprs(self, frame: pl.DataFrame) -> list[pl.Expr]:
+        """The typed columns of ``frame``'s raw ones; dates parsed by Python here, on
+        the calling thread, not inside polars' pool (see :func:`_with_shown`)."""
         exprs = []
         for f in self.kind.fields:
             raw = pl.col(f.name)
@@ -260,7 +282,7 @@ class BatchValidator:
                     .alias(out)
                 )
             elif f.type in (FieldType.DATE, FieldType.DATETIME):
-                value = pl.col(f.name).map_batches(parse_datetimes, return_dtype=pl.Datetime("us"))
+                value = pl.lit(parse_datetimes(frame.get_column(f.name)).cast(pl.Datetime("us")))
                 exprs.append(value.alias(out + "_dt"))
                 if f.type is FieldType.DATE:
                     exprs.append((value.dt.time() != pl.time(0, 0, 0)).alias(out + "_time"))
