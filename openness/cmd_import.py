@@ -66,7 +66,7 @@ def import_(
 ) -> None:
     """Import record files: units first, each file in one transaction, rows upserted by key."""
     from queries.importing.run import ImportUsageError, UnusableFileError, import_files
-    from queries.importing.validate import escape_invisible
+    from queries.importing.shown import escape_invisible
 
     labels = _labels(config)
     engine = open_database(db, create=True)

@@ -8,12 +8,12 @@ Chinese and English, so a clerk can find and fix the cell.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
 
+from queries.importing.shown import INVISIBLE, shown, with_shown
 from queries.importing.source import EXCEL_ID_HINT, EXCEL_ID_HINT_ZH, REJECT_SCHEMA, ROW
 from queries.model.records import Field, FieldType, RecordKind
 
@@ -37,10 +37,6 @@ _DATE_SPELLING = r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*�
 # feedback: the date-times that may not precede received_at, and the return-visit results
 _NOT_BEFORE_RECEIVED = ("first_response_at", "closed_at", "return_visit_at")
 _NEED_RETURN_VISIT = ("resolved", "satisfaction")
-_MAX_SHOWN = 60
-# format and control characters (U+200B, U+FEFF, U+001F...): removed from ids, shown
-# escaped in reasons (records.md, "keys and ids")
-INVISIBLE = r"[\p{Cf}\p{Cc}]"
 # an id Excel turned into a number shown in scientific notation (1.10101E+17)
 _SCIENTIFIC = r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$"
 
@@ -64,54 +60,6 @@ def enum_lookup(f: Field) -> dict[str, str]:
         if len(codes) == 1 and part not in lookup:
             lookup[part] = codes.pop()
     return lookup
-
-
-_SHOWN = "__shown_"
-
-
-def _shown(col: str) -> pl.Expr:
-    r"""The raw value as quoted in a reason (long values cut, invisible characters
-    escaped: ``A\u200b1``): the column :func:`_with_shown` adds."""
-    return pl.col(_SHOWN + col)
-
-
-def _with_shown(frame: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
-    """``frame`` with each of ``cols`` as a reason quotes it (:func:`_shown`). The
-    escaping is Python, run here on the calling thread, never inside polars' pool (the
-    dashboard's server imports uploads: docs/DECISIONS.md, "Many sessions at once")."""
-    cut = frame.select(
-        [
-            pl.when(pl.col(c).str.len_chars() > _MAX_SHOWN)
-            .then(pl.col(c).str.slice(0, _MAX_SHOWN) + "…")
-            .otherwise(pl.col(c))
-            .alias(_SHOWN + c)
-            for c in cols
-        ]
-    )
-    escaped = [
-        _escape_series(column) if column.str.contains(INVISIBLE).any() else column
-        for column in cut.get_columns()
-    ]
-    return frame.with_columns(escaped)
-
-
-def escape_invisible(text: str) -> str:
-    r"""``text`` with its format and control characters written as escapes.
-
-    >>> escape_invisible("\u200bA1\x1f")
-    '\\u200bA1\\u001f'
-    """
-    return "".join(
-        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cf", "Cc") else ch for ch in text
-    )
-
-
-def _escape_series(values: pl.Series) -> pl.Series:
-    return pl.Series(
-        values.name,
-        [None if v is None else escape_invisible(v) for v in values.to_list()],
-        dtype=pl.String,
-    )
 
 
 def _parsed_name(col: str) -> str:
@@ -212,7 +160,7 @@ class BatchValidator:
         masks = frame.select([c.mask.fill_null(False).alias(f"m{i}") for i, c in enumerate(checks)])
         bad = masks.select(pl.any_horizontal(pl.all()).alias("bad")).to_series()
         if bad.any():
-            frame = _with_shown(frame, [f.name for f in self.kind.fields])
+            frame = with_shown(frame, [f.name for f in self.kind.fields])
             parts = []
             for i, check in enumerate(checks):
                 mask = masks.get_column(f"m{i}")
@@ -257,7 +205,7 @@ class BatchValidator:
 
     def _parse_exprs(self, frame: pl.DataFrame) -> list[pl.Expr]:
         """The typed columns of ``frame``'s raw ones; dates parsed by Python here, on
-        the calling thread, not inside polars' pool (see :func:`_with_shown`)."""
+        the calling thread, not inside polars' pool (see :func:`~queries.importing.shown.with_shown`)."""
         exprs = []
         for f in self.kind.fields:
             raw = pl.col(f.name)
@@ -343,7 +291,7 @@ class BatchValidator:
                         "are lost; {}",
                         pl.lit(EXCEL_ID_HINT_ZH),
                         pl.lit(c),
-                        _shown(c),
+                        shown(c),
                         pl.lit(EXCEL_ID_HINT),
                     ),
                 )
@@ -356,7 +304,7 @@ class BatchValidator:
                     "与第 {} 行重复 / {} '{}' repeats row {}: only the first row is kept",
                     "__first",
                     pl.lit(key),
-                    _shown(key),
+                    shown(key),
                     "__first",
                 ),
             )
@@ -370,7 +318,7 @@ class BatchValidator:
                     pl.format(
                         "单位不存在 / unit_id '{}' names no unit (neither in the database "
                         "nor in a units file of this import)",
-                        _shown("unit_id"),
+                        shown("unit_id"),
                     ),
                 )
             )
@@ -389,9 +337,9 @@ class BatchValidator:
                     pl.format(
                         "单位“{}”不在上传人的范围内（{} 及其下属单位）/ unit_id '{}' is outside "
                         "the uploader's reach ({} and the units below it)",
-                        _shown("unit_id"),
+                        shown("unit_id"),
                         pl.lit(self.reach_root),
-                        _shown("unit_id"),
+                        shown("unit_id"),
                         pl.lit(self.reach_root),
                     ),
                 )
@@ -420,7 +368,7 @@ def _field_checks(f: Field) -> list[Check]:
                     "取值无效 / {} '{}' is not one of: {} (or the Chinese label, or a label of the "
                     "settings)",
                     pl.lit(c),
-                    _shown(c),
+                    shown(c),
                     pl.lit(codes),
                 ),
             )
@@ -434,7 +382,7 @@ def _field_checks(f: Field) -> list[Check]:
                     "不是是/否值 / {} '{}' is not a yes/no value "
                     "(true/false, 1/0, yes/no, 是/否, √/×, ✓/✗, or a label of the settings)",
                     pl.lit(c),
-                    _shown(c),
+                    shown(c),
                 ),
             )
         )
@@ -449,7 +397,7 @@ def _field_checks(f: Field) -> list[Check]:
                 c,
                 raw.is_not_null() & out.is_null(),
                 pl.format(
-                    "{} / {} '{}' is not a valid {}", pl.lit(zh), pl.lit(c), _shown(c), pl.lit(what)
+                    "{} / {} '{}' is not a valid {}", pl.lit(zh), pl.lit(c), shown(c), pl.lit(what)
                 ),
             )
         )
@@ -461,7 +409,7 @@ def _field_checks(f: Field) -> list[Check]:
                 pl.format(
                     "年份不合理 / {} '{}' is implausible: the year must be between {} and {}",
                     pl.lit(c),
-                    _shown(c),
+                    shown(c),
                     pl.lit(MIN_YEAR),
                     pl.lit(MAX_YEAR),
                 ),
@@ -475,7 +423,7 @@ def _field_checks(f: Field) -> list[Check]:
                     pl.format(
                         "应为日期 / {} '{}' has a time of day: give the date only",
                         pl.lit(c),
-                        _shown(c),
+                        shown(c),
                     ),
                 )
             )
@@ -494,8 +442,8 @@ def _feedback_checks() -> list[Check]:
                 pl.format(
                     "早于受理时间 / {} {} is before received_at {}",
                     pl.lit(c),
-                    _shown(c),
-                    _shown("received_at"),
+                    shown(c),
+                    shown("received_at"),
                 ),
             )
         )
@@ -509,7 +457,7 @@ def _feedback_checks() -> list[Check]:
                     "未回访却填写了回访结果 / {} '{}' is given but return_visit_at is empty: "
                     "{} is recorded at the return visit",
                     pl.lit(c),
-                    _shown(c),
+                    shown(c),
                     pl.lit(c),
                 ),
             )
