@@ -81,32 +81,11 @@ def duckdb_bound(con: duckdb.DuckDBPyConnection) -> Bound:
     return Bound("duckdb", lambda sql: con.sql(sql).pl(), put)
 
 
-# the embedded engine's limits, for every DuckDB connection a computation opens
-# (:func:`configure_duckdb`); DuckDB's own defaults (80% of the machine's memory) when empty
-_DUCKDB_CONFIG: dict[str, str] = {}
-_DUCKDB_LOCK = threading.Lock()
-
-
-def configure_duckdb(memory_mb: int | None, spill_dir: Path | None = None) -> None:
-    """Bound the memory of every DuckDB computation this process opens from now on:
-    ``memory_mb`` megabytes for its buffers (None or 0: DuckDB's default), spilling
-    what does not fit (large joins, aggregates) to ``spill_dir`` (DuckDB's default
-    ``.tmp`` of the working folder when None). The setting ``engine_memory_mb``."""
-    config: dict[str, str] = {}
-    if memory_mb:
-        config["memory_limit"] = f"{int(memory_mb)}MB"
-    if spill_dir is not None:
-        config["temp_directory"] = str(spill_dir)
-    with _DUCKDB_LOCK:
-        _DUCKDB_CONFIG.clear()
-        _DUCKDB_CONFIG.update(config)
-
-
 def duckdb_connect() -> duckdb.DuckDBPyConnection:
-    """A new in-memory DuckDB connection with the limits of :func:`configure_duckdb`."""
-    with _DUCKDB_LOCK:
-        config: dict[str, str | bool | int | float | list[str]] = dict(_DUCKDB_CONFIG)
-    return duckdb.connect(config=config)
+    """A new in-memory DuckDB connection: the one place the embedded engine opens one
+    (a memory limit would go here; DuckDB cannot spill a median's values, so the plan
+    bounds them instead: ``MEDIAN_GROUPS`` in queries/engine/relational/plan.py)."""
+    return duckdb.connect()
 
 
 def in_memory_sources(frames: Frames) -> Sources:
