@@ -91,13 +91,11 @@ def render_line(line: str, markdown: bool, own: str = "") -> str:
     >>> render_line("单位页面：https://o.cn/unit?unit=B01", True, "https://o.cn")
     '单位页面：[https://o.cn/unit?unit=B01](https://o.cn/unit?unit=B01)'
     """
-    words = re.split(r"(\s+)", line)
+    # words end at spaces and at a full-width colon (Chinese writes no space after it)
+    words = re.split(r"(\s+|：)", line)
     out = []
     for i, word in enumerate(words):
-        head, colon, tail = word.partition("：")  # Chinese writes no space after its colon
-        if own and colon and (tail == own or tail.startswith(own + "/")):
-            out.append(render_line(head + colon, markdown, "") + render_line(tail, markdown, own))
-        elif i % 2:  # the spaces between words
+        if i % 2:  # the spaces and colons between words
             out.append(word)
         elif own and (word == own or word.startswith(own + "/")):
             out.append(markdown_link(word) if markdown else word)
