@@ -1,11 +1,11 @@
-"""A computation's queries: the plan over unbound tables, its SQL per dialect (kept per
-scope), the small tables it brings, and :func:`subtree_counts`, which runs it where
+"""A computation's queries: the plan over unbound tables, its SQL per dialect (compiled
+once per shape, kept per scope), the small tables it brings, and :func:`subtree_counts`, which runs it where
 the records are."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,13 +22,15 @@ from queries.engine.relational.kinds import (
     roll_up,
     sums,
 )
-from queries.engine.relational.sql import compile_sql
+from queries.engine.relational.sql import compile_sql, fill_literals, literal_sql
 from queries.engine.relational.statuses import (
     CountScope,
     coverage_statuses,
     disclosure_statuses,
     disclosures_in_scope,
     feedback_statuses,
+    placeholder,
+    placeholders,
     record_table,
     rectify_statuses,
     supervision_public_statuses,
@@ -187,36 +189,75 @@ def _span_query(scope: CountScope, partitioned: bool) -> ir.Table:
 _STATEMENTS: dict[tuple[object, ...], dict[str, str]] = {}
 _STATEMENTS_LOCK = threading.Lock()
 _STATEMENTS_KEPT = 256
+# the SQL of a computation's shape, with its placeholders (statuses.placeholders)
+_SHAPES: dict[tuple[object, ...], dict[str, str]] = {}
+_SHAPES_KEPT = 64
+
+
+def _keep(
+    kept: dict[tuple[object, ...], dict[str, str]],
+    size: int,
+    key: tuple[object, ...],
+    value: dict[str, str],
+) -> None:
+    with _STATEMENTS_LOCK:
+        while len(kept) >= size:
+            kept.pop(next(iter(kept)))
+        kept[key] = value
+
+
+def _compiled(
+    dialect: str, key: tuple[object, ...], build: Callable[[], dict[str, ir.Table]]
+) -> dict[str, str]:
+    """The SQL of the queries ``build`` makes, by name, in ``dialect``: kept by ``key``
+    (the scope), and compiled once per shape. ``build`` runs with placeholders for the
+    scope's dates, as-of and months; scopes whose placeholder expressions are equal (the
+    same number of periods, the same settings) share their compiled SQL, into which
+    each scope's values are written (Ibis compiles in about half a second, longer than
+    a small computation runs; docs/DECISIONS.md, "SQL compiled once per shape")."""
+    with _STATEMENTS_LOCK:
+        found = _STATEMENTS.get((dialect, *key))
+    if found is not None:
+        return found
+    with placeholders() as slots:
+        plan = build()
+    shape = (dialect, *((name, expr.op()) for name, expr in plan.items()))
+    with _STATEMENTS_LOCK:
+        template = _SHAPES.get(shape)
+    if template is None:
+        template = {name: compile_sql(expr, dialect) for name, expr in plan.items()}
+        _keep(_SHAPES, _SHAPES_KEPT, shape, template)
+    written = {
+        literal_sql(placeholder(n, type_), type_, dialect): literal_sql(value, type_, dialect)
+        for n, (type_, value) in enumerate(slots)
+    }
+    made = fill_literals(template, written)
+    if made is None:  # a placeholder the compiler wrote otherwise: compiled as it is
+        made = {name: compile_sql(expr, dialect) for name, expr in build().items()}
+    _keep(_STATEMENTS, _STATEMENTS_KEPT, (dialect, *key), made)
+    return made
 
 
 def _statements(
     dialect: str, scope: CountScope, median_buckets: Sequence[int] | None, partitioned: bool
 ) -> dict[str, str]:
-    """The SQL of every query of a computation in ``dialect``, compiled once per scope
-    (building and compiling the expressions costs more than running them on small data)."""
+    """The SQL of every query of a computation in ``dialect`` (:func:`_compiled`)."""
     key = (
-        dialect,
         scope.periods,
         scope.as_of,
         scope.settings.fingerprint(),
         None if median_buckets is None else tuple(median_buckets),
         partitioned,
     )
-    with _STATEMENTS_LOCK:
-        found = _STATEMENTS.get(key)
-    if found is not None:
-        return found
     groups = MEDIAN_GROUPS.get(dialect, 1)
-    plan = {
-        "span": _span_query(scope, partitioned),
-        **_plan(scope, median_buckets, partitioned, groups),
-    }
-    made = {name: compile_sql(expr, dialect) for name, expr in plan.items()}
-    with _STATEMENTS_LOCK:
-        while len(_STATEMENTS) >= _STATEMENTS_KEPT:
-            _STATEMENTS.pop(next(iter(_STATEMENTS)))
-        _STATEMENTS[key] = made
-    return made
+    return _compiled(
+        dialect,
+        key,
+        lambda: {
+            "span": _span_query(scope, partitioned),
+            **_plan(scope, median_buckets, partitioned, groups),
+        },
+    )
 
 
 def subtree_counts(
@@ -326,15 +367,11 @@ def classify_records(
     key = ("rows", scope.periods, scope.as_of, settings.fingerprint())
     try:
         with src.open() as bound:
-            with _STATEMENTS_LOCK:
-                sql = _STATEMENTS.get((bound.dialect, *key))
-            if sql is None:
-                plan = {"span": _span_query(scope, False), **_rows_plan(scope)}
-                sql = {n: compile_sql(e, bound.dialect) for n, e in plan.items()}
-                with _STATEMENTS_LOCK:
-                    while len(_STATEMENTS) >= _STATEMENTS_KEPT:
-                        _STATEMENTS.pop(next(iter(_STATEMENTS)))
-                    _STATEMENTS[(bound.dialect, *key)] = sql
+            sql = _compiled(
+                bound.dialect,
+                key,
+                lambda: {"span": _span_query(scope, False), **_rows_plan(scope)},
+            )
             row = bound.run(sql["span"]).row(0)
             start, end = scope.span
             years = [start.year, end.year] + [d.year for d in row if d is not None]

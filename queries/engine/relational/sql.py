@@ -11,7 +11,10 @@ syntax; the upper middle value is ``-middle_low(-x)``.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import re
+from collections.abc import Mapping
 
 import ibis
 import ibis.backends.sql.compilers as sc
@@ -46,10 +49,7 @@ def _discrete(node: sge.Expression, dialect: str) -> sge.Expression:
     )
 
 
-def compile_sql(expr: ir.Expr, dialect: str) -> str:
-    """The SQL text of ``expr`` for ``dialect`` (``duckdb``, ``postgres`` or
-    ``pyspark``), as :func:`ibis.to_sql` writes it, with :func:`middle_low` written in
-    the engine's own syntax. Raises ValueError for an unknown dialect."""
+def _compiler(dialect: str) -> sc.SQLGlotCompiler:
     try:
         compiler = getattr(sc, dialect).compiler
     except AttributeError as e:
@@ -57,6 +57,44 @@ def compile_sql(expr: ir.Expr, dialect: str) -> str:
     if dialect == "pyspark":
         # the pyspark compiler reads its backend's options, registered by the backend
         importlib.import_module("ibis.backends.pyspark").Backend.register_options()
+    return compiler  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=4096)
+def literal_sql(value: object, type_: str, dialect: str) -> str:
+    """How ``dialect``'s compiler writes the literal ``value`` of Ibis type ``type_``
+    (``timestamp``, ``date``, ``string``...), as it writes it inside a query. Raises
+    ValueError for an unknown dialect."""
+    compiler = _compiler(dialect)
+    op = ibis.literal(value, type=type_).op()
+    node = compiler.visit_Literal(op, value=op.value, dtype=op.dtype)
+    return str(node.sql(dialect=compiler.dialect))
+
+
+def fill_literals(
+    statements: Mapping[str, str], written: Mapping[str, str]
+) -> dict[str, str] | None:
+    """``statements`` with each literal text in ``written``'s keys replaced by its value
+    (in one pass: a replacement is never replaced again); None when one of them is in
+    no statement (the caller compiles the statements anew then)."""
+    if not written:
+        return dict(statements)
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(written, key=len, reverse=True)))
+    seen: set[str] = set()
+
+    def swap(m: re.Match[str]) -> str:
+        seen.add(m.group(0))
+        return written[m.group(0)]
+
+    out = {name: pattern.sub(swap, sql) for name, sql in statements.items()}
+    return out if len(seen) == len(written) else None
+
+
+def compile_sql(expr: ir.Expr, dialect: str) -> str:
+    """The SQL text of ``expr`` for ``dialect`` (``duckdb``, ``postgres`` or
+    ``pyspark``), as :func:`ibis.to_sql` writes it, with :func:`middle_low` written in
+    the engine's own syntax. Raises ValueError for an unknown dialect."""
+    compiler = _compiler(dialect)
     out = compiler.to_sqlglot(expr.unbind())
     queries = out if isinstance(out, list) else [out]
     return ";\n".join(

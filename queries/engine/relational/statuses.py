@@ -5,7 +5,9 @@ anchor falls in); a lake's tables are read only in the months a scope needs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,12 +34,57 @@ class CountScope:
         return min(p.start for p in self.periods), max(p.end for p in self.periods)
 
 
+# A scope's dates, its as-of and the months it reads are the only values of a
+# computation's SQL that change from one scope to another. While a list is set here,
+# each is written as a placeholder of its own (the n-th value asked for, whatever it
+# is) and the value is kept in the list, so that scopes of one shape (the same number
+# of periods, the same settings) build the same expression, compiled once
+# (plan._statements; docs/DECISIONS.md, "SQL compiled once per shape").
+_slots: ContextVar[list[tuple[str, object]] | None] = ContextVar("slots", default=None)
+PLACEHOLDER_YEAR = 1000  # placeholders are dates from this year on; records are later
+
+
+@contextmanager
+def placeholders() -> Iterator[list[tuple[str, object]]]:
+    """Within it, :func:`_ts`, :func:`_day` and :func:`_month` write placeholders and
+    record ``(type, value)`` in the list yielded, in the order they were asked for."""
+    slots: list[tuple[str, object]] = []
+    token = _slots.set(slots)
+    try:
+        yield slots
+    finally:
+        _slots.reset(token)
+
+
+def placeholder(n: int, type_: str) -> object:
+    """The n-th placeholder of ``type_`` (``timestamp``, ``date`` or ``string``): a
+    value no record or scope has, written distinctly by every engine."""
+    if type_ == "timestamp":
+        return datetime(PLACEHOLDER_YEAR + n, 1, 1)
+    if type_ == "date":
+        return date(PLACEHOLDER_YEAR + n, 1, 1)
+    return f"~openness slot {n}~"
+
+
+def _literal(value: object, type_: str) -> ir.Value:
+    slots = _slots.get()
+    if slots is None:
+        return ibis.literal(value, type=type_)
+    slots.append((type_, value))
+    return ibis.literal(placeholder(len(slots) - 1, type_), type=type_)
+
+
 def _ts(value: datetime) -> ir.Value:
-    return ibis.literal(value, type="timestamp")
+    return _literal(value, "timestamp")
 
 
 def _day(value: date) -> ir.Value:
-    return ibis.literal(value, type="date")
+    return _literal(value, "date")
+
+
+def _month(value: date) -> ir.Value:
+    """The lake's partition value (``YYYY-MM``) of the month of ``value``."""
+    return _literal(value.strftime("%Y-%m"), "string")
 
 
 def _bucket_of_timestamp(col: ir.Value, periods: Sequence[Period]) -> ir.Value:
@@ -62,9 +109,9 @@ def _in_months(t: ir.Table, first: date | None, last: date) -> ir.Table:
     (the filters on the dates themselves still decide which records count)."""
     if "month" not in t.columns:
         return t
-    cond = t.month <= last.strftime("%Y-%m")
+    cond = t.month <= _month(last)
     if first is not None:
-        cond = cond & (t.month >= first.strftime("%Y-%m"))
+        cond = cond & (t.month >= _month(first))
     return t.filter(cond)
 
 
