@@ -57,7 +57,7 @@ def _compiler(dialect: str) -> sc.SQLGlotCompiler:
     if dialect == "pyspark":
         # the pyspark compiler reads its backend's options, registered by the backend
         importlib.import_module("ibis.backends.pyspark").Backend.register_options()
-    return compiler  # type: ignore[no-any-return]
+    return compiler
 
 
 @functools.lru_cache(maxsize=4096)
