@@ -29,7 +29,9 @@ from load_scenario import Outcome, run_imports, scenario
 from queries.model.db import make_engine
 from queries.model.schema import RECORD_TABLES, audit_event
 
-pytestmark = pytest.mark.slow
+# a measurement of the server, not of its neighbours: ./run test runs these after the
+# other tests, alone (docs/DECISIONS.md, "Many sessions at once")
+pytestmark = [pytest.mark.slow, pytest.mark.load]
 
 READERS = 20
 SECONDS = 40  # of reading; with seeding, start and stop about a minute per database
