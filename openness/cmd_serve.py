@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 from openness.app import (
     AUDIT_TABLES,
     EXIT_USAGE,
-    ConfigOption,
     DbOption,
     app,
     audit_key,
@@ -77,7 +76,18 @@ AuthOption = Annotated[
         show_default=False,
     ),
 ]
-
+# the dashboard's settings file, also from the environment (as `openness jobs` reads it:
+# one OPENNESS_CONFIG for the server and the jobs beside it)
+ServeConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        envvar="OPENNESS_CONFIG",
+        help="Settings file (TOML; methodology.md, Configuration) (default: $OPENNESS_CONFIG).",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
 
 BasePathOption = Annotated[
     str | None,
@@ -399,7 +409,7 @@ def serve(
     port: PortOption = DEFAULT_PORT,
     address: AddressOption = DEFAULT_ADDRESS,
     db: DbOption = None,
-    config: ConfigOption = None,
+    config: ServeConfigOption = None,
     auth: AuthOption = None,
     base_path: BasePathOption = None,
 ) -> None:
@@ -450,7 +460,7 @@ def demo(
     port: PortOption = DEFAULT_PORT,
     address: AddressOption = DEFAULT_ADDRESS,
     db: DbOption = None,
-    config: ConfigOption = None,
+    config: ServeConfigOption = None,
 ) -> None:
     """Seed a demo database if it has no records, then serve it (loopback, no sign-in)."""
     _check_address(address, None)

@@ -37,6 +37,19 @@ def test_serve_refuses_a_bad_settings_file(db_url: str, tmp_path: Path) -> None:
     assert "setting" in result.output
 
 
+def test_serve_reads_the_settings_file_named_by_the_environment(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OPENNESS_CONFIG, as `openness jobs` reads it: a bad file named there is refused
+    as the same file given by --config is."""
+    bad = tmp_path / "settings.toml"
+    bad.write_text("min_sample = -3\n", encoding="utf-8")
+    monkeypatch.setenv("OPENNESS_CONFIG", str(bad))
+    result = CliRunner().invoke(app, ["serve", "--db", db_url])
+    assert result.exit_code == 2
+    assert "min_sample" in result.output
+
+
 def test_serve_refuses_a_missing_settings_file(db_url: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["serve", "--db", db_url, "--config", str(tmp_path / "nope.toml")]
