@@ -94,6 +94,12 @@ def test_other_roles_are_refused_where_goals_are_written(engine: sa.Engine, role
     [
         (("R_ONTIME", "95"), "VALUE: 95 is not a fraction 0..1 for R_ONTIME (write 95% as 0.95)"),
         (("R_ONTIME", "abc"), "VALUE: 'abc' is not a number"),
+        (("R_ONTIME", "120%"), "VALUE: 120% is more than 100%"),
+        (("R_ONTIME", "%"), "VALUE: '%' is not a number"),
+        (
+            ("R_CLOSE_DAYS", "20%"),
+            "VALUE: '20%' is a percentage; R_CLOSE_DAYS is in days (write 20% as a number of days)",
+        ),
         (("R_ONTIME", "-1"), "VALUE: -1 is not a number >= 0"),
         (("X_NOPE", "0.5"), "CODE: 'X_NOPE' is not an indicator code"),
     ],
@@ -114,6 +120,17 @@ def test_bad_goals_name_the_argument(
     with pytest.raises(GoalError, match="ID: no goal 99"):
         remove_goal(engine, ADMIN, 99)
     assert list_goals(engine).is_empty()
+
+
+def test_a_share_given_as_a_percentage(engine: sa.Engine) -> None:
+    """A percentage is what a person types for a share: 92.5% (or 92.5％) is 0.925."""
+    _units(engine)
+    db_url = engine.url.render_as_string(hide_password=False)
+    for text, code in (("92.5%", "R_REPLY"), ("80％", "R_ONTIME")):
+        done = CliRunner().invoke(app, ["goals", "set", code, text, "--db", db_url])
+        assert done.exit_code == 0, done.output
+    goals = list_goals(engine).sort("code")
+    assert goals.select("code", "value").rows() == [("R_ONTIME", 0.8), ("R_REPLY", 0.925)]
 
 
 def test_the_command_line(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]

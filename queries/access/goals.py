@@ -34,24 +34,42 @@ class GoalError(ValueError):
 
 def parse_value(code: str, text: str | float) -> float:
     """VALUE as the indicator table writes ``code``: a fraction 0..1 for a share
-    (95% is 0.95), days (>= 0) for R_CLOSE_DAYS. GoalError naming what is wrong.
+    (95% is 0.95; ``95%`` or ``95％`` is taken as 0.95 too), days (>= 0) for
+    R_CLOSE_DAYS. GoalError naming what is wrong.
 
     >>> parse_value("R_ONTIME", "0.95"), parse_value("R_CLOSE_DAYS", "12")
     (0.95, 12.0)
+    >>> parse_value("R_ONTIME", "95%"), parse_value("R_ONTIME", "87.5％")
+    (0.95, 0.875)
     >>> parse_value("R_ONTIME", "95")
     Traceback (most recent call last):
     ...
     queries.access.goals.GoalError: VALUE: 95 is not a fraction 0..1 for R_ONTIME (write 95% as 0.95)
+    >>> parse_value("R_CLOSE_DAYS", "20%")
+    Traceback (most recent call last):
+    ...
+    queries.access.goals.GoalError: VALUE: '20%' is a percentage; R_CLOSE_DAYS is in days (write 20% as a number of days)
     """
+    share = indicator(code).unit == Unit.SHARE
+    percent = isinstance(text, str) and text.strip().endswith(("%", "％"))
+    number = text.strip()[:-1].strip() if isinstance(text, str) and percent else text
+    if percent and not share:
+        raise GoalError(
+            f"VALUE: {text!r} is a percentage; {code} is in days (write {text} as a number of days)"
+        )
     try:
-        v = float(text)
+        v = float(number)
     except (TypeError, ValueError):
         raise GoalError(f"VALUE: {text!r} is not a number") from None
     if not math.isfinite(v) or v < 0:
         raise GoalError(f"VALUE: {text} is not a number >= 0")
-    if indicator(code).unit == Unit.SHARE and v > 1:
+    if percent:
+        v = round(v / 100, 12)  # 87.5% is 0.875, not 0.8750000000000001
+    if share and v > 1:
         raise GoalError(
             f"VALUE: {text} is not a fraction 0..1 for {code} (write {text}% as {v / 100:g})"
+            if not percent
+            else f"VALUE: {text} is more than 100%"
         )
     return v
 
