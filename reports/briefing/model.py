@@ -202,8 +202,16 @@ def build_briefing(
     # compute_table(...).for_unit(unit) is indicator_table(..., unit_id=unit), plus
     # whether the working-day calendar covered every day counted
     current = compute_table(frames, period, as_of, settings)
+    first, latest = record_span(frames, as_of)
+    # a period that ends before the first record is not one where every unit did
+    # nothing: the database does not reach back so far, so it has no figures to compare
+    # with (not a score of 0; docs/DECISIONS.md, "Briefing")
     tables = {"now": current.for_unit(unit_id)} | {
-        key: indicator_table(frames, p, as_of, settings, unit_id=unit_id)
+        key: (
+            indicator_table(frames, p, as_of, settings, unit_id=unit_id)
+            if first is not None and p.end >= first
+            else pl.DataFrame(schema={"unit_id": pl.String})
+        )
         for key, p in (
             ("previous", period.previous()),
             ("last_year", period.same_period_last_year()),
@@ -252,7 +260,7 @@ def build_briefing(
         period=period,
         as_of=as_of,
         sections=sections,
-        freshness=Freshness(latest_import_at, latest_record_on(frames, as_of)),
+        freshness=Freshness(latest_import_at, latest),
         min_sample=settings.min_sample,
         overall_weights=dict(settings.overall_weights),
         weights={d: dict(w) for d, w in settings.weights.items()},
@@ -293,18 +301,20 @@ def trend_months(period: Period, as_of: datetime, count: int = 12) -> list[Perio
     return out[::-1]
 
 
-def latest_record_on(frames: Frames, as_of: datetime) -> date | None:
-    """The latest anchor date among the records that exist at ``as_of``."""
+def record_span(frames: Frames, as_of: datetime) -> tuple[date | None, date | None]:
+    """The earliest and the latest anchor date (published_on, received_at, opened_on)
+    among the records that exist at ``as_of``; (None, None) for none."""
     dates: list[date] = []
     for frame, col, bound in (
         (frames.disclosures, "published_on", as_of.date()),
         (frames.feedback, "received_at", as_of),
         (frames.supervision, "opened_on", as_of.date()),
     ):
-        v = frame.filter(pl.col(col) <= bound)[col].max()
-        if v is not None:
-            dates.append(v.date() if isinstance(v, datetime) else v)  # type: ignore[arg-type]
-    return max(dates) if dates else None
+        kept = frame.filter(pl.col(col) <= bound)[col]
+        for v in (kept.min(), kept.max()):
+            if v is not None:
+                dates.append(v.date() if isinstance(v, datetime) else v)  # type: ignore[arg-type]
+    return (min(dates), max(dates)) if dates else (None, None)
 
 
 def _section(
