@@ -115,3 +115,26 @@ def test_a_job_still_running_is_not_started_again_for_a_later_slot(engine: sa.En
             .values(started=datetime(2026, 1, 1))  # long before now, more than 6 hours
         )
     assert store.claim(engine, j, datetime(2026, 11, 20, 9, 34), "cli:c") is not None
+
+
+def test_a_run_that_died_is_listed_as_not_finished(engine: sa.Engine) -> None:
+    """A run without a result is "running" while it may still be (RUNNING_HOURS = 6 h
+    after its start), then "failed: did not finish" (its process died: nobody else will
+    ever write its result), never an empty result."""
+    j = _monthly(engine)
+    run_id = store.claim(engine, j, datetime(2026, 12, 1, 8), "cli:a")
+    assert run_id is not None
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(job_run)
+            .where(job_run.c.run_id == run_id)
+            .values(started=datetime(2026, 12, 1, 8, 0, 5))
+        )
+    # 08:00:05 + 6 h = 14:00:05: at 14:00:04 it may still run, at 14:00:06 it died
+    assert store.runs(engine, at=datetime(2026, 12, 1, 14, 0, 4))["result"].to_list() == ["running"]
+    assert store.runs(engine, at=datetime(2026, 12, 1, 14, 0, 6))["result"].to_list() == [
+        "failed: did not finish"
+    ]
+    store.finish(engine, j, run_id, "ok", at=datetime(2026, 12, 1, 8, 1), scheduled=True,
+                 actor="cli:a")  # fmt: skip
+    assert store.runs(engine, at=datetime(2026, 12, 2))["result"].to_list() == ["ok"]

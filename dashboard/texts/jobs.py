@@ -45,12 +45,16 @@ STRINGS: dict[str, Text] = {
     "jobs.result.ok": Text("成功", "ok"),
     "jobs.result.failed": Text("失败", "failed"),
     "jobs.result.skipped": Text("跳过", "skipped"),
+    "jobs.result.running": Text("运行中", "running"),
     # the causes a run writes in words of its own (queries.jobs.drop_folder, reports.jobs
     # .runner); any other cause (a file's name and fault, a server's answer) shows as written
     "jobs.cause.no new file": Text("没有新文件", "no new file"),
     "jobs.cause.no new signals": Text("没有新的需关注信号", "no new signals"),
     "jobs.cause.the database has no units": Text("数据库中没有单位", "the database has no units"),
     "jobs.cause.still being written": Text("文件仍在写入", "still being written"),
+    "jobs.cause.did not finish": Text(
+        "未运行完（进程中止）", "did not finish (its process stopped)"
+    ),
     "jobs.run.pick": Text("任务", "Job"),
     "jobs.run.button": Text("立即运行", "Run now"),
     "jobs.run.running": Text("正在运行“{job}”……", "Running “{job}”…"),

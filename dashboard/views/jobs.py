@@ -73,14 +73,17 @@ def _run_now(ctx: state.Context, name: str, lang: Lang) -> None:
 
 
 def result_text(result: str, lang: Lang) -> str:
-    """cli.md's ``ok``, ``failed: CAUSE``, ``skipped: CAUSE`` in the page's language: the
-    causes the runs word themselves translated, any other as the run wrote it.
+    """cli.md's ``ok``, ``failed: CAUSE``, ``skipped: CAUSE`` (and ``running``, a run
+    not finished) in the page's language: the causes the runs word themselves
+    translated, any other as the run wrote it.
 
     >>> result_text("skipped: still being written: a.csv, b.csv", "zh")
     '跳过：文件仍在写入：a.csv, b.csv'
+    >>> result_text("failed: did not finish", "zh"), result_text("running", "en")
+    ('失败：未运行完（进程中止）', 'running')
     """
     word, sep, cause = result.partition(": ")
-    if word not in ("ok", "failed", "skipped"):
+    if word not in ("ok", "failed", "skipped", "running"):
         return result
     colon = "：" if lang == "zh" else ": "
     known, rest_sep, rest = cause.partition(": ")

@@ -5,7 +5,8 @@ PostgreSQL.
 The lock of ``openness jobs run-due`` is the unique (job_id, slot) of ``job_run``: a
 process claims a run by inserting its row, and a second process that finds the same
 slot due fails to insert and leaves it (:func:`claim`). A run that dies half-way keeps
-its claim: the slot is not run twice; the next slot runs as usual.
+its claim: the slot is not run twice; a later slot runs once :data:`RUNNING_HOURS` have
+passed, and the runs list (:func:`runs`) shows it as ``failed: did not finish``.
 """
 
 from __future__ import annotations
@@ -247,9 +248,20 @@ def finish(
         audit.write(conn, "job_run", person, detail=f"job {j.name}: {result}", email=actor, key=key)
 
 
-def runs(engine: sa.Engine, name: str | None = None, limit: int = 200) -> pl.DataFrame:
+# what a run without a result is shown as: still running, or (started more than
+# RUNNING_HOURS ago) a run that died on the way (its process killed, the machine
+# stopped), which never wrote one
+RUNNING = "running"
+DID_NOT_FINISH = "failed: did not finish"
+
+
+def runs(
+    engine: sa.Engine, name: str | None = None, limit: int = 200, at: datetime | None = None
+) -> pl.DataFrame:
     """The latest runs (of job ``name``, else of every job), newest first: job, slot,
-    started, finished, result, started_by."""
+    started, finished, result, started_by. A run not finished has the result
+    :data:`RUNNING`, or :data:`DID_NOT_FINISH` when it started more than
+    :data:`RUNNING_HOURS` before ``at`` (default now)."""
     q = (
         sa.select(
             job.c.name.label("job"),
@@ -275,7 +287,16 @@ def runs(engine: sa.Engine, name: str | None = None, limit: int = 200) -> pl.Dat
     }
     with engine.connect() as conn:
         rows = [tuple(r) for r in conn.execute(q)]
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    gone = (at or now_local()) - timedelta(hours=RUNNING_HOURS)
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    return frame.with_columns(
+        pl.when(pl.col("result").is_not_null())
+        .then(pl.col("result"))
+        .when(pl.col("started") < gone)
+        .then(pl.lit(DID_NOT_FINISH))
+        .otherwise(pl.lit(RUNNING))
+        .alias("result")
+    )
 
 
 def jobs_frame(jobs: list[Job]) -> pl.DataFrame:
