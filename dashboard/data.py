@@ -340,6 +340,18 @@ class Source:
         a small table, read at each run, so a goal just set shows at once)."""
         return self.result(period, as_of).for_unit(None, self.goals())
 
+    def previous_table(self, period: Period, as_of: datetime) -> pl.DataFrame:
+        """The indicator table of the period before ``period``, the figures compared
+        with; no rows when that period ends before the first record (the database does
+        not reach back so far: not a period where every unit did nothing; the briefing
+        says the same, docs/DECISIONS.md "Reports")."""
+        previous = period.previous()
+        span = self.span()
+        table = self.table(previous, as_of)
+        if span is None or previous.end < span[0]:
+            return table.clear()
+        return table
+
     def goals(self) -> pl.DataFrame:
         """Every goal (queries.access.goals.list_goals)."""
         return list_goals(get_engine(self.url))

@@ -300,7 +300,7 @@ def topic_page(title_key: str) -> TopicPage:
     heading(ctx, title_key)
     scope, subtree, peers = scope_units(ctx)
     table = src.table(f.period, f.as_of)
-    previous = src.table(f.period.previous(), f.as_of)
+    previous = src.previous_table(f.period, f.as_of)
     return TopicPage(
         ctx=ctx,
         scope=scope,

@@ -377,3 +377,22 @@ def test_every_page_for_a_unit_with_nothing_below(
     at.query_params["unit"] = unit
     open_page(at, "unit")
     assert any("没有下属单位" in c.value for c in at.caption)
+
+
+def test_the_first_quarter_of_the_records_is_compared_with_nothing(seeded: str) -> None:
+    """The tiny city's records begin on 2025-07-01: 2025-Q3's previous quarter ends
+    before them, so its headline scores have no change beside them (the table would give
+    2025-Q2 a catalogue coverage of 0 and an openness score of 0.0 to compare with);
+    2025-Q4 is compared with 2025-Q3."""
+    first = app(lang="zh", period="2025-Q3", asof=REF.isoformat())
+    first.run()
+    clean(first)
+    shown = {m.label: m for m in first.metric}
+    assert shown["公开得分"].value not in ("", "—")
+    assert all(m.delta in (None, "") for m in first.metric), [
+        (m.label, m.delta) for m in first.metric
+    ]
+    later = app(lang="zh", period="2025-Q4", asof=REF.isoformat())
+    later.run()
+    clean(later)
+    assert {m.label: m.delta for m in later.metric}["公开得分"] not in (None, "")

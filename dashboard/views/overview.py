@@ -20,7 +20,7 @@ def render() -> None:
 
     table = src.table(f.period, f.as_of)
     previous = f.period.previous()
-    prev_table = src.table(previous, f.as_of)
+    prev_table = src.previous_table(f.period, f.as_of)
     labels = tables.unit_labels(src.units(), lang)
     tree = src.tree()
     scope = f.scope or tree.roots[0]

@@ -69,7 +69,7 @@ def render() -> None:
 
     # ---- scores against the previous period
     previous = f.period.previous()
-    prev_table = src.table(previous, f.as_of)
+    prev_table = src.previous_table(f.period, f.as_of)
     widgets.gaps_notice(ctx)
     widgets.score_metrics(ctx, table, row, widgets.unit_row(prev_table, unit), previous)
 
