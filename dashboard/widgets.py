@@ -432,6 +432,8 @@ def score_metrics(
                 + f": {fmt_score(before, lang)}",
                 border=True,
             )
+    if not prev_row:
+        st.caption(t("overview.no_previous", lang, period=previous.label(lang)))
     if peers > 1:
         rank, change = row.get("rank"), row.get("rank_change")
         with cols[4]:

@@ -392,7 +392,9 @@ def test_the_first_quarter_of_the_records_is_compared_with_nothing(seeded: str) 
     assert all(m.delta in (None, "") for m in first.metric), [
         (m.label, m.delta) for m in first.metric
     ]
+    assert any("上期（2025年第二季度）没有可比较的数据" in c.value for c in first.caption)
     later = app(lang="zh", period="2025-Q4", asof=REF.isoformat())
     later.run()
     clean(later)
     assert {m.label: m.delta for m in later.metric}["公开得分"] not in (None, "")
+    assert not any("没有可比较的数据" in c.value for c in later.caption)

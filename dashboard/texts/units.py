@@ -13,6 +13,11 @@ STRINGS: dict[str, Text] = {
     "overview.title": Text("总览：{unit}", "Overview: {unit}"),
     "overview.headline": Text("得分与上期比较", "Scores against the previous period"),
     "overview.previous": Text("上期 {period}", "previous period {period}"),
+    "overview.no_previous": Text(
+        "上期（{period}）没有可比较的数据：数据库中的记录始于其后，或该单位当时尚无记录。",
+        "Nothing to compare with for the previous period ({period}): the records in the "
+        "database begin after it, or the unit had none then.",
+    ),
     "overview.rank.help": Text(
         "在同级全部单位中的名次；上期名次 {prev}。名次上升为正。",
         "Rank among all units of the same level; previous rank {prev}. Moving up is positive.",
