@@ -222,11 +222,16 @@ SPARK_LOGS = pytest.StashKey[SparkCluster]()
 def pytest_itemcollected(item: pytest.Item) -> None:
     """A test using a Spark fixture is a ``spark`` test (``-m "not spark"`` leaves it
     out), and all of them run on one xdist worker (``--dist loadgroup``, marked here,
-    before xdist reads the groups): one cluster per run, not one per worker."""
+    before xdist reads the groups): one cluster per run, not one per worker. The tests
+    of one ``browser`` module run on one worker too."""
     if SPARK_FIXTURES & set(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.spark)
     if item.get_closest_marker("spark"):
         item.add_marker(pytest.mark.xdist_group("spark"))
+    elif item.get_closest_marker("browser") and isinstance(item, pytest.Function):
+        # a browser module's tests on one worker: its module fixtures (a server, an
+        # OpenID Connect provider, Chromium) start once, not once on each worker
+        item.add_marker(pytest.mark.xdist_group(f"module-{item.module.__name__}"))
 
 
 @pytest.hookimpl(trylast=True)
