@@ -23,7 +23,7 @@ STRINGS: dict[str, Text] = {
         "Rank among all units of the same level; previous rank {prev}. Moving up is positive.",
     ),
     "overview.no_score": Text("无得分", "no score"),
-    "overview.ranking": Text("{level}排名", "Ranking of {level} units"),
+    "overview.ranking": Text("{level}排名", "{level} ranking"),
     "overview.ranking.help": Text(
         "点击任一行查看该单位详情。未排名的单位也列出，并说明原因。",
         "Click a row to open the unit. Units without a rank are listed too, with the reason.",
