@@ -149,13 +149,16 @@ def publish(
     only when complete."""
     from reports.public.bundle import write_bundle
     from reports.public.publishing import PublishError
-    from reports.public.summary import public_summary
+    from reports.public.summary import BeforeTheRecords, public_summary
 
     p, at, settings, frames, _ = _inputs(period, as_of, config, db, engine_url, lake)
     if frames.units.height == 0:
         fail("the database has no units: import units.csv or run `openness seed` first")
     with engine_errors():
-        summary = public_summary(frames, p, at, settings)
+        try:
+            summary = public_summary(frames, p, at, settings)
+        except BeforeTheRecords as exc:
+            fail(f"--period {exc}")
     try:
         paths = write_bundle(summary, out, force=force)
     except PublishError as exc:

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -167,6 +167,28 @@ def test_each_slot_once_with_the_audit_trail_saying_so(
     ]
     assert rows[0]["last_result"] == "ok"
     assert rows[0]["next_run"] == f"{night + timedelta(days=2):%Y-%m-%d %H:%M}"
+
+
+def test_a_bundle_for_a_month_before_the_records_is_skipped(
+    engine: sa.Engine, db_url: str, tmp_path: Path
+) -> None:
+    """A nightly bundle of the previous month, due on 2025-07-11: June 2025 ends before
+    the tiny city's first record (2025-07-01), so nothing is published (a bundle of zeros
+    for a month the database does not reach), and the run says why."""
+    seed_database(engine, "tiny", 7, date(2026, 6, 30), progress=False)
+    out = tmp_path / "public"
+    store.add_job(
+        engine, "bundle", "publish", "0 1 * * *", {"period": "previous-month", "out": str(out)},
+        unit_id=None, actor="cli:ops", at=datetime(2025, 7, 10, 12),
+    )  # fmt: skip
+    code, _, said = _cli("jobs", "run-due", "--at", "2025-07-11 01:00", "--db", db_url)
+    assert code == 0, said
+    assert said == "job bundle: skipped: the period ends before the first record: 2025-07-01\n"
+    assert not out.exists()
+    # a month later, July 2025 holds records: published
+    code, _, said = _cli("jobs", "run-due", "--at", "2025-08-11 01:00", "--db", db_url)
+    assert (code, said) == (0, "job bundle: ok\n"), said
+    assert (out / "summary.csv").is_file()
 
 
 def test_run_due_exits_1_naming_the_job_that_failed(

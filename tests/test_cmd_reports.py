@@ -110,6 +110,37 @@ def test_publish_writes_the_bundle(engine: sa.Engine, db_url: str, tmp_path: Pat
     assert [u["level"] for u in data["units"]] == ["bureau", "branch", "branch", "branch"]
 
 
+def test_publish_refuses_a_period_before_the_first_record(
+    engine: sa.Engine, db_url: str, tmp_path: Path
+) -> None:
+    """The tiny city seeded up to 2026-04-10 begins a year before: a bundle for 2024
+    would publish every unit with a catalogue coverage of 0 for a year the database
+    does not reach back to. Exit 2 naming the first record's day; nothing written."""
+    _seed(engine)
+    with engine.connect() as conn:
+        first = min(
+            str(conn.exec_driver_sql(f"SELECT MIN({col}) FROM {table}").scalar_one())[:10]
+            for table, col in (
+                ("feedback", "received_at"),
+                ("disclosures", "published_on"),
+                ("supervision", "opened_on"),
+            )
+        )
+    assert "2025-04-10" <= first < "2026-01-01"
+    out = tmp_path / "site"
+    common = ["publish", "--as-of", "2026-04-10", "--out", str(out), "--db", db_url]
+    res = runner.invoke(app, [*common, "--period", "2024"])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == (
+        f"error: --period 2024 ends before the first record ({first}): nothing to publish for it"
+    )
+    assert not out.exists()
+    # the quarter the records begin in is published
+    quarter = f"{first[:4]}-Q{(int(first[5:7]) - 1) // 3 + 1}"
+    assert runner.invoke(app, [*common, "--period", quarter]).exit_code == 0
+    assert (out / "summary.csv").is_file()
+
+
 def test_publish_with_settings_file(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
     _seed(engine)
     config = tmp_path / "settings.toml"

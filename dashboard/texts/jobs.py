@@ -52,6 +52,9 @@ STRINGS: dict[str, Text] = {
     "jobs.cause.no new signals": Text("没有新的需关注信号", "no new signals"),
     "jobs.cause.the database has no units": Text("数据库中没有单位", "the database has no units"),
     "jobs.cause.still being written": Text("文件仍在写入", "still being written"),
+    "jobs.cause.the period ends before the first record": Text(
+        "统计周期早于最早的记录", "the period ends before the first record"
+    ),
     "jobs.cause.did not finish": Text(
         "未运行完（进程中止）", "did not finish (its process stopped)"
     ),

@@ -11,10 +11,14 @@ and the briefing say so next to the figures (docs/DECISIONS.md, "Data gaps").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+
+import ibis
 
 from queries.engine.relational import record_table
 from queries.engine.relational.sql import compile_sql
 from queries.model.catalogue import INDICATORS
+from queries.model.records import KINDS
 from queries.store.schemas import Frames
 from queries.store.sources import sources_of
 
@@ -76,3 +80,29 @@ def _filled(frames: Frames, fields: dict[str, list[str]]) -> dict[str, dict[str,
             out[kind] = {name: int(value or 0) for name, value in row.items()}
     frames.memo[key] = out
     return out
+
+
+def first_record_on(frames: Frames, as_of: datetime) -> date | None:
+    """The earliest anchor date (published_on, received_at, opened_on) of the records
+    that exist at ``as_of`` (anchored on or before it); None when there are none. A
+    period that ends before it is one the database does not reach back to, not one where
+    every unit did nothing. Computed by the records' engine (no record read into
+    Python), kept per frames and as-of."""
+    key = ("first_record_on", as_of)
+    if key in frames.memo:
+        kept: date | None = frames.memo[key]
+        return kept
+    src = sources_of(frames)
+    found: list[date] = []
+    with src.open() as bound:
+        for kind in ("disclosures", "feedback", "supervision"):
+            t = record_table(kind, src.partitioned)
+            col = t[KINDS[kind].anchor or ""]
+            limit = ibis.literal(as_of, type="timestamp")
+            expr = t.filter(col.cast("timestamp") <= limit).aggregate(first=col.min())
+            value = bound.run(compile_sql(expr, bound.dialect)).row(0)[0]
+            if value is not None:
+                found.append(value.date() if isinstance(value, datetime) else value)
+    first = min(found) if found else None
+    frames.memo[key] = first
+    return first

@@ -37,7 +37,7 @@ from reports.briefing.model import build_briefing
 from reports.delivery import Message, deliver, page_link, parse_target
 from reports.jobs.alerts import digest
 from reports.public.bundle import write_bundle
-from reports.public.summary import public_summary
+from reports.public.summary import BeforeTheRecords, public_summary
 
 # the words of a delivered briefing, in its language
 TEXT: dict[str, Text] = {
@@ -160,7 +160,10 @@ def _run(ctx: Context, j: store.Job, at: datetime) -> tuple[str, Any]:
 
 def _publish(ctx: Context, frames: Frames, o: Any, at: datetime) -> str:
     p = relative_period(o["period"], at)
-    summary = public_summary(frames, p, at, ctx.settings)
+    try:
+        summary = public_summary(frames, p, at, ctx.settings)
+    except BeforeTheRecords as exc:  # a new database: its records begin after the period
+        return f"skipped: the period ends before the first record: {exc.first.isoformat()}"
     write_bundle(summary, Path(o["out"]))
     return "ok"
 

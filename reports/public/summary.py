@@ -13,11 +13,12 @@ The files published are built from a :class:`PublicSummary` by
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 import polars as pl
 
+from queries.engine.gaps import first_record_on
 from queries.engine.indicators import compute_table, period_summaries
 from queries.model.catalogue import DIMENSION_CODES, INDICATORS
 from queries.model.periods import Period
@@ -165,11 +166,29 @@ def _public_rows(
     return out
 
 
+class BeforeTheRecords(ValueError):
+    """A period that ends before the first record: nothing to publish for it."""
+
+    def __init__(self, period: Period, first: date) -> None:
+        self.period, self.first = period, first
+        super().__init__(
+            f"{period} ends before the first record ({first.isoformat()}): nothing to "
+            "publish for it"
+        )
+
+
 def public_summary(
     frames: Frames, period: Period, as_of: datetime, settings: Settings
 ) -> PublicSummary:
     """The figures of the public bundle after disclosure control (disclosure_control.py):
-    from the indicator counts only; scores and ranks from the published figures."""
+    from the indicator counts only; scores and ranks from the published figures.
+
+    Raises :class:`BeforeTheRecords` for a period that ends before the first record:
+    every unit would be published with a catalogue coverage of 0 for a time the database
+    does not reach back to."""
+    first = first_record_on(frames, as_of)
+    if first is not None and period.end < first:
+        raise BeforeTheRecords(period, first)
     result = compute_table(frames, period, as_of, settings)
     levels = [lv for lv in LEVEL_ORDER if lv in settings.public_levels]
     table = result.table.filter(pl.col("level").is_in(levels))
