@@ -102,3 +102,19 @@ def test_public_preview_shows_the_bundle(seeded: str) -> None:
     # the zip holds the same five files (checked on the bytes the page was built from)
     with zipfile.ZipFile(io.BytesIO(bundle_zip(expected))) as z:
         assert sorted(z.namelist()) == sorted(expected)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_public_preview_of_a_period_before_the_records_says_why(seeded: str, lang: str) -> None:
+    """The tiny city's records begin on 2025-07-01: for 2025-Q2 the page says there is
+    nothing to publish (what `openness publish` refuses), with no bundle and no button."""
+    at = app(180, lang=lang, period="2025-Q2", asof=REF.isoformat())
+    at.run()
+    open_page(at, "public_preview")
+    (info,) = at.info
+    assert "2025-07-01" in info.value
+    assert ("早于数据库中最早的记录" if lang == "zh" else "ends before the first record") in (
+        info.value
+    )
+    assert _iframes(at) == []
+    assert at.get("download_button") == []

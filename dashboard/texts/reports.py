@@ -56,4 +56,9 @@ STRINGS: dict[str, Text] = {
     "preview.download": Text("下载发布包（zip）", "Download the bundle (zip)"),
     "preview.files": Text("包含文件", "Files"),
     "preview.building": Text("正在生成…", "Building…"),
+    "preview.before_records": Text(
+        "{period}早于数据库中最早的记录（{first}），没有可公开的数据：请选择其后的统计周期。",
+        "{period} ends before the first record in the database ({first}): there is nothing "
+        "to publish for it. Choose a later period.",
+    ),
 }

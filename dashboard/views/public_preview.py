@@ -55,10 +55,19 @@ def render() -> None:
         )
     )
 
-    with st.spinner(t("preview.building", lang)):
-        files = _bundle(
-            src.url, src.version, src.fp, str(f.period), f.as_of.isoformat(), _source=src
+    from reports.public.summary import BeforeTheRecords
+
+    try:
+        with st.spinner(t("preview.building", lang)):
+            files = _bundle(
+                src.url, src.version, src.fp, str(f.period), f.as_of.isoformat(), _source=src
+            )
+    except BeforeTheRecords as exc:  # what `openness publish` refuses (exit 2)
+        st.info(
+            t("preview.before_records", lang, period=f.period.label(lang), first=exc.first),
+            icon=":material/event_busy:",
         )
+        return
     name = f"public_summary_{f.period}_{f.as_of_day.isoformat()}.zip"
     st.download_button(
         t("preview.download", lang),
