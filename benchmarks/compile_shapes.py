@@ -10,7 +10,7 @@ folder, builds its lake, then for each of eight quarters (2024-Q3 to 2026-Q2, as
 alternating:
 
 - ``per shape``: today's path, the SQL of a scope's shape compiled once and each
-  quarter's dates written into it (queries/engine/relational/plan.py ``_compiled``);
+  quarter's dates written into it (queries/engine/relational/plan.py ``compiled``);
 - ``per scope`` (the baseline, the path before): each quarter's SQL compiled for it.
 
 Each way starts with its caches empty; the first quarter pays the compilation both ways.

@@ -149,7 +149,7 @@ def publish(
     only when complete."""
     from reports.public.bundle import write_bundle
     from reports.public.publishing import PublishError
-    from reports.public.summary import BeforeTheRecords, public_summary
+    from reports.public.summary import OutsideTheRecords, public_summary
 
     p, at, settings, frames, _ = _inputs(period, as_of, config, db, engine_url, lake)
     if frames.units.height == 0:
@@ -157,7 +157,7 @@ def publish(
     with engine_errors():
         try:
             summary = public_summary(frames, p, at, settings)
-        except BeforeTheRecords as exc:
+        except OutsideTheRecords as exc:
             fail(f"--period {exc}")
     try:
         paths = write_bundle(summary, out, force=force)

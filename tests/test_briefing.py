@@ -153,13 +153,7 @@ def test_deputy_items_hand_computed() -> None:
     scope = subtree_ids(frames.units, ["X"])
     assert scope == {"X", "S"}
     result = deputy_items(
-        frames.feedback,
-        frames.supervision,
-        scope,
-        date(2026, 3, 1),
-        date(2026, 3, 31),
-        datetime(2026, 4, 5, 12, 0),
-        DEFAULT_SETTINGS.due_days,
+        frames, scope, Period.parse("2026-03"), datetime(2026, 4, 5, 12, 0), DEFAULT_SETTINGS
     )
     fields = ("received", "responded", "closed", "adopted", "adoption_decided", "open", "overdue")
     expected_feedback = [
@@ -195,13 +189,11 @@ def test_deputy_items_hand_computed() -> None:
 def test_deputy_items_whole_bureau_includes_other_branch() -> None:
     frames = make_frames(units=UNITS, feedback=FEEDBACK, supervision=SUPERVISION)
     result = deputy_items(
-        frames.feedback,
-        frames.supervision,
+        frames,
         subtree_ids(frames.units, ["B"]),
-        date(2026, 3, 1),
-        date(2026, 3, 31),
+        Period.parse("2026-03"),
         datetime(2026, 4, 5, 12, 0),
-        DEFAULT_SETTINGS.due_days,
+        DEFAULT_SETTINGS,
     )
     # scope X's 6 cases + f6 (Y, suggestion, open, due 2026-04-09: not overdue)
     assert result.feedback_total.received == 7
@@ -390,13 +382,7 @@ def test_briefing_deputy_counts_match_their_function(seeded: sa.Engine) -> None:
     b = build_briefing(frames, PERIOD, AS_OF, DEFAULT_SETTINGS)
     (section,) = b.sections
     direct = deputy_items(
-        frames.feedback,
-        frames.supervision,
-        set(frames.units["unit_id"].to_list()),
-        PERIOD.start,
-        PERIOD.end,
-        AS_OF,
-        DEFAULT_SETTINGS.due_days,
+        frames, set(frames.units["unit_id"].to_list()), PERIOD, AS_OF, DEFAULT_SETTINGS
     )
     assert section.deputies == direct
     # the per-kind rows add up to the total

@@ -118,3 +118,20 @@ def test_public_preview_of_a_period_before_the_records_says_why(seeded: str, lan
     )
     assert _iframes(at) == []
     assert at.get("download_button") == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_public_preview_of_a_period_after_the_records_says_why(seeded: str, lang: str) -> None:
+    """The tiny city's records end in June 2026: at an as-of of 2026-08-31, July 2026
+    holds none yet, so the page says there is nothing to publish (what `openness
+    publish` refuses), naming the latest record's day, with no bundle and no button."""
+    at = app(180, lang=lang, period="2026-07", asof="2026-08-31")
+    at.run()
+    open_page(at, "public_preview")
+    (info,) = at.info
+    assert "2026-06-" in info.value
+    assert ("晚于数据库中最新的记录" if lang == "zh" else "begins after the latest record") in (
+        info.value
+    )
+    assert _iframes(at) == []
+    assert at.get("download_button") == []

@@ -5,9 +5,11 @@ opening the page's address is refused where the jobs are read (audited ``denied`
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from browser_support import QUERY, no_errors, openness, openness_env, settle, shot
+from import_helpers import FEEDBACK_HEADER, write
 from signin_support import World, new_page, sign_in, signed_in_world, trail
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,6 +25,12 @@ ADMIN, VIEWER = "admin@bureau.test", "viewer@bureau.test"
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("browser_jobs")
     with signed_in_world(tmp, {ADMIN: ("admin", None), VIEWER: ("viewer", None)}) as w:
+        # "run now" publishes the month before today: a case received in it (a month
+        # the records do not reach is skipped, not published)
+        day = (date.today().replace(day=1) - timedelta(days=1)).replace(day=10)
+        case = f"LATE-1,B01-S01,complaint,hotline,{day} 10:00,,,,,,,,,"
+        cases = write(tmp / "recent_feedback.csv", f"{FEEDBACK_HEADER}\n{case}\n")
+        openness("import", str(cases), "--db", w.db, env=openness_env(tmp))
         openness(
             "jobs", "add", "publish", "--name", "nightly-bundle", "--schedule", "0 1 * * *",
             "--period", "previous-month", "--out", str(tmp / "public"), "--db", w.db,

@@ -127,7 +127,6 @@ def test_each_slot_once_with_the_audit_trail_saying_so(
     engine: sa.Engine, db_url: str, tmp_path: Path
 ) -> None:
     """A nightly public bundle, run by cron every minute over two nights."""
-    seed_database(engine, "tiny", 7, date(2026, 6, 30), progress=False)
     out = tmp_path / "public"
     code, _, err = _cli(
         "jobs", "add", "publish", "--name", "bundle", "--schedule", "0 1 * * *",
@@ -136,7 +135,8 @@ def test_each_slot_once_with_the_audit_trail_saying_so(
     assert code == 0, err
     j = store.get_job(engine, "bundle")
     assert j is not None
-    night = j.next_run
+    night = j.next_run  # the first night after now: the records reach up to it
+    seed_database(engine, "tiny", 7, night.date(), progress=False)
     # cron at the slot, a minute after, and at the next night's slot
     for at in (night, night + timedelta(minutes=1), night + timedelta(days=1)):
         code, _, err = _cli("jobs", "run-due", "--at", f"{at:%Y-%m-%d %H:%M}", "--db", db_url)
@@ -169,12 +169,13 @@ def test_each_slot_once_with_the_audit_trail_saying_so(
     assert rows[0]["next_run"] == f"{night + timedelta(days=2):%Y-%m-%d %H:%M}"
 
 
-def test_a_bundle_for_a_month_before_the_records_is_skipped(
+def test_a_bundle_for_a_month_outside_the_records_is_skipped(
     engine: sa.Engine, db_url: str, tmp_path: Path
 ) -> None:
     """A nightly bundle of the previous month, due on 2025-07-11: June 2025 ends before
     the tiny city's first record (2025-07-01), so nothing is published (a bundle of zeros
-    for a month the database does not reach), and the run says why."""
+    for a month the database does not reach), and the run says why; likewise a month
+    after the latest record (its records not imported yet)."""
     seed_database(engine, "tiny", 7, date(2026, 6, 30), progress=False)
     out = tmp_path / "public"
     store.add_job(
@@ -183,12 +184,31 @@ def test_a_bundle_for_a_month_before_the_records_is_skipped(
     )  # fmt: skip
     code, _, said = _cli("jobs", "run-due", "--at", "2025-07-11 01:00", "--db", db_url)
     assert code == 0, said
-    assert said == "job bundle: skipped: the period ends before the first record: 2025-07-01\n"
+    assert said == "job bundle: skipped: the period ends before the first record (2025-07-01)\n"
     assert not out.exists()
     # a month later, July 2025 holds records: published
     code, _, said = _cli("jobs", "run-due", "--at", "2025-08-11 01:00", "--db", db_url)
     assert (code, said) == (0, "job bundle: ok\n"), said
     assert (out / "summary.csv").is_file()
+    published = (out / "summary.csv").read_bytes()
+    # the records end in June 2026: on 2026-08-11 July holds none (not imported yet),
+    # so the bundle on the website stays the one published before
+    with engine.connect() as conn:
+        latest = max(
+            str(conn.exec_driver_sql(f"SELECT MAX({col}) FROM {table}").scalar_one())[:10]
+            for table, col in (
+                ("feedback", "received_at"),
+                ("disclosures", "published_on"),
+                ("supervision", "opened_on"),
+            )
+        )
+    assert latest.startswith("2026-06")
+    code, _, said = _cli("jobs", "run-due", "--at", "2026-08-11 01:00", "--db", db_url)
+    assert (code, said) == (
+        0,
+        f"job bundle: skipped: the period begins after the latest record ({latest})\n",
+    ), said
+    assert (out / "summary.csv").read_bytes() == published
 
 
 def test_run_due_exits_1_naming_the_job_that_failed(

@@ -141,6 +141,38 @@ def test_publish_refuses_a_period_before_the_first_record(
     assert (out / "summary.csv").is_file()
 
 
+def test_publish_refuses_a_period_after_the_latest_record(
+    engine: sa.Engine, db_url: str, tmp_path: Path
+) -> None:
+    """The tiny city seeded up to 2026-04-10: at an as-of of 2026-06-30, May 2026 holds
+    no record yet (its records are not imported): a bundle would publish every unit
+    with a catalogue coverage of 0. Exit 2 naming the latest record's day; nothing
+    written. April, which the records reach into, is published."""
+    _seed(engine)
+    with engine.connect() as conn:
+        latest = max(
+            str(conn.exec_driver_sql(f"SELECT MAX({col}) FROM {table}").scalar_one())[:10]
+            for table, col in (
+                ("feedback", "received_at"),
+                ("disclosures", "published_on"),
+                ("supervision", "opened_on"),
+            )
+        )
+    assert "2026-04-01" <= latest <= "2026-04-10"
+    out = tmp_path / "site"
+    common = ["publish", "--as-of", "2026-06-30", "--out", str(out), "--db", db_url]
+    res = runner.invoke(app, [*common, "--period", "2026-05"])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == (
+        f"error: --period 2026-05 begins after the latest record ({latest}): nothing to "
+        "publish for it"
+    )
+    assert not out.exists()
+    res = runner.invoke(app, [*common, "--period", "2026-04"])
+    assert res.exit_code == 0, res.stderr
+    assert (out / "summary.json").exists()
+
+
 def test_publish_with_settings_file(engine: sa.Engine, db_url: str, tmp_path: Path) -> None:
     _seed(engine)
     config = tmp_path / "settings.toml"

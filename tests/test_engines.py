@@ -13,7 +13,7 @@ only aggregates leave the database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -24,12 +24,18 @@ from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from openness.cli import app
+from queries.engine.control import control_signals
+from queries.engine.funnel import funnel_signals
 from queries.engine.indicators import compute_table
 from queries.engine.series import monthly_series
 from queries.model.db import init_db, make_engine
+from queries.model.periods import Period
+from queries.model.settings import Settings
 from queries.store.changes import note_record_write
 from queries.store.frames import load_frames
 from queries.store.schemas import Frames, conform
+from reports.briefing.model import build_briefing
+from reports.public.summary import public_summary
 from seed_data.generator import generate, seed_database
 
 runner = CliRunner()
@@ -119,8 +125,9 @@ def test_sqlite_and_postgresql_give_the_same_outputs(
 
 
 def test_postgresql_sends_only_aggregates(pg_database_url: str) -> None:
-    """The table and the monthly series computed on PostgreSQL read no record table into
-    the Python process (the frames' record tables stay unread)."""
+    """The table, the monthly series, the signals, the briefing and the public summary
+    computed on PostgreSQL read no record table into the Python process (the frames'
+    record tables stay unread)."""
     engine = make_engine(pg_database_url)
     _wipe(engine)
     init_db(engine)
@@ -130,6 +137,13 @@ def test_postgresql_sends_only_aggregates(pg_database_url: str) -> None:
     series = monthly_series(frames, "2026-06-30")
     assert table.height > 0 and series.height > 0
     assert table["R_ONTIME_n"].sum() > 0
+    assert frames.loaded == ()
+    # the signals, the briefing and the public summary: aggregates only as well
+    at, quarter, settings = datetime(2026, 6, 30), Period.parse("2026-Q2"), Settings()
+    assert funnel_signals(frames, quarter, at, settings).height > 0
+    assert control_signals(frames, quarter, at, settings).height > 0
+    assert build_briefing(frames, quarter, at, settings).sections
+    assert public_summary(frames, quarter, at, settings).units
     assert frames.loaded == ()
     # the drill-down still reads records, on demand
     assert frames.feedback.height > 0

@@ -57,8 +57,14 @@ STRINGS: dict[str, Text] = {
     "preview.files": Text("包含文件", "Files"),
     "preview.building": Text("正在生成…", "Building…"),
     "preview.before_records": Text(
-        "{period}早于数据库中最早的记录（{first}），没有可公开的数据：请选择其后的统计周期。",
-        "{period} ends before the first record in the database ({first}): there is nothing "
+        "{period}早于数据库中最早的记录（{day}），没有可公开的数据：请选择其后的统计周期。",
+        "{period} ends before the first record in the database ({day}): there is nothing "
         "to publish for it. Choose a later period.",
+    ),
+    "preview.after_records": Text(
+        "{period}晚于数据库中最新的记录（{day}），尚无可公开的数据：请先导入该周期的记录，"
+        "或选择更早的统计周期。",
+        "{period} begins after the latest record in the database ({day}): there is nothing "
+        "to publish for it yet. Import its records first, or choose an earlier period.",
     ),
 }

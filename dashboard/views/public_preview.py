@@ -55,17 +55,21 @@ def render() -> None:
         )
     )
 
-    from reports.public.summary import BeforeTheRecords
+    from reports.public.summary import AfterTheRecords, OutsideTheRecords
 
     try:
         with st.spinner(t("preview.building", lang)):
             files = _bundle(
                 src.url, src.version, src.fp, str(f.period), f.as_of.isoformat(), _source=src
             )
-    except BeforeTheRecords as exc:  # what `openness publish` refuses (exit 2)
+    except OutsideTheRecords as exc:  # what `openness publish` refuses (exit 2)
+        key = (
+            "preview.after_records"
+            if isinstance(exc, AfterTheRecords)
+            else "preview.before_records"
+        )
         st.info(
-            t("preview.before_records", lang, period=f.period.label(lang), first=exc.first),
-            icon=":material/event_busy:",
+            t(key, lang, period=f.period.label(lang), day=exc.day), icon=":material/event_busy:"
         )
         return
     name = f"public_summary_{f.period}_{f.as_of_day.isoformat()}.zip"

@@ -82,15 +82,16 @@ def _filled(frames: Frames, fields: dict[str, list[str]]) -> dict[str, dict[str,
     return out
 
 
-def first_record_on(frames: Frames, as_of: datetime) -> date | None:
-    """The earliest anchor date (published_on, received_at, opened_on) of the records
-    that exist at ``as_of`` (anchored on or before it); None when there are none. A
-    period that ends before it is one the database does not reach back to, not one where
-    every unit did nothing. Computed by the records' engine (no record read into
-    Python), kept per frames and as-of."""
-    key = ("first_record_on", as_of)
+def record_span(frames: Frames, as_of: datetime) -> tuple[date | None, date | None]:
+    """The earliest and the latest anchor date (published_on, received_at, opened_on)
+    of the records that exist at ``as_of`` (anchored on or before it); (None, None) when
+    there are none. A period that ends before the first is one the database does not
+    reach back to, and one that begins after the latest one it holds nothing of yet: not
+    periods where every unit did nothing. Computed by the records' engine (no record
+    read into Python), kept per frames and as-of."""
+    key = ("record_span", as_of)
     if key in frames.memo:
-        kept: date | None = frames.memo[key]
+        kept: tuple[date | None, date | None] = frames.memo[key]
         return kept
     src = sources_of(frames)
     found: list[date] = []
@@ -99,10 +100,12 @@ def first_record_on(frames: Frames, as_of: datetime) -> date | None:
             t = record_table(kind, src.partitioned)
             col = t[KINDS[kind].anchor or ""]
             limit = ibis.literal(as_of, type="timestamp")
-            expr = t.filter(col.cast("timestamp") <= limit).aggregate(first=col.min())
-            value = bound.run(compile_sql(expr, bound.dialect)).row(0)[0]
-            if value is not None:
-                found.append(value.date() if isinstance(value, datetime) else value)
-    first = min(found) if found else None
-    frames.memo[key] = first
-    return first
+            expr = t.filter(col.cast("timestamp") <= limit).aggregate(
+                first=col.min(), latest=col.max()
+            )
+            for value in bound.run(compile_sql(expr, bound.dialect)).row(0):
+                if value is not None:
+                    found.append(value.date() if isinstance(value, datetime) else value)
+    span = (min(found), max(found)) if found else (None, None)
+    frames.memo[key] = span
+    return span

@@ -2,9 +2,10 @@
 
 NPC deputies and CPPCC members read the briefing for what happened to what
 *they* raised. These counts are not indicators (the indicator table has no
-per-channel rows), so they are computed here, in one function,
-:func:`deputy_items`, over the same frames and with the same period, as-of and
-subtree rules as the indicators (methodology.md "Scope"):
+per-channel rows), so they are counted by :func:`deputy_items`, by the records'
+engine from the indicators' own status expressions
+(:mod:`queries.engine.relational.deputies`), with the same period, as-of and subtree
+rules as the indicators (methodology.md "Scope"):
 
 - a record belongs to the period by its anchor (``received_at``, ``opened_on``),
   start 00:00 <= t < (day after end) 00:00, and does not exist if anchored after as-of;
@@ -15,22 +16,27 @@ subtree rules as the indicators (methodology.md "Scope"):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 import polars as pl
 
+from queries.engine.relational.deputies import (
+    DEPUTY_SOURCES,
+    FEEDBACK_COUNTS,
+    SUPERVISION_COUNTS,
+    deputy_counts,
+)
+from queries.model.periods import Period
+from queries.model.settings import Settings
 from queries.model.tree import Tree
+from queries.store.schemas import Frames
+from queries.store.sources import sources_of
 from queries.vocabulary.enums import enum_label
 
 # feedback kinds in the order the briefing lists them
 FEEDBACK_KIND_ORDER = ("suggestion", "opinion", "complaint", "report", "enquiry")
-# supervision sources that are deputies and members (records.md)
-DEPUTY_SOURCES = ("npc_deputy", "cppcc_member")
-ADOPTED = ("adopted", "partly_adopted")
-ADOPTION_OUTCOMES = ("adopted", "partly_adopted", "not_adopted")
-DEPUTY_CHANNEL = "deputy"
 
 
 @dataclass(frozen=True)
@@ -79,122 +85,54 @@ def subtree_ids(units: pl.DataFrame, roots: Iterable[str]) -> set[str]:
     return Tree.from_units(units).subtrees(roots)
 
 
-def _instant(d: date) -> datetime:
-    return datetime.combine(d, time())
-
-
 def deputy_items(
-    feedback: pl.DataFrame,
-    supervision: pl.DataFrame,
+    frames: Frames,
     unit_ids: Iterable[str],
-    start: date,
-    end: date,
+    period: Period,
     as_of: datetime,
-    due_days: Mapping[str, float],
+    settings: Settings,
 ) -> DeputyItems:
-    """Count the deputy channel's feedback and the deputies' supervision findings.
+    """Count the deputy channel's feedback and the deputies' supervision findings of
+    ``period`` at ``as_of`` for the units ``unit_ids`` (a scope: a unit and its subtree,
+    :func:`subtree_ids`).
 
-    Parameters
-    ----------
-    feedback, supervision
-        The frames of :func:`queries.store.frames.load_frames`.
-    unit_ids
-        The scope: a unit and its subtree (see :func:`subtree_ids`).
-    start, end
-        The period, inclusive days.
-    as_of
-        Nothing stamped after it has happened yet.
-    due_days
-        Default days to close, by feedback kind (settings ``due_days``).
+    Computed by the records' engine (:mod:`queries.engine.relational.deputies`: the
+    indicators' status expressions, grouped per unit; no record read into Python),
+    once per frames, period and as-of; the scope's figures are the sums over its units.
+
+    Raises :class:`~queries.store.sources.EngineUnavailable` when the engine cannot run.
     """
-    lo, hi = _instant(start), _instant(end + timedelta(days=1))
+    key = ("deputy_counts", period, as_of, settings.fingerprint())
+    counts: dict[str, pl.DataFrame] | None = frames.memo.get(key)
+    if counts is None:
+        counts = deputy_counts(sources_of(frames), period, as_of, settings)
+        frames.memo[key] = counts
     ids = list(unit_ids)
-    as_of_day = as_of.date()
 
-    fb = feedback.filter(
-        (pl.col("channel") == DEPUTY_CHANNEL)
-        & pl.col("unit_id").is_in(ids)
-        & (pl.col("received_at") >= lo)
-        & (pl.col("received_at") < hi)
-        & (pl.col("received_at") <= as_of)
-    )
-    # a stamp after as-of has not happened yet
-    responded = pl.col("first_response_at").is_not_null() & (pl.col("first_response_at") <= as_of)
-    closed = pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= as_of)
-    # due_days may be fractional: work in microseconds
-    due_us = {k: round(float(v) * 86_400_000_000) for k, v in due_days.items()}
-    default_due = pl.col("received_at") + pl.duration(
-        microseconds=pl.col("kind").replace_strict(due_us, return_dtype=pl.Int64)
-    )
-    due = pl.coalesce(pl.col("due_at"), default_due)
-    fb = fb.with_columns(
-        responded.alias("_responded"),
-        closed.alias("_closed"),
-        (closed & pl.col("outcome").is_in(ADOPTED)).alias("_adopted"),
-        (closed & pl.col("outcome").is_in(ADOPTION_OUTCOMES)).alias("_decided"),
-        (~closed & (due < as_of)).alias("_overdue"),
-    )
+    def summed(name: str, by: str, columns: tuple[str, ...]) -> dict[str, dict[str, int]]:
+        mine = counts[name].filter(pl.col("unit_id").is_in(ids))
+        per = mine.group_by(by).agg(pl.col(c).sum() for c in columns)
+        total = {c: int(mine[c].sum()) for c in columns}
+        return {str(r[by]): {c: int(r[c]) for c in columns} for r in per.iter_rows(named=True)} | {
+            "total": total
+        }
 
-    def fcounts(kind: str, frame: pl.DataFrame) -> FeedbackCounts:
-        received = frame.height
-        n_closed = int(frame["_closed"].sum())
-        return FeedbackCounts(
-            kind=kind,
-            received=received,
-            responded=int(frame["_responded"].sum()),
-            closed=n_closed,
-            adopted=int(frame["_adopted"].sum()),
-            adoption_decided=int(frame["_decided"].sum()),
-            open=received - n_closed,
-            overdue=int(frame["_overdue"].sum()),
-        )
+    fb = summed("feedback", "kind", FEEDBACK_COUNTS)
 
-    fb_rows = [
-        fcounts(k, fb.filter(pl.col("kind") == k))
-        for k in FEEDBACK_KIND_ORDER
-        if fb.filter(pl.col("kind") == k).height
-    ]
-    fb_rows.append(fcounts("total", fb))
+    def fcounts(kind: str, n: dict[str, int]) -> FeedbackCounts:
+        return FeedbackCounts(kind=kind, open=n["received"] - n["closed"], **n)
 
-    sv = supervision.filter(
-        pl.col("source").is_in(DEPUTY_SOURCES)
-        & pl.col("unit_id").is_in(ids)
-        & (pl.col("opened_on") >= start)
-        & (pl.col("opened_on") <= end)
-        # a date is the instant 00:00 of that day
-        & (pl.col("opened_on") <= as_of_day)
-    )
-    rectified = pl.col("rectified_on").is_not_null() & (pl.col("rectified_on") <= as_of_day)
-    sv = sv.with_columns(
-        rectified.alias("_rectified"),
-        (rectified & (pl.col("rectified_on") <= pl.col("rectify_due_on")).fill_null(False)).alias(
-            "_on_time"
-        ),
-        # the deadline is the instant 00:00 of its day (methodology R_RECTIFY)
-        (
-            ~rectified & (pl.col("rectify_due_on").cast(pl.Datetime("us")) < as_of).fill_null(False)
-        ).alias("_overdue"),
-        (
-            pl.col("result_published_on").is_not_null()
-            & (pl.col("result_published_on") <= as_of_day)
-        ).alias("_published"),
-    )
+    fb_rows = [fcounts(k, fb[k]) for k in FEEDBACK_KIND_ORDER if fb.get(k, {}).get("received")]
+    fb_rows.append(fcounts("total", fb["total"]))
 
-    def scounts(source: str, frame: pl.DataFrame) -> SupervisionCounts:
-        raised = frame.height
-        n_rectified = int(frame["_rectified"].sum())
-        return SupervisionCounts(
-            source=source,
-            raised=raised,
-            rectified=n_rectified,
-            rectified_on_time=int(frame["_on_time"].sum()),
-            open=raised - n_rectified,
-            overdue=int(frame["_overdue"].sum()),
-            published=int(frame["_published"].sum()),
-        )
+    sv = summed("supervision", "source", SUPERVISION_COUNTS)
+    none = dict.fromkeys(SUPERVISION_COUNTS, 0)
 
-    sv_rows = [scounts(s, sv.filter(pl.col("source") == s)) for s in DEPUTY_SOURCES]
-    sv_rows.append(scounts("total", sv))
+    def scounts(source: str, n: dict[str, int]) -> SupervisionCounts:
+        return SupervisionCounts(source=source, open=n["raised"] - n["rectified"], **n)
+
+    sv_rows = [scounts(s, sv.get(s, none)) for s in DEPUTY_SOURCES]
+    sv_rows.append(scounts("total", sv["total"]))
     return DeputyItems(feedback=tuple(fb_rows), supervision=tuple(sv_rows))
 
 

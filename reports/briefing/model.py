@@ -21,7 +21,7 @@ from datetime import date, datetime
 import polars as pl
 
 from queries.engine.funnel import funnel_signals
-from queries.engine.gaps import Gap, data_gaps
+from queries.engine.gaps import Gap, data_gaps, record_span
 from queries.engine.indicators import compute_table, indicator_table
 from queries.engine.series import monthly_scores
 from queries.model.catalogue import DIMENSION_CODES, DIMENSIONS, INDICATORS, Indicator, Unit
@@ -301,22 +301,6 @@ def trend_months(period: Period, as_of: datetime, count: int = 12) -> list[Perio
     return out[::-1]
 
 
-def record_span(frames: Frames, as_of: datetime) -> tuple[date | None, date | None]:
-    """The earliest and the latest anchor date (published_on, received_at, opened_on)
-    among the records that exist at ``as_of``; (None, None) for none."""
-    dates: list[date] = []
-    for frame, col, bound in (
-        (frames.disclosures, "published_on", as_of.date()),
-        (frames.feedback, "received_at", as_of),
-        (frames.supervision, "opened_on", as_of.date()),
-    ):
-        kept = frame.filter(pl.col(col) <= bound)[col]
-        for v in (kept.min(), kept.max()):
-            if v is not None:
-                dates.append(v.date() if isinstance(v, datetime) else v)  # type: ignore[arg-type]
-    return (min(dates), max(dates)) if dates else (None, None)
-
-
 def _section(
     frames: Frames,
     period: Period,
@@ -389,15 +373,7 @@ def _section(
     scope_table = tables["now"].filter(pl.col("unit_id").is_in(list(members)))
     levels = level_standings(scope_table, str(now["level"]), settings, names, lang)
 
-    deputies = deputy_items(
-        frames.feedback,
-        frames.supervision,
-        members,
-        period.start,
-        period.end,
-        as_of,
-        settings.due_days,
-    )
+    deputies = deputy_items(frames, members, period, as_of, settings)
     rank = now.get("rank")
     return ScopeSection(
         unit_id=root,

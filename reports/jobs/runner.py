@@ -37,7 +37,7 @@ from reports.briefing.model import build_briefing
 from reports.delivery import Message, deliver, page_link, parse_target
 from reports.jobs.alerts import digest
 from reports.public.bundle import write_bundle
-from reports.public.summary import BeforeTheRecords, public_summary
+from reports.public.summary import OutsideTheRecords, public_summary
 
 # the words of a delivered briefing, in its language
 TEXT: dict[str, Text] = {
@@ -162,8 +162,8 @@ def _publish(ctx: Context, frames: Frames, o: Any, at: datetime) -> str:
     p = relative_period(o["period"], at)
     try:
         summary = public_summary(frames, p, at, ctx.settings)
-    except BeforeTheRecords as exc:  # a new database: its records begin after the period
-        return f"skipped: the period ends before the first record: {exc.first.isoformat()}"
+    except OutsideTheRecords as exc:  # a new database, or the period's records not yet in
+        return f"skipped: {exc.reason}"
     write_bundle(summary, Path(o["out"]))
     return "ok"
 

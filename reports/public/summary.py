@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from queries.engine.gaps import first_record_on
+from queries.engine.gaps import record_span
 from queries.engine.indicators import compute_table, period_summaries
 from queries.model.catalogue import DIMENSION_CODES, INDICATORS
 from queries.model.periods import Period
@@ -166,15 +166,33 @@ def _public_rows(
     return out
 
 
-class BeforeTheRecords(ValueError):
-    """A period that ends before the first record: nothing to publish for it."""
+class OutsideTheRecords(ValueError):
+    """A period the database holds no record of: nothing to publish for it.
+
+    ``reason`` is the run's one-line account (``the period ends before the first
+    record: DATE``), ``day`` the record's day named."""
+
+    def __init__(self, period: Period, reason: str, day: date) -> None:
+        self.period, self.reason, self.day = period, reason, day
+        super().__init__(
+            f"{period} {reason.removeprefix('the period ')}: nothing to publish for it"
+        )
+
+
+class BeforeTheRecords(OutsideTheRecords):
+    """A period that ends before the first record (a mistyped year, a new database)."""
 
     def __init__(self, period: Period, first: date) -> None:
-        self.period, self.first = period, first
-        super().__init__(
-            f"{period} ends before the first record ({first.isoformat()}): nothing to "
-            "publish for it"
-        )
+        self.first = first
+        super().__init__(period, f"the period ends before the first record ({first})", first)
+
+
+class AfterTheRecords(OutsideTheRecords):
+    """A period that begins after the latest record (its records not imported yet)."""
+
+    def __init__(self, period: Period, latest: date) -> None:
+        self.latest = latest
+        super().__init__(period, f"the period begins after the latest record ({latest})", latest)
 
 
 def public_summary(
@@ -183,12 +201,15 @@ def public_summary(
     """The figures of the public bundle after disclosure control (disclosure_control.py):
     from the indicator counts only; scores and ranks from the published figures.
 
-    Raises :class:`BeforeTheRecords` for a period that ends before the first record:
-    every unit would be published with a catalogue coverage of 0 for a time the database
-    does not reach back to."""
-    first = first_record_on(frames, as_of)
+    Raises :class:`BeforeTheRecords` for a period that ends before the first record and
+    :class:`AfterTheRecords` for one that begins after the latest record at the as-of:
+    every unit would be published with a catalogue coverage of 0, for a time the
+    database does not reach back to, or whose records are not imported yet."""
+    first, latest = record_span(frames, as_of)
     if first is not None and period.end < first:
         raise BeforeTheRecords(period, first)
+    if latest is not None and period.start > latest:
+        raise AfterTheRecords(period, latest)
     result = compute_table(frames, period, as_of, settings)
     levels = [lv for lv in LEVEL_ORDER if lv in settings.public_levels]
     table = result.table.filter(pl.col("level").is_in(levels))

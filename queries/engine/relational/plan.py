@@ -206,7 +206,7 @@ def _keep(
         kept[key] = value
 
 
-def _compiled(
+def compiled(
     dialect: str, key: tuple[object, ...], build: Callable[[], dict[str, ir.Table]]
 ) -> dict[str, str]:
     """The SQL of the queries ``build`` makes, by name, in ``dialect``: kept by ``key``
@@ -241,7 +241,7 @@ def _compiled(
 def _statements(
     dialect: str, scope: CountScope, median_buckets: Sequence[int] | None, partitioned: bool
 ) -> dict[str, str]:
-    """The SQL of every query of a computation in ``dialect`` (:func:`_compiled`)."""
+    """The SQL of every query of a computation in ``dialect`` (:func:`compiled`)."""
     key = (
         scope.periods,
         scope.as_of,
@@ -250,7 +250,7 @@ def _statements(
         partitioned,
     )
     groups = MEDIAN_GROUPS.get(dialect, 1)
-    return _compiled(
+    return compiled(
         dialect,
         key,
         lambda: {
@@ -367,7 +367,7 @@ def classify_records(
     key = ("rows", scope.periods, scope.as_of, settings.fingerprint())
     try:
         with src.open() as bound:
-            sql = _compiled(
+            sql = compiled(
                 bound.dialect,
                 key,
                 lambda: {"span": _span_query(scope, False), **_rows_plan(scope)},
