@@ -77,3 +77,17 @@ def insert_records(engine: sa.Engine, rows: dict[str, list[dict[str, Any]]]) -> 
                 table = RECORD_TABLES[name]
                 cols = [c.name for c in table.columns if c.name != "import_id"]
                 conn.execute(table.insert(), [{c: r.get(c) for c in cols} for r in rows[name]])
+
+
+def record_days(engine: sa.Engine) -> tuple[str, str]:
+    """The first and the latest anchor day (``YYYY-MM-DD``) of the records in the
+    database, read with plain SQL (beside the product's own computation of them)."""
+    anchors = (("feedback", "received_at"), ("disclosures", "published_on"))
+    anchors += (("supervision", "opened_on"),)
+    with engine.connect() as conn:
+        days = [
+            str(conn.exec_driver_sql(f"SELECT {fn}({col}) FROM {table}").scalar_one())[:10]
+            for table, col in anchors
+            for fn in ("MIN", "MAX")
+        ]
+    return min(days[0::2]), max(days[1::2])

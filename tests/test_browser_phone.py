@@ -25,6 +25,8 @@ PAGES = {
     "attention": "attention?",
 }
 SIZES = [(390, 844), (360, 800)]
+# what every page shows (as OVERFLOW counts them): a table or a chart
+TABLES = '[data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stPlotlyChart"]'
 DETAILS = {"zh": "每行详情（全部列）", "en": "Row details (every column)"}
 
 # what overflows the window: the document, and any element of a table or a chart
@@ -66,7 +68,10 @@ def test_three_pages_fit_a_phone(server: str, browser: object, lang: str) -> Non
         page = context.new_page()
         for name, path in PAGES.items():
             page.goto(f"{server}/{path}{QUERY}&lang={lang}")
-            settle(page)
+            # every page shows a table or a chart: wait for one (on a busy machine the
+            # page can read as not running before its first run has begun), then the run
+            page.locator(TABLES).first.wait_for(state="attached", timeout=180_000)
+            settle(page, 180_000)
             page.wait_for_timeout(800)  # the grids and charts lay out after the run
             no_errors(page)
             # the sidebar starts collapsed: the page is the reader's

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from conftest import own_database
+from db_records import record_days
 from import_helpers import UNITS, logs, write
 from jobs_support import claims_held
 from typer.testing import CliRunner
@@ -193,15 +194,7 @@ def test_a_bundle_for_a_month_outside_the_records_is_skipped(
     published = (out / "summary.csv").read_bytes()
     # the records end in June 2026: on 2026-08-11 July holds none (not imported yet),
     # so the bundle on the website stays the one published before
-    with engine.connect() as conn:
-        latest = max(
-            str(conn.exec_driver_sql(f"SELECT MAX({col}) FROM {table}").scalar_one())[:10]
-            for table, col in (
-                ("feedback", "received_at"),
-                ("disclosures", "published_on"),
-                ("supervision", "opened_on"),
-            )
-        )
+    _first, latest = record_days(engine)
     assert latest.startswith("2026-06")
     code, _, said = _cli("jobs", "run-due", "--at", "2026-08-11 01:00", "--db", db_url)
     assert (code, said) == (

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
+from db_records import record_days
 from docx import Document
 from typer.testing import CliRunner
 
@@ -117,15 +118,7 @@ def test_publish_refuses_a_period_before_the_first_record(
     would publish every unit with a catalogue coverage of 0 for a year the database
     does not reach back to. Exit 2 naming the first record's day; nothing written."""
     _seed(engine)
-    with engine.connect() as conn:
-        first = min(
-            str(conn.exec_driver_sql(f"SELECT MIN({col}) FROM {table}").scalar_one())[:10]
-            for table, col in (
-                ("feedback", "received_at"),
-                ("disclosures", "published_on"),
-                ("supervision", "opened_on"),
-            )
-        )
+    first, _latest = record_days(engine)
     assert "2025-04-10" <= first < "2026-01-01"
     out = tmp_path / "site"
     common = ["publish", "--as-of", "2026-04-10", "--out", str(out), "--db", db_url]
@@ -149,15 +142,7 @@ def test_publish_refuses_a_period_after_the_latest_record(
     with a catalogue coverage of 0. Exit 2 naming the latest record's day; nothing
     written. April, which the records reach into, is published."""
     _seed(engine)
-    with engine.connect() as conn:
-        latest = max(
-            str(conn.exec_driver_sql(f"SELECT MAX({col}) FROM {table}").scalar_one())[:10]
-            for table, col in (
-                ("feedback", "received_at"),
-                ("disclosures", "published_on"),
-                ("supervision", "opened_on"),
-            )
-        )
+    _first, latest = record_days(engine)
     assert "2026-04-01" <= latest <= "2026-04-10"
     out = tmp_path / "site"
     common = ["publish", "--as-of", "2026-06-30", "--out", str(out), "--db", db_url]

@@ -96,7 +96,7 @@ def test_tables_series_and_signals_read_no_record(engine: sa.Engine, tmp_path: P
 def test_a_fresh_process_reads_no_record(tmp_path: Path) -> None:
     """``openness indicators`` in a new process: the same table as the records in
     memory (no cache: OPENNESS_FRAME_CACHE=0), the copy kept, and no frame cache
-    written (nothing read the records); the briefing reads them (the drill-down's path)."""
+    written (nothing read the records), by the briefing and the public bundle either."""
     engine = _seeded(tmp_path)
     url = str(engine.url)
     engine.dispose()
@@ -121,12 +121,17 @@ def test_a_fresh_process_reads_no_record(tmp_path: Path) -> None:
     )
     res = run_python(["-c", probe, url], data)
     assert res.stdout.strip() == "() duckdb True", res.stderr
-    # the briefing reads the records: then the frame cache is written
+    # the briefing and the public bundle count by the engine too: still no record read,
+    # so no frame cache written beside the copy
     out = tmp_path / "b.html"
     res = run_cli(["briefing", "--period", "2026-Q2", "--as-of", AS_OF, "--db", url,
                    "--format", "html", "--out", str(out)], data)  # fmt: skip
     assert res.returncode == 0, res.stderr
-    assert len(list(cache.iterdir())) == 2
+    assert "人大代表" in out.read_text(encoding="utf-8")  # the deputies' part is there
+    res = run_cli(["publish", "--period", "2026-Q2", "--as-of", AS_OF, "--db", url,
+                   "--out", str(tmp_path / "site")], data)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert [p.name[:5] for p in cache.iterdir()] == ["lake-"]
 
 
 def test_a_deleted_or_changed_copy_is_rebuilt(tmp_path: Path) -> None:

@@ -69,10 +69,12 @@ DATASETS = {
     ),
     "detroit": (
         _real("detroit-dpd-complaints", "units.csv", "feedback.csv"),
-        [("2024", "2025-06-30"), ("2023-Q3", "2023-08-15")],
+        # its records run from 2016 to 2019
+        [("2019", "2020-06-30"), ("2019-Q3", "2019-08-15")],
     ),
     "new-orleans": (
         _real("nopd-misconduct", "units.csv", "feedback.csv", "supervision.csv"),
+        # its feedback runs from 2016 to 2023
         [("2023", "2024-12-31"), ("2022-Q2", "2022-05-01")],
     ),
 }

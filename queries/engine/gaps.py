@@ -94,18 +94,19 @@ def record_span(frames: Frames, as_of: datetime) -> tuple[date | None, date | No
         kept: tuple[date | None, date | None] = frames.memo[key]
         return kept
     src = sources_of(frames)
-    found: list[date] = []
+    limit = ibis.literal(as_of, type="timestamp")
+    parts = []
+    for kind in ("disclosures", "feedback", "supervision"):
+        t = record_table(kind, src.partitioned)
+        col = t[KINDS[kind].anchor or ""].cast("timestamp")
+        parts.append(t.filter(col <= limit).aggregate(first=col.min(), latest=col.max()))
+    # one query: a lake's or a cluster's three scans in one job
+    expr = ibis.union(*parts).aggregate(
+        first=lambda u: u.first.min(), latest=lambda u: u.latest.max()
+    )
     with src.open() as bound:
-        for kind in ("disclosures", "feedback", "supervision"):
-            t = record_table(kind, src.partitioned)
-            col = t[KINDS[kind].anchor or ""]
-            limit = ibis.literal(as_of, type="timestamp")
-            expr = t.filter(col.cast("timestamp") <= limit).aggregate(
-                first=col.min(), latest=col.max()
-            )
-            for value in bound.run(compile_sql(expr, bound.dialect)).row(0):
-                if value is not None:
-                    found.append(value.date() if isinstance(value, datetime) else value)
+        row = bound.run(compile_sql(expr, bound.dialect)).row(0)
+    found = [v.date() if isinstance(v, datetime) else v for v in row if v is not None]
     span = (min(found), max(found)) if found else (None, None)
     frames.memo[key] = span
     return span

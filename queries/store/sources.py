@@ -279,16 +279,23 @@ def spark_sources(
         assert isinstance(out, pl.DataFrame)
         return out
 
+    # each kind's DataFrame, read once: reading lists the files and infers their
+    # schema (a Spark job each time); a view name points at it again for each computation
+    tables: dict[str, Any] = {}
+
     @contextmanager
     def open_() -> Iterator[Bound]:
         with lock:
             session.conf.set("spark.sql.session.timeZone", "UTC")
             for name in RECORD_TABLES:
-                files = [str(lake / f) for f in lake_files(manifest, name)]
-                if files:
-                    df = session.read.option("basePath", str(lake / name)).parquet(*files)
-                else:  # a kind with no records has no partition to read
-                    df = session.sql(_empty_select(name).replace("VARCHAR", "STRING"))
+                df = tables.get(name)
+                if df is None:
+                    files = [str(lake / f) for f in lake_files(manifest, name)]
+                    if files:
+                        df = session.read.option("basePath", str(lake / name)).parquet(*files)
+                    else:  # a kind with no records has no partition to read
+                        df = session.sql(_empty_select(name).replace("VARCHAR", "STRING"))
+                    tables[name] = df
                 df.createOrReplaceTempView(name)
             yield Bound("pyspark", run, put)
 

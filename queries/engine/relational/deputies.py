@@ -94,8 +94,18 @@ def deputy_counts(
     try:
         with src.open() as bound:
             sql = compiled(bound.dialect, key, lambda: deputy_plan(scope, src.partitioned))
-            return {name: bound.run(q) for name, q in sql.items()}
+            got = {name: bound.run(q) for name, q in sql.items()}
     except EngineUnavailable:
         raise
     except Exception as exc:
         raise EngineUnavailable(f"the {src.name} engine failed: {first_line(exc)}") from exc
+    # typed whatever the engine returns (an empty result from PostgreSQL has no types)
+    keys = {"feedback": ("kind", FEEDBACK_COUNTS), "supervision": ("source", SUPERVISION_COUNTS)}
+    return {
+        name: got[name].select(
+            pl.col("unit_id").cast(pl.String),
+            pl.col(key).cast(pl.String),
+            *(pl.col(c).cast(pl.Int64) for c in counts),
+        )
+        for name, (key, counts) in keys.items()
+    }
