@@ -114,6 +114,19 @@ def settle(page: object, timeout: float = 60_000) -> None:
     page.wait_for_selector(RUN_DONE, timeout=timeout)  # type: ignore[attr-defined]
 
 
+def wait_for_count(page: object, selector: str, at_least: int, timeout: float = 120_000) -> int:
+    """Wait until ``selector`` matches at least ``at_least`` elements, and return how many
+    match. A chart is drawn by plotly.js after its element is in the page: on a busy
+    machine that comes well after the script run has finished, so a count taken at once
+    can be short (CI once counted 0 of a page's 5 charts)."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "([selector, n]) => document.querySelectorAll(selector).length >= n",
+        arg=[selector, at_least],
+        timeout=timeout,
+    )
+    return int(page.locator(selector).count())  # type: ignore[attr-defined]
+
+
 def to_provider(page: object, button: str, timeout: float = 180_000) -> object:
     """Click the sign-in page's ``button`` once its script run has finished, and the
     provider's login field once it is there. A click that lands while the page is still

@@ -146,8 +146,11 @@ async def reader(
     outcome: Outcome,
     base: int | None,
     query: str,
+    min_actions: int = 0,
 ) -> None:
-    """One reader for ``seconds``: seeded by ``number``."""
+    """One reader for ``seconds``, seeded by ``number``; then on until it has done
+    ``min_actions`` actions, for at most four times ``seconds`` more (a busy machine is
+    slow for everyone; a reader the server starves stops there, short of them)."""
     rng = random.Random(number)
     session = Session(port, query)
     count = 0
@@ -158,7 +161,8 @@ async def reader(
         outcome.runs.append(run.seconds)
         outcome.errors.extend(f"reader {number}: {e}" for e in run.errors)
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
+        give_up = end + 4 * seconds
+        while time.monotonic() < end or (count < min_actions and time.monotonic() < give_up):
             await asyncio.sleep(rng.uniform(*pause))
             action = rng.choice(("page", "page", "select", "language", "download", "data"))
             if action == "download" and session.downloads:
@@ -211,17 +215,22 @@ async def scenario(
     base: int | None = None,
     pause: tuple[float, float] = (2.0, 5.0),
     query: str = "",
+    min_actions: int = 0,
 ) -> None:
-    """``readers`` readers for ``seconds`` with the health probe running throughout,
-    once the server is warm (one reader's first page drawn: the records read, the
-    default view computed, as ``openness serve`` does before its first reader)."""
+    """``readers`` readers for ``seconds`` (each on until ``min_actions`` actions are
+    done; ``reader``) with the health probe running throughout, once the server is warm
+    (one reader's first page drawn: the records read, the default view computed, as
+    ``openness serve`` does before its first reader)."""
     first = Session(port, query)
     await first.open()
     await first.close()
     stop = asyncio.Event()
     probe = asyncio.create_task(probe_health(port, stop, outcome))
     await asyncio.gather(
-        *(reader(i, port, seconds, pause, outcome, base, query) for i in range(readers))
+        *(
+            reader(i, port, seconds, pause, outcome, base, query, min_actions)
+            for i in range(readers)
+        )
     )
     stop.set()
     await probe

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, QUERY, no_errors, serving, settle, shot
+from browser_support import ARTIFACTS, QUERY, no_errors, serving, settle, shot, wait_for_count
 
 from queries.model.db import init_db, make_engine
 from seed_data.generator import seed_database
@@ -95,8 +95,9 @@ def test_funnel_control_charts_and_attention(server: str, browser: object, lang:
         quiet.first.click()
         settle(page, timeout=240_000)
         no_errors(page)
+    # the trend and at least three control charts
+    assert wait_for_count(page, ".js-plotly-plot", 4) >= 4
     charts = page.locator(".js-plotly-plot")
-    assert charts.count() >= 4  # the trend and at least three control charts
     charts.nth(1).scroll_into_view_if_needed()
     shot(page, f"signals_unit_{lang}")
     charts.nth(1).screenshot(path=_artifact(f"signals_control_{lang}"))
