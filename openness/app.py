@@ -260,7 +260,7 @@ def read_frames(engine: sa.Engine, spark: str | None = None, lake: Path | None =
         fail("--engine needs --lake DIR (the lake `openness lake export DIR` writes)")
     try:
         if lake is not None:
-            return open_records(engine, lake=lake, spark=spark)
+            return open_records(engine, lake=lake, spark=spark, cache_dir=default_cache_dir())
         return load_frames(engine, cache_dir=default_cache_dir())
     except (DatabaseUnreadable, LakeError, EngineUnavailable) as exc:
         fail(str(exc))

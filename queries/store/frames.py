@@ -16,6 +16,7 @@ something needs their rows.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -29,6 +30,7 @@ from typing import Any, TypeVar
 import polars as pl
 import sqlalchemy as sa
 
+from queries.engine.relational.kept_sql import FOLDER as SQL_FOLDER
 from queries.model.db import data_dir, hide_secrets, shown_url
 from queries.model.records import KINDS, FieldType
 from queries.model.schema import RECORD_TABLES
@@ -199,7 +201,10 @@ def _write_cache(path: Path, marker: str, frames: Frames, keep: int = 4) -> None
             (
                 p
                 for p in path.parent.iterdir()
-                if p.is_dir() and ".tmp" not in p.name and not p.name.startswith(PREFIX)
+                if p.is_dir()
+                and ".tmp" not in p.name
+                and not p.name.startswith(PREFIX)
+                and p.name != SQL_FOLDER
             ),
             key=lambda p: p.stat().st_mtime,
             reverse=True,
@@ -238,7 +243,7 @@ def load_frames(
     read now, as without ``cache_dir``.
     """
     if engine.dialect.name == "postgresql":
-        return _postgres_frames(engine, reader)
+        return _keeping_sql(_postgres_frames(engine, reader), cache_dir)
     if cache_dir is not None and reader == "auto":
         lazy = embedded_frames(
             engine,
@@ -247,8 +252,16 @@ def load_frames(
             records=lambda: whole_frames(engine, cache_dir=cache_dir),
         )
         if lazy is not None:
-            return lazy
+            return _keeping_sql(lazy, cache_dir)
     return whole_frames(engine, cache_dir=cache_dir, reader=reader)
+
+
+def _keeping_sql(frames: Frames, cache_dir: Path | str | None) -> Frames:
+    """``frames`` whose engine keeps each shape's compiled SQL under ``<cache_dir>/sql``
+    for the next process (:mod:`queries.engine.relational.kept_sql`)."""
+    if cache_dir is not None and frames.source is not None:
+        frames.source = dataclasses.replace(frames.source, sql_store=Path(cache_dir) / SQL_FOLDER)
+    return frames
 
 
 def whole_frames(
@@ -407,7 +420,9 @@ def _units_of(engine: sa.Engine) -> pl.DataFrame:
         return _read_table(conn, "units", engine.dialect.name == "sqlite")
 
 
-def open_records(engine: sa.Engine, *, lake: Path, spark: str | None = None) -> Frames:
+def open_records(
+    engine: sa.Engine, *, lake: Path, spark: str | None = None, cache_dir: Path | None = None
+) -> Frames:
     """The database's records, their tables computed from the lake at ``lake``: by a
     Spark cluster (``spark``: ``spark://HOST:PORT`` or ``local[N]``) or else by DuckDB.
     The units and, on demand, the records behind a figure come from the database.
@@ -415,6 +430,7 @@ def open_records(engine: sa.Engine, *, lake: Path, spark: str | None = None) -> 
     Raises :class:`~queries.store.lake_folder.LakeError` (no lake, a file changed, or
     the lake older than the database: its change marker differs) and
     :class:`EngineUnavailable` (a bad engine URL, a master that does not answer).
+    ``cache_dir``: the compiled SQL kept under ``<cache_dir>/sql`` (as :func:`load_frames`).
     """
     if spark is not None:
         check_engine_url(spark)
@@ -437,4 +453,4 @@ def open_records(engine: sa.Engine, *, lake: Path, spark: str | None = None) -> 
         except Exception as exc:  # the JVM or the master refused
             raise EngineUnavailable(f"Spark at {spark} cannot start: {first_line(exc)}") from None
         source = spark_sources(session, Path(lake).resolve(), manifest, units)
-    return Frames(units, loader=_records_of(engine), source=source)
+    return _keeping_sql(Frames(units, loader=_records_of(engine), source=source), cache_dir)

@@ -70,6 +70,9 @@ class Sources:
     # the engine's name, for messages: "duckdb", "postgres", "spark"
     name: str = ""
     partitioned: bool = False
+    # where the compiled SQL of each shape is kept for the next process (None: only
+    # in this one; queries.engine.relational.kept_sql)
+    sql_store: Path | None = None
 
 
 def duckdb_bound(con: duckdb.DuckDBPyConnection) -> Bound:

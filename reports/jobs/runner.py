@@ -139,7 +139,7 @@ def _cause(exc: BaseException) -> str:
 def _frames(ctx: Context) -> Frames:
     spark = ctx.spark or ctx.settings.engine or None
     if ctx.lake is not None:
-        return open_records(ctx.engine, lake=ctx.lake, spark=spark)
+        return open_records(ctx.engine, lake=ctx.lake, spark=spark, cache_dir=default_cache_dir())
     return load_frames(ctx.engine, cache_dir=default_cache_dir())
 
 

@@ -93,7 +93,9 @@ def deputy_counts(
     key = ("deputies", scope.periods, scope.as_of, settings.fingerprint(), src.partitioned)
     try:
         with src.open() as bound:
-            sql = compiled(bound.dialect, key, lambda: deputy_plan(scope, src.partitioned))
+            sql = compiled(
+                bound.dialect, key, lambda: deputy_plan(scope, src.partitioned), src.sql_store
+            )
             got = {name: bound.run(q) for name, q in sql.items()}
     except EngineUnavailable:
         raise

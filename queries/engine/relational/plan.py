@@ -8,12 +8,14 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
 import polars as pl
 
 from queries.engine.kinds import count_columns
+from queries.engine.relational.kept_sql import read_kept, shape_digest, write_kept
 from queries.engine.relational.kinds import (
     count_if,
     distinct_counts,
@@ -207,14 +209,19 @@ def _keep(
 
 
 def compiled(
-    dialect: str, key: tuple[object, ...], build: Callable[[], dict[str, ir.Table]]
+    dialect: str,
+    key: tuple[object, ...],
+    build: Callable[[], dict[str, ir.Table]],
+    store: Path | None = None,
 ) -> dict[str, str]:
     """The SQL of the queries ``build`` makes, by name, in ``dialect``: kept by ``key``
     (the scope), and compiled once per shape. ``build`` runs with placeholders for the
     scope's dates, as-of and months; scopes whose placeholder expressions are equal (the
     same number of periods, the same settings) share their compiled SQL, into which
     each scope's values are written (Ibis compiles in about half a second, longer than
-    a small computation runs; docs/DECISIONS.md, "SQL compiled once per shape")."""
+    a small computation runs; docs/DECISIONS.md, "SQL compiled once per shape").
+    ``store``: a folder where each shape's SQL is also kept for the next process
+    (:mod:`queries.engine.relational.kept_sql`)."""
     with _STATEMENTS_LOCK:
         found = _STATEMENTS.get((dialect, *key))
     if found is not None:
@@ -225,7 +232,13 @@ def compiled(
     with _STATEMENTS_LOCK:
         template = _SHAPES.get(shape)
     if template is None:
-        template = {name: compile_sql(expr, dialect) for name, expr in plan.items()}
+        digest = shape_digest(plan, dialect) if store is not None else None
+        if store is not None and digest is not None:
+            template = read_kept(store, digest, list(plan))
+        if template is None:
+            template = {name: compile_sql(expr, dialect) for name, expr in plan.items()}
+            if store is not None and digest is not None:
+                write_kept(store, digest, template)
         _keep(_SHAPES, _SHAPES_KEPT, shape, template)
     written = {
         literal_sql(placeholder(n, type_), type_, dialect): literal_sql(value, type_, dialect)
@@ -239,7 +252,11 @@ def compiled(
 
 
 def _statements(
-    dialect: str, scope: CountScope, median_buckets: Sequence[int] | None, partitioned: bool
+    dialect: str,
+    scope: CountScope,
+    median_buckets: Sequence[int] | None,
+    partitioned: bool,
+    store: Path | None = None,
 ) -> dict[str, str]:
     """The SQL of every query of a computation in ``dialect`` (:func:`compiled`)."""
     key = (
@@ -257,6 +274,7 @@ def _statements(
             "span": _span_query(scope, partitioned),
             **_plan(scope, median_buckets, partitioned, groups),
         },
+        store,
     )
 
 
@@ -280,7 +298,7 @@ def subtree_counts(
     units = src.units
     try:
         with src.open() as bound:
-            sql = _statements(bound.dialect, scope, median_buckets, src.partitioned)
+            sql = _statements(bound.dialect, scope, median_buckets, src.partitioned, src.sql_store)
             row = bound.run(sql["span"]).row(0)
             start, end = scope.span
             years = [start.year, end.year] + [d.year for d in row if d is not None]
@@ -371,6 +389,7 @@ def classify_records(
                 bound.dialect,
                 key,
                 lambda: {"span": _span_query(scope, False), **_rows_plan(scope)},
+                src.sql_store,
             )
             row = bound.run(sql["span"]).row(0)
             start, end = scope.span
