@@ -189,7 +189,9 @@ def _main() -> None:
             ],
             **sections,
         }
-    page = st.navigation(sections, position="sidebar")
+    # every page listed: collapsed, Streamlit shows ten and its own English "View N more"
+    # (untranslatable) for the rest
+    page = st.navigation(sections, position="sidebar", expanded=True)
     gate = signin.gate(
         person, engine, page.url_path or "overview", str(filters.period), filters.as_of
     )

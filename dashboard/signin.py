@@ -32,7 +32,7 @@ from queries.access.users import find_person
 
 AUTH_ENV = "OPENNESS_AUTH"
 # without sign-in the local admin's "sign-in" is the server's run: one sign_in per run
-_LOCAL_SIGN_IN = f"local admin, server started {audit.now_local():%Y-%m-%d %H:%M:%S}"
+_LOCAL_SIGN_IN = f"{audit.DETAIL_LOCAL_SIGN_IN}{audit.now_local():%Y-%m-%d %H:%M:%S}"
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # why a sign-in ended, each with its words on the sign-in page ("signin.ended.<why>")
 ENDINGS = ("signed_out", "expired", "removed", "role_changed", "unknown")
@@ -138,7 +138,7 @@ def identify(lang: Lang, engine: sa.Engine) -> Person:
                     "denied",
                     None,
                     audit.Where(page="sign_in"),
-                    detail="signed in without a role",
+                    detail=audit.DETAIL_NO_ROLE,
                     email=email or "(no email claim)",
                 )
                 ss["_no_role"] = email

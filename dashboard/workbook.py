@@ -25,6 +25,7 @@ from queries.access.roles import Area, Person, role_label
 from queries.model.clock import now_local
 from queries.model.export import workbook_bytes
 from queries.model.tree import Tree
+from queries.vocabulary.formats import labelled
 
 # the tables drawn by the script run in progress (pages run in the entry script's thread)
 _RUN = threading.local()
@@ -89,7 +90,7 @@ def cover_lines(
         lines.append((t("workbook.unit", lang), f"{scope_name(ctx, unit)} ({unit})"))
     filters = [f"{k}={v}" for k, v in f.url_params().items()]
     if f.level:
-        filters.append(f"{t('filter.level', lang)}: {enum_label('level', f.level, lang)}")
+        filters.append(labelled(t("filter.level", lang), enum_label("level", f.level, lang), lang))
     lines += [
         (t("workbook.period", lang), f"{f.period.label(lang)} ({f.period})"),
         (t("workbook.as_of", lang), f.as_of.strftime("%Y-%m-%d %H:%M:%S")),

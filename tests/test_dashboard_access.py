@@ -295,3 +295,16 @@ def test_the_overdue_cases_are_records_read_through_the_gate(signed: sa.Engine) 
         assert views["records"].to_list() == [len(with_ids[0].value)]
     else:  # no overdue case at the harness's as-of: nothing shown, nothing audited
         assert views.is_empty()
+
+
+def test_the_audit_page_shows_the_dashboard_s_own_details_in_the_reader_s_language() -> None:
+    from dashboard.views.audit import _detail
+
+    assert _detail(audit.DETAIL_OVERDUE_CASES, "zh") == "逾期案件"
+    assert _detail(audit.DETAIL_SUPERVISION_ITEMS, "zh") == "监督事项"
+    assert _detail(audit.DETAIL_SUPERVISION_ITEMS, "en") == "Supervision items"
+    assert _detail(audit.DETAIL_NO_ROLE, "zh") == "已登录，未分配角色"
+    started = f"{audit.DETAIL_LOCAL_SIGN_IN}2026-12-07 19:00:00"
+    assert _detail(started, "zh") == "本机管理员，服务器启动于 2026-12-07 19:00:00"
+    # anything else, as it was written
+    assert _detail("a file.csv", "zh") == "a file.csv"

@@ -304,3 +304,8 @@ def test_rendered_outputs_use_no_avoided_spelling(rendered: dict[str, str]) -> N
     assert TERMS["insufficient"].zh in rendered["methodology.html"]
     rules = json.loads(rendered["summary.json"])["rules"]
     assert rules["insufficient"] == {"zh": "数据不足", "en": "insufficient data"}
+
+
+def test_a_label_and_its_value_take_the_language_s_colon() -> None:
+    assert formats.labelled("层级", "市局", "zh") == "层级：市局"
+    assert formats.labelled("Level", "Bureau", "en") == "Level: Bureau"

@@ -176,4 +176,10 @@ STRINGS: dict[str, Text] = {
     "audit.ev.job_run": Text("定时任务运行", "Job run"),
     "audit.ev.changed": Text("变更", "Changed"),
     "audit.ev.upload": Text("上传记录文件", "Upload"),
+    "audit.detail.overdue_cases": Text("逾期案件", "Overdue cases"),
+    "audit.detail.supervision_items": Text("监督事项", "Supervision items"),
+    "audit.detail.no_role": Text("已登录，未分配角色", "Signed in without a role"),
+    "audit.detail.local_sign_in": Text(
+        "本机管理员，服务器启动于 {when}", "Local admin, server started {when}"
+    ),
 }

@@ -105,11 +105,24 @@ def _page_title(key: str, lang: Lang) -> str:
     return t(f"page.{key}", lang) if f"page.{key}" in STRINGS else key
 
 
+_FIXED_DETAILS = {
+    audit.DETAIL_OVERDUE_CASES: "audit.detail.overdue_cases",
+    audit.DETAIL_SUPERVISION_ITEMS: "audit.detail.supervision_items",
+    audit.DETAIL_NO_ROLE: "audit.detail.no_role",
+}
+
+
 def _detail(detail: str, lang: Lang) -> str:
-    """``records R_ONTIME`` -> the indicator's name; any other detail as it is."""
+    """A detail the dashboard writes in the reader's language (``records R_ONTIME`` ->
+    the records of the indicator, by name); any other detail as it is."""
     kind, _, code = detail.partition(" ")
     if kind == "records" and code in CODES:
         return t("records.of", lang, indicator=indicator(code).name(lang))
+    if detail in _FIXED_DETAILS:
+        return t(_FIXED_DETAILS[detail], lang)
+    if detail.startswith(audit.DETAIL_LOCAL_SIGN_IN):
+        when = detail.removeprefix(audit.DETAIL_LOCAL_SIGN_IN)
+        return t("audit.detail.local_sign_in", lang, when=when)
     return detail
 
 

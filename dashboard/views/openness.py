@@ -165,7 +165,6 @@ def render() -> None:
         stem="openness_peers",
         hide=(t("col.unit_id", lang),),
         column_config=widgets.number_columns(peer_table),
-        height=min(38 + 35 * peer_table.height, 420),
     )
 
 

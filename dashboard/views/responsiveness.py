@@ -10,6 +10,7 @@ from dashboard import figures, tables, widgets
 from dashboard.export import Needs
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, fmt_int, t
+from queries.access import audit
 from queries.access.roles import Area
 from queries.engine import breakdowns
 
@@ -88,7 +89,9 @@ def render() -> None:
             if not ctx.gate.may(Area.RECORDS, p.scope, tree):
                 st.caption(":material/lock: " + t("records.role", lang))
             else:
-                cases = ctx.gate.records(p.scope, tree, lambda: overdue, detail="overdue cases")
+                cases = ctx.gate.records(
+                    p.scope, tree, lambda: overdue, detail=audit.DETAIL_OVERDUE_CASES
+                )
                 shown = tables.record_rows(
                     cases.sort("overdue_days", descending=True).drop("overdue"),
                     p.labels,
@@ -124,7 +127,6 @@ def render() -> None:
         stem="responsiveness_peers",
         hide=(t("col.unit_id", lang),),
         column_config=widgets.number_columns(peer_table),
-        height=min(38 + 35 * peer_table.height, 420),
     )
 
 

@@ -111,7 +111,6 @@ def render() -> None:
         stem="satisfaction_peers",
         hide=(t("col.unit_id", lang),),
         column_config=widgets.number_columns(peer_table),
-        height=min(38 + 35 * peer_table.height, 420),
     )
 
 

@@ -10,6 +10,7 @@ from dashboard import figures, tables, widgets
 from dashboard.export import Needs
 from dashboard.figures import Axis
 from dashboard.i18n import enum_label, field_label, fmt_int, t
+from queries.access import audit
 from queries.access.roles import Area
 from queries.engine import breakdowns
 from queries.engine.classify import status_label
@@ -102,7 +103,7 @@ def render() -> None:
         p.scope,
         tree,
         lambda: breakdowns.supervision_items(classified, p.subtree),
-        detail="supervision items",
+        detail=audit.DETAIL_SUPERVISION_ITEMS,
     )
     items = items.rename({"R_RECTIFY": "status"})
     items_shown = tables.record_rows(

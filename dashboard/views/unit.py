@@ -15,6 +15,7 @@ from queries.access.roles import Area
 from queries.engine import breakdowns
 from queries.model.catalogue import INDICATORS, indicator
 from queries.model.tree import Tree
+from queries.vocabulary.formats import labelled
 
 
 def render() -> None:
@@ -53,13 +54,13 @@ def render() -> None:
     level_name = enum_label("level", row["level"], lang)
     peers_n = table.filter(pl.col("level") == row["level"]).height
     facts = [
-        f"{t('col.level', lang)}: {level_name}",
-        f"{t('col.kind', lang)}: {enum_label('kind', row['kind'], lang)}",
-        f"{t('col.unit_id', lang)}: {md(unit)}",
+        labelled(t("col.level", lang), level_name, lang),
+        labelled(t("col.kind", lang), enum_label("kind", row["kind"], lang), lang),
+        labelled(t("col.unit_id", lang), md(unit), lang),
     ]
     if rank is not None:
         facts.append(
-            f"{t('col.rank', lang)}: {rank} / {peers_n}"
+            labelled(t("col.rank", lang), f"{rank} / {peers_n}", lang)
             + (f"（{level_name}）" if lang == "zh" else f" ({level_name})")
         )
     st.caption(" · ".join(facts))
@@ -123,7 +124,6 @@ def render() -> None:
             unit=unit,
             open_unit=kids[uid_col].to_list(),
             hide=(uid_col,),
-            height=min(38 + 35 * kids.height, 420),
             compact=tuple(
                 c
                 for c in (t(f"col.{k}", lang) for k in ("rank", "unit", "overall"))

@@ -35,6 +35,13 @@ EVENTS = (
     "upload",
 )
 
+# the fixed details the dashboard writes (the trail keeps them as written; the Audit
+# page shows each in the reader's language: dashboard/views/audit.py)
+DETAIL_OVERDUE_CASES = "overdue cases"
+DETAIL_SUPERVISION_ITEMS = "supervision items"
+DETAIL_NO_ROLE = "signed in without a role"
+DETAIL_LOCAL_SIGN_IN = "local admin, server started "  # + the start, %Y-%m-%d %H:%M:%S
+
 # the trail's columns, in access.md's order (the table's user_email is ``user``)
 COLUMNS: dict[str, pl.DataType] = {
     "at": pl.Datetime("us"),

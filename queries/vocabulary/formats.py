@@ -97,6 +97,12 @@ def month_text(month: str, lang: str) -> str:
     return month
 
 
+def labelled(label: str, value: str, lang: str) -> str:
+    """``label: value`` with the language's colon: full-width ``：`` (no space) in
+    Chinese, ``: `` in English."""
+    return f"{label}：{value}" if lang == "zh" else f"{label}: {value}"
+
+
 def rank_change(value: int | None, lang: str) -> str:
     """Rank change as an arrow: ``▲2`` moved up two places, ``▼1`` down one, ``持平``/``same``."""
     if value is None or missing(value):
