@@ -60,7 +60,9 @@ def indicators(
 ) -> None:
     """The indicator table (one row per unit, cli.md columns)."""
     from queries.access.goals import list_goals
+    from queries.engine.gaps import data_gaps
     from queries.engine.indicators import UnknownUnitError, compute_table, subtree_of
+    from reports.gap_wording import gap_sentence
 
     check_format(fmt)
     p, at, settings = period_as_of_settings(period, as_of, config)
@@ -75,7 +77,10 @@ def indicators(
             fail(f"--unit: {exc}")
     with engine_errors():
         result = compute_table(frames, p, at, settings)
+        gaps = data_gaps(frames)
     table = result.for_unit(unit, goals)
+    if gaps:  # the dashboard and the briefing say it beside the figures; so does this
+        err.print(f"warning: {gap_sentence(gaps, 'en')}")
     if not result.calendar_complete:
         err.print(
             "warning: the official working-day calendar does not cover every day counted "

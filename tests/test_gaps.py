@@ -88,3 +88,12 @@ def test_the_briefing_opens_with_the_gaps_in_both_languages() -> None:
     # a complete export: the briefing starts with its first part, as before
     b = build_briefing(f, Period.parse("2026-Q2"), datetime(2026, 6, 30, 23, 59), DEFAULT_SETTINGS)
     assert not isinstance(briefing_document(b).blocks[0], Paragraph)
+
+
+def test_no_repeat_marked_anywhere_is_a_gap_not_the_best_rate() -> None:
+    """The real Detroit and New Orleans exports have no repeat_of column: 0.0% repeat
+    feedback (lower is better) would read as the best rate there is."""
+    f = _tiny()
+    assert f.feedback["repeat_of"].is_not_null().any()
+    fb = f.feedback.with_columns(pl.lit(None, dtype=pl.String).alias("repeat_of"))
+    assert data_gaps(_with(f, feedback=fb)) == [Gap("feedback", "repeat_of", ("S_REPEAT",))]

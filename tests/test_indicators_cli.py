@@ -152,3 +152,26 @@ def test_a_database_password_never_reaches_a_message() -> None:
     res = _run("--period", "2026", "--db", "postgresql+psycopg://clerk:S3cret-pw@127.0.0.1:1/x")
     assert res.exit_code == 2, res.stderr
     assert "clerk:***@127.0.0.1:1/x" in res.stderr and "S3cret-pw" not in res.stderr
+
+
+def test_data_gaps_are_named_on_stderr(engine: sa.Engine, db_url: str) -> None:
+    """An export without disclosures reads as units that disclose nothing: the command
+    says so, as the dashboard and the briefing do (docs/DECISIONS.md, "Data gaps")."""
+    from datetime import date
+
+    from seed_data.generator import seed_database
+
+    insert_records(engine, {"units": UNITS, "feedback": FEEDBACK, "supervision": SUPERVISION})
+    res = _run("--period", "2026-Q2", "--as-of", "2026-04-10 12:00", "--db", db_url)
+    assert res.exit_code == 0, res.stderr
+    (line,) = [x for x in res.stderr.splitlines() if x.startswith("warning: Data gaps:")]
+    assert "the database holds no disclosure records" in line
+    assert "Catalogue coverage" in line  # O_COVERAGE, one of the indicators resting on them
+    # a complete export: no such warning
+    with engine.begin() as conn:
+        for table in ("feedback", "supervision", "disclosures", "units"):
+            conn.execute(sa.text(f"DELETE FROM {table}"))
+    seed_database(engine, "tiny", 7, date(2026, 6, 30), progress=False)
+    ok = _run("--period", "2026-Q2", "--as-of", "2026-06-30", "--db", db_url)
+    assert ok.exit_code == 0, ok.stderr
+    assert "Data gaps" not in ok.stderr

@@ -412,6 +412,9 @@ INDICATORS: tuple[Indicator, ...] = (
         numerator_en="repeat cases",
         denominator_zh="期内收到的诉求",
         denominator_en="cases received in the period",
+        # no case anywhere marked as a repeat is an export without the column, and
+        # would read as the best possible rate (lower is better)
+        relies_on=("repeat_of",),
     ),
 )
 
