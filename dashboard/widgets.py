@@ -4,6 +4,7 @@ plotly charts, metrics. No data access and no computing here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import plotly.graph_objects as go
@@ -14,11 +15,12 @@ from dashboard import downloads, guard, state, workbook
 from dashboard.data import Source
 from dashboard.downloads import Asker, Needs
 from dashboard.export import download_buttons
-from dashboard.i18n import Lang, fmt_int, fmt_score, md, t, unit_name
+from dashboard.i18n import Lang, fmt_date, fmt_int, fmt_month, fmt_score, md, t, unit_name
 from dashboard.tables import interval_text, to_display, unit_labels, value_text
 from queries.engine.gaps import data_gaps
 from queries.model.catalogue import Direction, Unit, indicator
 from queries.model.db import hide_secrets, read_only_cause
+from queries.model.periods import Period
 from queries.model.settings import Settings
 from queries.model.tree import Tree
 from queries.store.integrity import DatabaseUnreadable
@@ -231,6 +233,25 @@ def selected_row(event: Any) -> int | None:
 
 def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, config=PLOT_CONFIG, key=key, width="stretch")
+
+
+def unfinished_month(months: list[str], as_of: datetime, lang: Lang) -> None:
+    """Under a chart of ``months`` (``YYYY-MM``, oldest first): a caption when the last
+    one is not over at ``as-of`` (the default as-of is now), whose figures still wait
+    for closures and return visits and so are not a whole month's."""
+    if not months:
+        return
+    last = Period.parse(months[-1])
+    if as_of.date() < last.end:
+        st.caption(
+            ":material/schedule: "
+            + t(
+                "month.unfinished",
+                lang,
+                month=fmt_month(months[-1], lang),
+                day=fmt_date(as_of.date(), lang),
+            )
+        )
 
 
 def number_columns(frame: pl.DataFrame, decimals: int = 1) -> dict[str, Any]:

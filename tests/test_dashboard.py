@@ -398,3 +398,25 @@ def test_the_first_quarter_of_the_records_is_compared_with_nothing(seeded: str) 
     clean(later)
     assert {m.label: m.delta for m in later.metric}["公开得分"] not in (None, "")
     assert not any("没有可比较的数据" in c.value for c in later.caption)
+
+
+@pytest.mark.parametrize(
+    ("asof", "unfinished"),
+    [("2026-06-30", None), ("2026-06-10", "2026年6月截至2026年6月10日尚未结束")],
+)
+def test_a_month_not_over_at_the_as_of_is_said_under_its_charts(
+    seeded: str, asof: str, unfinished: str | None
+) -> None:
+    """The default as-of is now: the charts' last month is then unfinished, and its
+    values (cases still to be closed or visited) are not a whole month's."""
+    at = app(lang="zh", period="2026-Q2", asof=asof, unit="B01")
+    at.run()
+    open_page(at, "unit")
+    captions = [c.value for c in at.caption if "尚未结束" in c.value]
+    if unfinished is None:
+        assert captions == []
+    else:
+        # under the trend and above the control charts
+        assert len(captions) == 2 and all(unfinished in c for c in captions), captions
+    open_page(at, "satisfaction")
+    assert len([c for c in at.caption if "尚未结束" in c.value]) == (0 if unfinished is None else 1)

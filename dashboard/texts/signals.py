@@ -57,6 +57,11 @@ STRINGS: dict[str, Text] = {
         "控制图（近 12 个月，与前 12 个月基线比较）",
         "Control charts (last 12 months against the 12 before)",
     ),
+    "month.unfinished": Text(
+        "{month}截至{day}尚未结束：尚待办结、回访的诉求还会改变该月数值，不宜与整月直接比较。",
+        "{month} is not over at the as-of ({day}): cases still to be closed or visited will "
+        "change its values; compare it with whole months with care.",
+    ),
     "control.help": Text(
         "中线为前 12 个月的基线水平，虚线为每月的 3 倍标准误控制限。红点：超出控制限；"
         "橙点：连续 7 个月以上位于基线同侧；紫点：连续 7 个月以上持续上升或下降。",

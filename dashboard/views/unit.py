@@ -195,6 +195,7 @@ def render() -> None:
         notes,
     )
     widgets.chart(fig, f"un_trend_{unit}")
+    widgets.unfinished_month(month_codes, f.as_of, lang)
 
     # ---- control charts: each rate's last 12 months against its own baseline
     signal_panels.control_section(
