@@ -146,6 +146,12 @@ def _month(month: str, lang: str) -> str:
     return month
 
 
+def _calendar_months(first: str, last: str) -> int:
+    """Calendar months from ``first`` to ``last`` (``YYYY-MM``), both counted."""
+    (y0, m0), (y1, m1) = (map(int, x.split("-")) for x in (first, last))
+    return (y1 - y0) * 12 + (m1 - m0) + 1
+
+
 def _span(first: str, last: str, lang: str) -> str:
     if first == last:
         return _month(first, lang)
@@ -177,9 +183,15 @@ def control_sentence(f: Mapping[str, object], lang: str, unit: str | None = None
     7 months running"; ``unit`` in front when given."""
     ind = indicator(str(f["code"]))
     kind, side, k = str(f["kind"]), word(f"side.{f['side']}", lang), f["months"]
-    span = _span(str(f["first_month"]), str(f["last_month"]), lang)
+    first, last = str(f["first_month"]), str(f["last_month"])
+    span = _span(first, last, lang)
+    # months with no case neither break nor extend a run (methodology.md): a run of k
+    # months may span more calendar months, and the sentence says how many had none
+    empty = _calendar_months(first, last) - int(k)  # type: ignore[call-overload]
     if lang == "zh":
         name = ind.name("zh")
+        if empty > 0:
+            span = f"{span}，其间 {empty} 个月无记录"
         if kind == "shift":
             text = f"{name}连续 {k} 个月{side}基线（{span}）"
         elif kind == "trend":
@@ -191,6 +203,8 @@ def control_sentence(f: Mapping[str, object], lang: str, unit: str | None = None
         return f"{unit} {text}" if unit else text
     name = ind.name("en")
     lower = name[0].lower() + name[1:]
+    if empty > 0:
+        span = f"{span}; {empty} month{'s' if empty > 1 else ''} without records"
     if kind == "shift":
         text = f"{lower} {side} its baseline {k} months running ({span})"
     elif kind == "trend":

@@ -56,6 +56,20 @@ def test_control_sentences_both_languages() -> None:
     )
 
 
+def test_a_run_over_months_without_records_says_how_many_it_skipped() -> None:
+    """Months with n = 0 neither break nor extend a run (methodology.md): 10 months
+    running over 12 calendar months read as a miscount unless the two are named."""
+    shift = {"code": "R_ONTIME", "kind": "shift", "side": "below",
+             "first_month": "2019-01", "last_month": "2019-12", "months": 10}  # fmt: skip
+    assert control_sentence(shift, "zh", "10th Precinct") == (
+        "10th Precinct 按期办结率连续 10 个月低于基线（2019年1月至2019年12月，其间 2 个月无记录）"
+    )
+    assert control_sentence({**shift, "months": 11}, "en") == (
+        "Closed on time below its baseline 11 months running (2019-01–2019-12; 1 month "
+        "without records)"
+    )
+
+
 def test_funnel_sentence_both_languages() -> None:
     f = {"code": "R_ONTIME", "signal": "alarm", "side": "below", "value": 0.426, "n": 61,
          "target": 0.892}  # fmt: skip
