@@ -428,3 +428,18 @@ def test_a_year_is_compared_with_the_previous_year_once() -> None:
     q = build_briefing(frames, Period.parse("2026-Q1"), datetime(2026, 4, 5, 12), DEFAULT_SETTINGS)
     assert q.shows_last_year
     assert "去年同期" in briefing_html(q)
+
+
+def test_one_complete_score_at_a_level_is_no_ranking() -> None:
+    """New Orleans: one of 65 units had a complete score, and the briefing called it
+    first ("CID（0.7分）居前")."""
+    from reports.briefing.standings import UnitLine, _level_sentences
+
+    only = UnitLine(unit_id="CID", name="CID", overall=0.7, rank=1)
+    zh = _level_sentences("支队/大队", 65, 1, (only,), (), "zh")
+    assert zh == ("65个支队/大队中只有CID有完整得分（0.7分），不作排名比较。",)
+    en = _level_sentences("Division", 65, 1, (only,), (), "en")
+    assert en == (
+        "Only CID of the 65 division units has a complete score (0.7): there is no "
+        "ranking to compare.",
+    )

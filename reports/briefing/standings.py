@@ -181,6 +181,19 @@ def _level_sentences(
         fmt = "{}（{}）" if zh else "{} ({})"
         return sep.join(fmt.format(u.name, score_points(u.overall, lang)) for u in lines)
 
+    if ranked == 1 and strongest:  # one score is no ranking: nobody leads or trails it
+        only = strongest[0]
+        return (
+            (
+                f"{units}个{label}中只有{only.name}有完整得分"
+                f"（{score_points(only.overall, lang)}），不作排名比较。",
+            )
+            if zh
+            else (
+                f"Only {only.name} of the {units} {label.lower()} units has a complete score "
+                f"({score_points(only.overall, lang)}): there is no ranking to compare.",
+            )
+        )
     median = TERMS["peers_median"].of(lang)
     out = []
     if zh:
