@@ -294,8 +294,13 @@ def record_rows(
             e = e.dt.strftime("%Y-%m-%d %H:%M").fill_null("")
         elif dtype == pl.Date:
             e = e.dt.strftime("%Y-%m-%d").fill_null("")
-        elif col in ("numerator", "close_days", "age_days", "overdue_days"):
-            e = e.round(2 if col == "numerator" else 1)
+        elif col == "numerator":
+            # a count beside the integer denominator (1, not 1.0), unless an indicator's
+            # numerator is fractional
+            whole = records[col].drop_nulls()
+            e = e.cast(pl.Int64) if bool((whole == whole.round(0)).all()) else e.round(2)
+        elif col in ("close_days", "age_days", "overdue_days"):
+            e = e.round(1)
         exprs.append(e.alias(field_label(col, lang)))
     status_col = "status_zh" if lang == "zh" else "status_en"
     if status_col in records.columns:
