@@ -172,7 +172,7 @@ def test_the_folder_keeps_the_latest_shapes(
 
 
 def test_commands_keep_the_sql_in_the_data_folder_and_give_the_same_table(
-    tmp_path: Path, data_folder: Path
+    tmp_path: Path, data_folder: Path, fresh: None
 ) -> None:
     url = f"sqlite:///{tmp_path / 'city.db'}"
     engine = make_engine(url)

@@ -30,7 +30,6 @@ from typing import Any, TypeVar
 import polars as pl
 import sqlalchemy as sa
 
-from queries.engine.relational.kept_sql import FOLDER as SQL_FOLDER
 from queries.model.db import data_dir, hide_secrets, shown_url
 from queries.model.records import KINDS, FieldType
 from queries.model.schema import RECORD_TABLES
@@ -47,6 +46,7 @@ from queries.store.lake_folder import LakeError
 from queries.store.lake_read import lake_is_current, verified_manifest
 from queries.store.schemas import POLARS_TYPES, SCHEMAS, Frames, conform
 from queries.store.sources import (
+    SQL_FOLDER,
     EngineUnavailable,
     first_line,
     lake_duckdb_sources,

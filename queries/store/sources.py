@@ -54,6 +54,11 @@ class Bound:
     put: Callable[[str, pl.DataFrame], None]
 
 
+# the folder, under the command line's and the dashboard's cache, where the compiled SQL
+# of each computation shape is kept (queries.engine.relational.kept_sql)
+SQL_FOLDER = "sql"
+
+
 @dataclass(frozen=True)
 class Sources:
     """Where the records are: an engine to open, and the unit tree.
