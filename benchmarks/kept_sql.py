@@ -70,9 +70,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    from queries.engine.relational.kept_sql import FOLDER
     from queries.model.db import init_db, make_engine
     from queries.store.frames import load_frames
+    from queries.store.sources import SQL_FOLDER
     from seed_data.generator import seed_database
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,7 +85,7 @@ def main() -> None:
         engine.dispose()
         times: dict[str, list[tuple[float, float]]] = {"compiled": [], "kept": []}
         for i in range(args.rounds):
-            shutil.rmtree(cache / FOLDER, ignore_errors=True)
+            shutil.rmtree(cache / SQL_FOLDER, ignore_errors=True)
             times["compiled"].append(run_view(url, cache))
             times["kept"].append(run_view(url, cache))
             print(

@@ -115,7 +115,7 @@ def control_section(
     st.subheader(t("control.title", lang))
     st.caption(t("control.help", lang))
     months, monthly = src.control_monthly(f.period, f.as_of)
-    widgets.unfinished_month([str(m) for m in months], f.as_of, lang)
+    widgets.unfinished_month(months, f.as_of, lang)
     mine = monthly.filter(pl.col("unit_id") == unit)
     charts = charts_of(mine, months, src.settings.min_sample)
     values: dict[tuple[str, str], Sequence[float | None]] = {

@@ -3,6 +3,7 @@ plotly charts, metrics. No data access and no computing here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -235,20 +236,20 @@ def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, config=PLOT_CONFIG, key=key, width="stretch")
 
 
-def unfinished_month(months: list[str], as_of: datetime, lang: Lang) -> None:
-    """Under a chart of ``months`` (``YYYY-MM``, oldest first): a caption when the last
-    one is not over at ``as-of`` (the default as-of is now), whose figures still wait
-    for closures and return visits and so are not a whole month's."""
+def unfinished_month(months: Sequence[Period | str], as_of: datetime, lang: Lang) -> None:
+    """Under a chart of ``months`` (oldest first; Periods or ``YYYY-MM``): a caption when
+    the last one is not over at ``as-of`` (the default as-of is now), whose figures
+    still wait for closures and return visits and so are not a whole month's."""
     if not months:
         return
-    last = Period.parse(months[-1])
+    last = Period.parse(str(months[-1]))
     if as_of.date() < last.end:
         st.caption(
             ":material/schedule: "
             + t(
                 "month.unfinished",
                 lang,
-                month=fmt_month(months[-1], lang),
+                month=fmt_month(str(last), lang),
                 day=fmt_date(as_of.date(), lang),
             )
         )

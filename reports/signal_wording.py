@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from queries.model.catalogue import indicator
+from queries.model.periods import Period
 from queries.vocabulary.formats import pct
 from queries.vocabulary.text import Text
 
@@ -148,8 +149,7 @@ def _month(month: str, lang: str) -> str:
 
 def _calendar_months(first: str, last: str) -> int:
     """Calendar months from ``first`` to ``last`` (``YYYY-MM``), both counted."""
-    (y0, m0), (y1, m1) = (map(int, x.split("-")) for x in (first, last))
-    return (y1 - y0) * 12 + (m1 - m0) + 1
+    return len(Period(Period.parse(first).start, Period.parse(last).end).months())
 
 
 def _span(first: str, last: str, lang: str) -> str:

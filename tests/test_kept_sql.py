@@ -26,6 +26,7 @@ from queries.engine.relational.statuses import CountScope, placeholders
 from queries.model.db import init_db, make_engine
 from queries.model.periods import Period
 from queries.model.settings import load_settings
+from queries.store.sources import SQL_FOLDER
 from seed_data.generator import seed_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,7 +199,7 @@ def test_the_frame_cache_s_pruning_leaves_the_kept_sql(tmp_path: Path) -> None:
     neither, and stays."""
     from queries.store.frames import _write_cache, whole_frames
 
-    write_kept(tmp_path / kept_sql.FOLDER, "e" * 64, {"q": "SELECT 1"})
+    write_kept(tmp_path / SQL_FOLDER, "e" * 64, {"q": "SELECT 1"})
     engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
     init_db(engine)
     seed_database(engine, "tiny", 5, datetime(2026, 6, 30).date(), progress=False)
@@ -207,4 +208,4 @@ def test_the_frame_cache_s_pruning_leaves_the_kept_sql(tmp_path: Path) -> None:
     for i in range(3):
         _write_cache(tmp_path / f"frames{i}", f"marker{i}", frames, keep=1)
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["frames2", "sql"]
-    assert read_kept(tmp_path / kept_sql.FOLDER, "e" * 64, ["q"]) == {"q": "SELECT 1"}
+    assert read_kept(tmp_path / SQL_FOLDER, "e" * 64, ["q"]) == {"q": "SELECT 1"}

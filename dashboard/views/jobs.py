@@ -12,6 +12,7 @@ from dashboard.i18n import STRINGS, Lang, t
 from dashboard.tables import relabel, to_display
 from queries.access.gate import Denied
 from queries.jobs.store import jobs_view
+from queries.vocabulary.formats import labelled
 from reports.jobs.runner import run_as
 
 
@@ -85,11 +86,12 @@ def result_text(result: str, lang: Lang) -> str:
     word, sep, cause = result.partition(": ")
     if word not in ("ok", "failed", "skipped", "running"):
         return result
-    colon = "：" if lang == "zh" else ": "
     known, rest_sep, rest = cause.partition(": ")
     if f"jobs.cause.{known}" in STRINGS:
-        cause = t(f"jobs.cause.{known}", lang) + (colon + rest if rest_sep else "")
-    return t(f"jobs.result.{word}", lang) + (colon + cause if sep else "")
+        cause = t(f"jobs.cause.{known}", lang)
+        cause = labelled(cause, rest, lang) if rest_sep else cause
+    head = t(f"jobs.result.{word}", lang)
+    return labelled(head, cause, lang) if sep else head
 
 
 def _table(frame: pl.DataFrame, lang: Lang, *, key: str) -> None:

@@ -100,7 +100,7 @@ def render() -> None:
         ),
         "sa_trend",
     )
-    widgets.unfinished_month([str(m) for m in months], f.as_of, lang)
+    widgets.unfinished_month(months, f.as_of, lang)
 
     # ---- peers compared on the dimension
     st.subheader(t("peers.table", lang, level=enum_label("level", f.level, lang)))

@@ -32,10 +32,7 @@ from pathlib import Path
 import ibis.expr.types as ir
 from ibis.common.graph import Node
 
-from queries.store.sources import SQL_FOLDER
-
 KEPT = 256  # shapes kept in a folder (each a few tens of KB)
-FOLDER = SQL_FOLDER  # the folder's name under the command line's and dashboard's cache
 _SUFFIX = ".sql.json"
 
 
