@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import plotly.graph_objects as go
 import polars as pl
@@ -63,6 +63,16 @@ def heading(ctx: state.Context, key: str, unit_id: str | None = None) -> None:
     )
 
 
+WHOLE_ROWS = 20  # a table of up to this many rows is drawn whole, without an inner scroll
+
+
+def fitted_height(rows: int, tall: int | Literal["auto"] = "auto") -> int | Literal["auto"]:
+    """A table's height in pixels: a small table's rows whole (header and rows of 35
+    px), so that no row hides behind an inner scroll and no empty rows are drawn;
+    ``tall`` for a table of more than :data:`WHOLE_ROWS` rows."""
+    return 38 + 35 * rows if rows <= WHOLE_ROWS else tall
+
+
 def table(
     ctx: state.Context,
     frame: pl.DataFrame,
@@ -93,8 +103,8 @@ def table(
         st.info(t("empty.table", ctx.lang), icon=":material/info:")
         return None
     order = [c for c in frame.columns if c not in hide]
-    if height == "auto" and frame.height <= 20:  # small tables whole, no inner scroll
-        height = 38 + 35 * frame.height
+    if height == "auto":
+        height = fitted_height(frame.height)
     kwargs: dict[str, Any] = {
         "hide_index": True,
         "column_config": {**number_columns(frame), **(column_config or {})},

@@ -33,3 +33,14 @@ def test_a_count_numerator_shows_as_the_integer_its_denominator_is() -> None:
 def test_a_fractional_numerator_keeps_two_decimals() -> None:
     shown = record_rows(_records([0.5, 1.0]), {}, "en", channel_group="channel")
     assert shown["In numerator"].to_list() == [0.5, 1.0]
+
+
+def test_a_small_table_is_drawn_whole_and_no_taller() -> None:
+    """Twelve branches: the twelfth was behind an inner scroll (a cap of 420 px); two
+    audit events: fourteen empty rows below them (a fixed 520 px)."""
+    from dashboard.widgets import WHOLE_ROWS, fitted_height
+
+    assert fitted_height(12) == 38 + 35 * 12  # header + 12 rows of 35 px
+    assert fitted_height(2, tall=520) == 38 + 35 * 2
+    assert fitted_height(WHOLE_ROWS + 1, tall=520) == 520
+    assert fitted_height(WHOLE_ROWS + 1) == "auto"

@@ -75,7 +75,7 @@ def render() -> None:
         to_display(shown.rename({c: t(f"audit.col.{c}", lang) for c in shown.columns})),
         hide_index=True,
         width="stretch",
-        height=520,
+        height=widgets.fitted_height(shown.height, tall=520),
         placeholder=widgets.NULL_CELL,
     )
     # the trail as `openness audit` writes it (columns and codes of access.md)
